@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'functions',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  moduleNameMapper: {
+    '^#ports$': '<rootDir>/src/ports.ts',
+    '^#(contract|domain|adapters|catalogue|handlers|lib)/(.*)$': '<rootDir>/src/$1/$2',
+    '^#shared/(.*)$': '<rootDir>/src/infra-shared/$1'
+  },
+  // one DynamoDB Local JVM per jest run; every data test talks to it
+  globalSetup: '<rootDir>/test/support/dynamo-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/dynamo-global-teardown.ts',
+  testTimeout: 30000
+}

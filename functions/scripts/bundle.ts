@@ -1,0 +1,38 @@
+// Bundles every Lambda handler listed in FUNCTIONS into dist/<name>/index.mjs:
+// ESM with the AWS SDK bundled in (the fastest cold start measured here), minified, with a source map.
+import { build } from 'esbuild'
+import * as path from 'node:path'
+import { FUNCTIONS } from '../src/infra-shared/functions'
+
+const root = path.resolve(__dirname, '..')
+export const DIST = path.join(root, 'dist')
+
+export async function bundleAll (outdir = DIST): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {}
+  await Promise.all(Object.entries(FUNCTIONS).map(async ([name, fn]) => {
+    const result = await build({
+      entryPoints: [path.join(root, fn.entry)],
+      outfile: path.join(outdir, name, 'index.mjs'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      minify: true,
+      sourcemap: true,
+      metafile: true,
+      legalComments: 'none',
+      mainFields: ['module', 'main'],
+      // ESM output still meets CommonJS inside dependencies: give them a require()
+      banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+      logLevel: 'warning'
+    })
+    sizes[name] = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0)
+  }))
+  return sizes
+}
+
+if (require.main === module) {
+  bundleAll().then(sizes => {
+    for (const [name, bytes] of Object.entries(sizes).sort()) console.log(`${name.padEnd(16)} ${(bytes / 1024).toFixed(0)} kB (with map)`)
+  }).catch(err => { console.error(err); process.exit(1) })
+}

@@ -1,0 +1,35 @@
+// The HTTP API route table, declared once for the local server and API Gateway.
+import type { FunctionName } from './functions'
+
+export interface RouteDefinition {
+  readonly method: 'GET' | 'POST'
+  /** API Gateway syntax: {name} is a path parameter */
+  readonly path: string
+  readonly fn: FunctionName
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'POST', path: '/v1/verification-codes', fn: 'sendCode' },
+  { method: 'POST', path: '/v1/queries', fn: 'submitQuery' },
+  { method: 'GET', path: '/v1/queries/{queryId}', fn: 'getQuery' },
+  { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' }
+]
+
+/** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */
+export const MOCK_ENTERPRISE_ROUTE = { method: 'POST', path: '/enterprises/{enterpriseId}/account-counts', fn: 'mockEnterprise' } as const
+
+/** Match a concrete path against a route path; returns the path parameters or undefined. */
+export function matchPath (pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/')
+  const got = path.split('/')
+  if (want.length !== got.length) return undefined
+  const params: Record<string, string> = {}
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!
+    if (w.startsWith('{') && w.endsWith('}')) {
+      if (!got[i]) return undefined
+      try { params[w.slice(1, -1)] = decodeURIComponent(got[i]!) } catch { return undefined }
+    } else if (w !== got[i]) return undefined
+  }
+  return params
+}

@@ -1,0 +1,1 @@
+/** placeholder until the mini-program lands */ module.exports = { displayName: "miniapp", testEnvironment: "node", roots: ["<rootDir>/test"], passWithNoTests: true }
