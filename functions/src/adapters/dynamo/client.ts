@@ -1,0 +1,35 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { tableName, type TableKey } from '../../infra-shared/tables'
+
+export type Doc = DynamoDBDocumentClient
+
+export function makeDocClient (config: DynamoDBClientConfig = {}): Doc {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true }
+  })
+}
+
+/** Table names resolved once from the environment (deployed) or the shared definitions (local). */
+export type TableNames = Record<TableKey, string>
+
+export function tableNames (env: Record<string, string | undefined> = process.env): TableNames {
+  const keys: TableKey[] = ['subscribers', 'codes', 'limits', 'queries', 'outbox']
+  return Object.fromEntries(keys.map(k => [k, tableName(k, env)])) as TableNames
+}
+
+export const seconds = (ms: number) => Math.floor(ms / 1000)
+
+/** Which items of a cancelled transaction failed their condition (index → old item, marshalled). */
+export function cancelledConditions (err: unknown): Map<number, Record<string, { N?: string, S?: string }> | undefined> | undefined {
+  if (!(err instanceof Error) || err.name !== 'TransactionCanceledException') return undefined
+  const reasons = (err as { CancellationReasons?: { Code?: string, Item?: Record<string, { N?: string, S?: string }> }[] }).CancellationReasons ?? []
+  const failed = new Map<number, Record<string, { N?: string, S?: string }> | undefined>()
+  reasons.forEach((r, i) => { if (r.Code === 'ConditionalCheckFailed') failed.set(i, r.Item) })
+  // cancelled for another reason (conflict, throttling): not a rule decision, let it surface
+  return failed.size ? failed : undefined
+}
+
+export function isConditionFailure (err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException'
+}

@@ -1,0 +1,64 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import type { OutboxMessage, QueryRecord, QueryResults, QueryStore } from '../../ports'
+import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
+import { outboxItem } from './outbox-store'
+
+export class DynamoQueryStore implements QueryStore {
+  constructor (private readonly doc: Doc, private readonly tables: TableNames) {}
+
+  async get (queryId: string, now: number): Promise<QueryRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tables.queries, Key: { pk: queryId } }))
+    // TTL deletion is late (and never happens in emulators): an expired query does not exist
+    if (!Item || Item.expiresAt <= seconds(now)) return undefined
+    return {
+      queryId,
+      maskedPhone: Item.maskedPhone,
+      status: Item.status,
+      acceptedAt: Item.acceptedAt,
+      sentAt: Item.sentAt,
+      results: Item.results
+    }
+  }
+
+  async claim (queryId: string, now: number): Promise<{ recipient: string, acceptedAt: number } | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(new UpdateCommand({
+        TableName: this.tables.queries,
+        Key: { pk: queryId },
+        UpdateExpression: 'SET #s = :processing, claimedAt = :now',
+        ConditionExpression: '#s IN (:accepted, :processing) AND attribute_exists(recipient) AND expiresAt > :nowS',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':processing': 'PROCESSING', ':accepted': 'ACCEPTED', ':now': now, ':nowS': seconds(now) },
+        ReturnValues: 'ALL_NEW'
+      }))
+      return Attributes && { recipient: Attributes.recipient, acceptedAt: Attributes.acceptedAt }
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined
+      throw err
+    }
+  }
+
+  async complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number): Promise<boolean> {
+    try {
+      await this.doc.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tables.queries,
+              Key: { pk: queryId },
+              UpdateExpression: 'SET results = :r, processedAt = :now REMOVE recipient',
+              ConditionExpression: '#s = :processing AND attribute_exists(recipient)',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':r': results, ':now': now, ':processing': 'PROCESSING' }
+            }
+          },
+          { Put: { TableName: this.tables.outbox, Item: outboxItem(sms, now), ConditionExpression: 'attribute_not_exists(pk)' } }
+        ]
+      }))
+      return true
+    } catch (err) {
+      if (cancelledConditions(err)) return false
+      throw err
+    }
+  }
+}

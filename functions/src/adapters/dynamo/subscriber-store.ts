@@ -1,0 +1,19 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import type { Subscriber, SubscriberStore } from '../../ports'
+import type { Doc, TableNames } from './client'
+
+export class DynamoSubscriberStore implements SubscriberStore {
+  constructor (private readonly doc: Doc, private readonly tables: TableNames) {}
+
+  async get (phoneHash: string): Promise<Subscriber | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tables.subscribers, Key: { pk: phoneHash } }))
+    return Item && { phoneHash, idSuffixHash: Item.idSuffixHash, status: Item.status, carrier: Item.carrier }
+  }
+
+  async put (s: Subscriber): Promise<void> {
+    await this.doc.send(new PutCommand({
+      TableName: this.tables.subscribers,
+      Item: { pk: s.phoneHash, idSuffixHash: s.idSuffixHash, status: s.status, carrier: s.carrier }
+    }))
+  }
+}

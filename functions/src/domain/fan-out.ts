@@ -1,0 +1,50 @@
+// Ask every enterprise at once; each gets a deadline and one retry. An enterprise that still
+// fails makes its apps "unavailable": absence of an answer is not absence of accounts.
+import type { Catalogue } from '../catalogue/index'
+import type { EnterpriseGateway, QueryResults } from '../ports'
+import { POLICY } from './policy'
+
+export interface FanOutOptions { deadlineMs?: number, tries?: number }
+
+export interface FanOutReport {
+  results: QueryResults
+  failures: { enterpriseId: string, reason: string }[]
+}
+
+export async function askEnterprises (
+  gateway: EnterpriseGateway,
+  catalogue: Catalogue,
+  phone: string,
+  { deadlineMs = POLICY.enterprise.deadlineMs, tries = POLICY.enterprise.tries }: FanOutOptions = {}
+): Promise<FanOutReport> {
+  const answers = await Promise.all(catalogue.enterprises.map(async enterprise => {
+    let reason = ''
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      try {
+        const counts = await gateway.countAccounts(enterprise.id, phone, AbortSignal.timeout(deadlineMs))
+        const missing = enterprise.apps.find(app => !isCount(counts[app.id]))
+        if (missing) throw new Error(`no count for ${missing.id}`)
+        return { enterprise, counts }
+      } catch (err) {
+        reason = errorReason(err)
+      }
+    }
+    return { enterprise, failure: reason }
+  }))
+  const results: QueryResults = {}
+  const failures: FanOutReport['failures'] = []
+  for (const answer of answers) {
+    for (const app of answer.enterprise.apps) results[app.id] = answer.counts?.[app.id] ?? 'unavailable'
+    if (answer.failure !== undefined) failures.push({ enterpriseId: answer.enterprise.id, reason: answer.failure })
+  }
+  return { results, failures }
+}
+
+function isCount (n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0
+}
+
+function errorReason (err: unknown): string {
+  if (err instanceof Error) return err.name === 'TimeoutError' || err.name === 'AbortError' ? 'timeout' : err.message.slice(0, 200)
+  return 'unknown'
+}

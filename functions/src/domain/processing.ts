@@ -1,0 +1,32 @@
+// From an accepted query to a queued result SMS. Safe to run twice for the same query:
+// the claim and the completion are conditional, and the SMS id is derived from the query id.
+import type { Catalogue } from '../catalogue/index'
+import type { Clock, EnterpriseGateway, QueryStore } from '../ports'
+import { askEnterprises, type FanOutOptions } from './fan-out'
+import { resultSmsText } from './sms-text'
+
+export interface ProcessingDeps {
+  clock: Clock
+  queries: QueryStore
+  gateway: EnterpriseGateway
+  catalogue: Catalogue
+  smsSignature?: string
+  fanOut?: FanOutOptions
+}
+
+export type ProcessOutcome =
+  | { status: 'queued', unavailable: string[] }
+  | { status: 'skipped' }
+
+export async function processQuery (deps: ProcessingDeps, queryId: string): Promise<ProcessOutcome> {
+  const claimed = await deps.queries.claim(queryId, deps.clock.now())
+  if (!claimed) return { status: 'skipped' }
+  const { results, failures } = await askEnterprises(deps.gateway, deps.catalogue, claimed.recipient, deps.fanOut)
+  const processedAt = deps.clock.now()
+  const text = resultSmsText({ catalogue: deps.catalogue, phone: claimed.recipient, results, processedAt, signature: deps.smsSignature })
+  const done = await deps.queries.complete(queryId, results, {
+    id: `result-${queryId}`, kind: 'result', to: claimed.recipient, text, queryId
+  }, processedAt)
+  if (!done) return { status: 'skipped' }
+  return { status: 'queued', unavailable: failures.map(f => f.enterpriseId) }
+}

@@ -1,0 +1,11 @@
+import { runtime, type Runtime } from '../adapters/runtime'
+import { processQuery } from '../domain/processing'
+import { logger } from '../lib/logger'
+import { insertedKeys } from '../lib/stream'
+
+export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async queryId => {
+  const outcome = await processQuery(await rt(), queryId)
+  logger.info('query processed', { queryId, ...outcome })
+})
+
+export const handler = makeHandler(runtime)

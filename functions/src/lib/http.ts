@@ -1,0 +1,91 @@
+// The one HTTP edge: content type and size checks, JSON parsing, schema validation, and the single
+// mapping from failures to {"error":{code,message,fields}}. Handlers never build an error body.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda'
+import type { ErrorBody } from '../contract/index'
+import { AppError } from '../domain/errors'
+import { logger } from './logger'
+
+export const MAX_BODY_BYTES = 4096
+
+export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number, body: string }
+
+interface Issue { path: PropertyKey[], message: string, code: string, keys?: string[] }
+export interface Schema<T> {
+  safeParse (input: unknown): { success: true, data: T } | { success: false, error: { issues: Issue[] } }
+}
+
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff'
+}
+
+export function json (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) }
+}
+
+export function errorResult (err: AppError): HttpResult {
+  const body: ErrorBody = { error: { code: err.code, message: err.message } }
+  if (err.details.fields) body.error.fields = err.details.fields
+  const headers: Record<string, string> = {}
+  if (err.details.retryAfterSeconds !== undefined) {
+    body.error.retryAfterSeconds = err.details.retryAfterSeconds
+    headers['retry-after'] = String(err.details.retryAfterSeconds)
+  }
+  return json(err.status, body, headers)
+}
+
+export interface RouteSpec<T> {
+  /** POST routes: the request body schema */
+  body?: Schema<T>
+  status: number
+}
+
+export function httpRoute<T = undefined> (
+  spec: RouteSpec<T>,
+  run: (input: { body: T, event: APIGatewayProxyEventV2 }) => Promise<unknown>
+): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+  return async event => {
+    try {
+      const body = spec.body ? parseBody(event, spec.body) : undefined as T
+      return json(spec.status, await run({ body, event }))
+    } catch (err) {
+      if (err instanceof AppError) return errorResult(err)
+      logger.error('request failed', { route: event.routeKey, error: err as Error })
+      return errorResult(new AppError('UNAVAILABLE'))
+    }
+  }
+}
+
+function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>): T {
+  const contentType = (event.headers?.['content-type'] ?? '').toLowerCase()
+  if (!/^application\/json\s*(;|$)/.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE')
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? ''
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE')
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    throw new AppError('INVALID_INPUT', { fields: { body: '请求内容不是有效的 JSON' } })
+  }
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  throw new AppError('INVALID_INPUT', { fields: fieldErrors(parsed.error.issues) })
+}
+
+function fieldErrors (issues: Issue[]): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys ?? []) fields[key.slice(0, 64)] ??= '不支持的字段'
+      continue
+    }
+    const field = issue.path.length ? String(issue.path[0]) : 'body'
+    fields[field] ??= field === 'body' ? '请求内容应为 JSON 对象' : issue.message
+  }
+  return fields
+}
+
+export function sourceIp (event: APIGatewayProxyEventV2): string {
+  return event.requestContext?.http?.sourceIp ?? 'unknown'
+}

@@ -1,0 +1,123 @@
+// Lambda's DynamoDB event source, on one machine: reads each table's stream and hands INSERT records
+// to the same stream handler Lambda runs. Failed records (batch item failures) are retried with
+// backoff like Lambda's bounded retries, then set aside as the dead-letter queue would.
+import {
+  DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record
+} from '@aws-sdk/client-dynamodb-streams'
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda'
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>
+
+export interface PollerOptions {
+  client: DynamoDBStreamsClient
+  streamArn: string
+  handler: StreamHandler
+  name: string
+  idleMs?: number
+  maxRetries?: number
+  onDeadLetter?: (record: DynamoDBRecord, name: string) => void
+  onError?: (err: unknown) => void
+}
+
+export class StreamPoller {
+  private running = false
+  private readonly shards = new Set<string>()
+  private loops: Promise<void>[] = []
+  private inFlight = 0
+
+  constructor (private readonly o: PollerOptions) {}
+
+  start (): void {
+    this.running = true
+    this.loops.push(this.discover())
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    await Promise.allSettled(this.loops)
+  }
+
+  /** true while a batch is being handled (tests and the load check use it) */
+  get busy (): boolean { return this.inFlight > 0 }
+
+  private async discover (): Promise<void> {
+    while (this.running) {
+      try {
+        const { StreamDescription } = await this.o.client.send(new DescribeStreamCommand({ StreamArn: this.o.streamArn }))
+        for (const shard of StreamDescription?.Shards ?? []) {
+          if (shard.ShardId && !this.shards.has(shard.ShardId)) {
+            this.shards.add(shard.ShardId)
+            this.loops.push(this.poll(shard.ShardId))
+          }
+        }
+      } catch (err) {
+        this.o.onError?.(err)
+      }
+      await this.sleep(2000)
+    }
+  }
+
+  private async poll (shardId: string): Promise<void> {
+    let iterator: string | undefined
+    while (this.running) {
+      try {
+        iterator ??= (await this.o.client.send(new GetShardIteratorCommand({
+          StreamArn: this.o.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON'
+        }))).ShardIterator
+        if (!iterator) return
+        const out = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }))
+        const inserts = (out.Records ?? []).filter(r => r.eventName === 'INSERT')
+        if (inserts.length) {
+          this.inFlight++
+          try { await this.deliver(inserts.map(toLambdaRecord)) } finally { this.inFlight-- }
+        }
+        iterator = out.NextShardIterator
+        if (!iterator) return // shard closed
+        if (!out.Records?.length) await this.sleep(this.o.idleMs ?? 50)
+      } catch (err) {
+        // emulator restarting or iterator expired: start the shard over (handlers are idempotent)
+        this.o.onError?.(err)
+        iterator = undefined
+        await this.sleep(1000)
+      }
+    }
+  }
+
+  private async deliver (records: DynamoDBRecord[]): Promise<void> {
+    let pending = records
+    const maxRetries = this.o.maxRetries ?? 5
+    for (let attempt = 0; pending.length && attempt <= maxRetries; attempt++) {
+      if (attempt) await this.sleep(Math.min(100 * 2 ** attempt, 5000))
+      let failed: Set<string>
+      try {
+        const res = await this.o.handler({ Records: pending })
+        failed = new Set((res?.batchItemFailures ?? []).map(f => f.itemIdentifier))
+      } catch {
+        failed = new Set(pending.map(r => r.dynamodb!.SequenceNumber!))
+      }
+      pending = pending.filter(r => failed.has(r.dynamodb!.SequenceNumber!))
+    }
+    for (const record of pending) this.o.onDeadLetter?.(record, this.o.name)
+  }
+
+  private sleep (ms: number): Promise<void> {
+    return new Promise(resolve => setTimeout(resolve, ms))
+  }
+}
+
+function toLambdaRecord (r: _Record): DynamoDBRecord {
+  return {
+    eventID: r.eventID,
+    eventName: r.eventName as DynamoDBRecord['eventName'],
+    eventSource: 'aws:dynamodb',
+    eventVersion: r.eventVersion,
+    awsRegion: r.awsRegion,
+    dynamodb: {
+      Keys: r.dynamodb?.Keys as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
+      SequenceNumber: r.dynamodb?.SequenceNumber,
+      SizeBytes: r.dynamodb?.SizeBytes,
+      StreamViewType: r.dynamodb?.StreamViewType as NonNullable<DynamoDBRecord['dynamodb']>['StreamViewType'],
+      ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime ? r.dynamodb.ApproximateCreationDateTime.getTime() / 1000 : undefined
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Creates the tables from the shared definitions (the same ones the CDK stack deploys).
+import {
+  CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient
+} from '@aws-sdk/client-dynamodb'
+import { TABLES, type TableKey } from '../infra-shared/tables'
+
+/** Environment variables naming each table (prefix keeps parallel test files apart). */
+export function tableEnv (prefix = ''): Record<string, string> {
+  return Object.fromEntries(Object.values(TABLES).map(t => [t.envVar, `${prefix}${t.name}`]))
+}
+
+export async function createTables (client: DynamoDBClient, prefix = ''): Promise<Record<string, string>> {
+  const env = tableEnv(prefix)
+  await Promise.all(Object.values(TABLES).map(async table => {
+    const TableName = env[table.envVar]!
+    try {
+      await client.send(new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
+        ...('stream' in table && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } })
+      }))
+      if ('ttlAttribute' in table) {
+        await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute } }))
+      }
+    } catch (err) {
+      // --data keeps tables between runs
+      if (!(err instanceof ResourceInUseException)) throw err
+    }
+  }))
+  return env
+}
+
+export async function streamArn (client: DynamoDBClient, tableNameValue: string): Promise<string> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableNameValue }))
+  if (!Table?.LatestStreamArn) throw new Error(`${tableNameValue} has no stream`)
+  return Table.LatestStreamArn
+}
+
+export const STREAM_TABLES = (Object.keys(TABLES) as TableKey[]).filter(k => 'stream' in TABLES[k])

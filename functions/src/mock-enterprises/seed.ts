@@ -1,0 +1,15 @@
+// The seed format of `npm start --seed FILE`, the demo data and the tests.
+import * as z from 'zod'
+import { Faults } from './service'
+
+export const SeedFile = z.object({
+  subscribers: z.array(z.object({
+    phone: z.string().regex(/^1[3-9]\d{9}$/),
+    idSuffix: z.string().regex(/^\d{5}[\dX]$/),
+    status: z.enum(['active', 'cancelled', 'suspended']),
+    carrier: z.string().optional()
+  })).default([]),
+  bindings: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).default({}),
+  faults: z.record(z.string(), Faults).default({})
+})
+export type SeedFile = z.infer<typeof SeedFile>
