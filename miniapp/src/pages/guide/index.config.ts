@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '解绑与明细查询'
+})

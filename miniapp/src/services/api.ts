@@ -1,0 +1,96 @@
+// The only module that talks to the network. Every response is checked against the shared contract,
+// so a page only ever sees contract-shaped data or an ApiError.
+import Taro from '@tarojs/taro'
+import {
+  API_PATHS, DevSmsResponse, EnterprisesResponse, ErrorBody, QueryView, SendCodeRequest, SendCodeResponse,
+  SubmitQueryRequest, SubmitQueryResponse, type ErrorCode
+} from '@yzt/functions/contract'
+
+type Schema<T> = { safeParse: (input: unknown) => { success: true, data: T } | { success: false } }
+
+/** ErrorCode from the API, or what went wrong before an API answer could be read. */
+export type ApiErrorCode = ErrorCode | 'NETWORK' | 'BAD_RESPONSE'
+
+export class ApiError extends Error {
+  constructor (
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly status = 0,
+    readonly fields: Record<string, string> = {},
+    readonly retryAfterSeconds?: number
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+const TIMEOUT_MS = 15000
+
+function headerValue (header: Record<string, unknown> | undefined, name: string): string | undefined {
+  // H5 lower-cases header names, mini-program hosts keep the server's spelling.
+  if (!header) return undefined
+  const key = Object.keys(header).find(k => k.toLowerCase() === name)
+  const value = key === undefined ? undefined : header[key]
+  return typeof value === 'string' ? value : undefined
+}
+
+function retryAfter (body: ErrorBody | undefined, header: Record<string, unknown> | undefined): number | undefined {
+  if (body?.error.retryAfterSeconds !== undefined) return Math.max(0, Math.ceil(body.error.retryAfterSeconds))
+  const h = headerValue(header, 'retry-after')
+  const n = h === undefined ? NaN : Number(h)
+  return Number.isFinite(n) ? Math.max(0, Math.ceil(n)) : undefined
+}
+
+async function call<T> (method: 'GET' | 'POST', path: string, schema: Schema<T>, data?: unknown): Promise<T> {
+  let res: Taro.request.SuccessCallbackResult<TaroGeneral.IAnyObject>
+  try {
+    res = await Taro.request<TaroGeneral.IAnyObject>({
+      url: `${API_BASE}${path}`,
+      method,
+      data: data === undefined ? undefined : JSON.stringify(data),
+      header: data === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      dataType: 'json',
+      timeout: TIMEOUT_MS
+    })
+  } catch {
+    throw new ApiError('NETWORK', '网络连接失败')
+  }
+  const { statusCode, data: body, header } = res
+  if (statusCode >= 200 && statusCode < 300) {
+    const parsed = schema.safeParse(body)
+    if (parsed.success) return parsed.data
+    throw new ApiError('BAD_RESPONSE', '服务返回了无法识别的内容', statusCode)
+  }
+  const err = ErrorBody.safeParse(body)
+  if (err.success) {
+    const e = err.data.error
+    throw new ApiError(e.code, e.message, statusCode, e.fields ?? {}, retryAfter(err.data, header))
+  }
+  // A gateway in front of the API may answer 429/503 without our error body.
+  if (statusCode === 429) throw new ApiError('RATE_LIMITED', '请求过于频繁', statusCode, {}, retryAfter(undefined, header))
+  if (statusCode >= 500) throw new ApiError('UNAVAILABLE', '服务暂不可用', statusCode)
+  throw new ApiError('BAD_RESPONSE', '服务返回了无法识别的内容', statusCode)
+}
+
+export function sendCode (phone: string): Promise<SendCodeResponse> {
+  return call('POST', API_PATHS.verificationCodes, SendCodeResponse, SendCodeRequest.parse({ phone }))
+}
+
+export interface QueryInput { phone: string, idSuffix: string, code: string, consent: boolean }
+
+export function submitQuery (input: QueryInput): Promise<SubmitQueryResponse> {
+  return call('POST', API_PATHS.queries, SubmitQueryResponse, SubmitQueryRequest.parse(input))
+}
+
+export function getQuery (queryId: string): Promise<QueryView> {
+  return call('GET', API_PATHS.query(queryId), QueryView)
+}
+
+export function listEnterprises (): Promise<EnterprisesResponse> {
+  return call('GET', API_PATHS.enterprises, EnterprisesResponse)
+}
+
+/** Local runtime only (the page using it is not in production builds). */
+export function devSms (phone: string): Promise<DevSmsResponse> {
+  return call('GET', `${API_PATHS.devSms}?phone=${encodeURIComponent(phone)}`, DevSmsResponse)
+}

@@ -1,0 +1,4 @@
+import '@testing-library/jest-dom'
+import { resetTaro } from './mocks/taro'
+
+beforeEach(() => resetTaro())
