@@ -1,0 +1,21 @@
+import { resolveConfig } from '../lib/config'
+
+const from = (ctx: Record<string, unknown>) => resolveConfig(key => ctx[key])
+
+test('a bare synth is dev with the mocked enterprises and a stage-named secrets parameter', () => {
+  expect(from({})).toMatchObject({ stage: 'dev', mockEnterprises: true, secretsParameter: '/yzt/dev/secrets', smsProvider: 'sns', smsSignature: '【一证通查】' })
+})
+
+test('prod has no mocks and insists on real enterprise endpoints', () => {
+  expect(() => from({ stage: 'prod' })).toThrow(/enterpriseEndpointTemplate/)
+  expect(() => from({ stage: 'prod', enterpriseEndpointTemplate: 'http://partner.example.com/{id}' })).toThrow(/https URL containing \{id\}/)
+  expect(from({ stage: 'prod', enterpriseEndpointTemplate: 'https://partner.example.com/{id}' }))
+    .toMatchObject({ mockEnterprises: false, secretsParameter: '/yzt/prod/secrets', h5Origin: undefined })
+})
+
+test('command-line strings are parsed, and unknown values refused', () => {
+  expect(from({ mockEnterprises: 'false', enterpriseEndpointTemplate: 'https://p.example.com/{id}' }).mockEnterprises).toBe(false)
+  expect(() => from({ stage: 'staging' })).toThrow(/stage/)
+  expect(() => from({ smsProvider: 'aliyun' })).toThrow(/smsProvider must be one of sns/)
+  expect(() => from({ mockEnterprises: 'no' })).toThrow(/true or false/)
+})

@@ -1,0 +1,263 @@
+import { Match } from 'aws-cdk-lib/assertions'
+import { TABLES, type TableKey } from '@yzt/functions/tables'
+import { FUNCTIONS, type FunctionName } from '@yzt/functions/functions'
+import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/routes'
+import { DEV_SECRETS } from '../../functions/src/adapters/secrets'
+import { functionId, logicalId, PROD_ENDPOINTS, resourcesOfType, SECRETS_PARAMETER, synth, type Synthesized } from './support/synth'
+
+const dev = synth({ h5Origin: 'https://h5.example.com' })
+const prod = synth({ stage: 'prod', enterpriseEndpointTemplate: PROD_ENDPOINTS })
+
+const entries = <K extends string, V>(o: Record<K, V>) => Object.entries(o) as [K, V][]
+const streamConsumers = entries(FUNCTIONS).filter(([, def]) => 'streamFrom' in def)
+const tableId = (s: Synthesized, key: TableKey) => logicalId(s, s.stack.tables[key])
+
+interface Statement { Effect: string, Action: string | string[], Resource?: unknown, NotResource?: unknown, Condition?: unknown }
+/** every IAM statement attached to a function's role */
+function statementsOf (s: Synthesized, name: FunctionName): Statement[] {
+  const role = s.json.Resources[functionId(s, name)]!.Properties.Role['Fn::GetAtt'][0]
+  return resourcesOfType(s, 'AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+}
+const actions = (st: Statement) => [st.Action].flat()
+/** statements whose resources include the table itself (its stream ARN is a separate attribute) */
+const onTable = (sts: Statement[], id: string) =>
+  sts.filter(st => JSON.stringify(st.Resource ?? null).includes(`"Fn::GetAtt":["${id}","Arn"]`))
+
+describe('tables', () => {
+  test.each(entries(TABLES))('%s matches its shared definition', (key, def) => {
+    const table = dev.json.Resources[tableId(dev, key)]!
+    expect(table.Type).toBe('AWS::DynamoDB::GlobalTable')
+    const p = table.Properties
+    expect(p.TableName).toBe(`yzt-dev-${def.name}`)
+    expect(p.KeySchema).toEqual([{ AttributeName: def.partitionKey, KeyType: 'HASH' }])
+    expect(p.AttributeDefinitions).toEqual([{ AttributeName: def.partitionKey, AttributeType: 'S' }])
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST')
+    expect(p.TimeToLiveSpecification).toEqual('ttlAttribute' in def ? { AttributeName: def.ttlAttribute, Enabled: true } : undefined)
+    expect(p.StreamSpecification).toEqual('stream' in def ? { StreamViewType: def.stream } : undefined)
+    expect(p.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true })
+  })
+
+  test('no table exists that the shared definitions do not declare', () => {
+    dev.template.resourceCountIs('AWS::DynamoDB::GlobalTable', Object.keys(TABLES).length)
+    dev.template.resourceCountIs('AWS::DynamoDB::Table', 0)
+  })
+
+  test('prod tables are retained and deletion-protected; dev tables are not', () => {
+    for (const [, table] of resourcesOfType(prod, 'AWS::DynamoDB::GlobalTable')) {
+      expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain'])
+      expect(table.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true)
+    }
+    for (const [, table] of resourcesOfType(dev, 'AWS::DynamoDB::GlobalTable')) {
+      expect(table.DeletionPolicy).toBe('Delete')
+      expect(table.Properties.Replicas[0].DeletionProtectionEnabled).toBe(false)
+    }
+  })
+
+  test('prod keeps its logs for months; dev for a week', () => {
+    const retention = (s: Synthesized) => resourcesOfType(s, 'AWS::Logs::LogGroup').map(([, g]) => [g.Properties.RetentionInDays, g.DeletionPolicy])
+    expect(new Set(retention(prod).map(String))).toEqual(new Set(['90,Retain']))
+    expect(new Set(retention(dev).map(String))).toEqual(new Set(['7,Delete']))
+  })
+})
+
+describe('functions', () => {
+  test.each(entries(FUNCTIONS))('%s runs Node.js 22 on arm64 with its own sizing and environment', (name, def) => {
+    const s = 'mockOnly' in def ? dev : prod
+    const p = s.json.Resources[functionId(s, name)]!.Properties
+    expect(p).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: def.memoryMb,
+      Timeout: def.timeoutSeconds
+    })
+    const env = p.Environment.Variables
+    expect(env).toMatchObject({
+      YZT_STAGE: s.stack.stackName.replace('yzt-', ''),
+      POWERTOOLS_SERVICE_NAME: 'yzt',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      SECRETS_PARAMETER
+    })
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      if (key in def.tables) expect(env[TABLES[key].envVar]).toEqual({ Ref: tableId(s, key) })
+      else expect(env[TABLES[key].envVar]).toBeUndefined()
+    }
+    expect(env.SMS_PROVIDER).toBe('sendsSms' in def ? 'sns' : undefined)
+    expect(env.ENTERPRISE_ENDPOINT_TEMPLATE === undefined).toBe(!('callsEnterprises' in def))
+  })
+
+  test('the mocked enterprises deploy in dev only, and dev points the enterprise client at them', () => {
+    const mockFn = entries(FUNCTIONS).filter(([, def]) => 'mockOnly' in def).map(([name]) => name)
+    expect(mockFn).toEqual([MOCK_ENTERPRISE_ROUTE.fn])
+    expect(() => functionId(prod, MOCK_ENTERPRISE_ROUTE.fn)).toThrow(/found 0/)
+    prod.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1)
+
+    const caller = entries(FUNCTIONS).find(([, def]) => 'callsEnterprises' in def)![0]
+    expect(prod.json.Resources[functionId(prod, caller)]!.Properties.Environment.Variables.ENTERPRISE_ENDPOINT_TEMPLATE).toBe(PROD_ENDPOINTS)
+
+    const mockApi = logicalId(dev, dev.stack.mockApi!)
+    expect(dev.json.Resources[functionId(dev, caller)]!.Properties.Environment.Variables.ENTERPRISE_ENDPOINT_TEMPLATE)
+      .toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [mockApi, 'ApiEndpoint'] }, '/enterprises/{id}/account-counts']] })
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      ApiId: { Ref: mockApi },
+      RouteKey: `${MOCK_ENTERPRISE_ROUTE.method} ${MOCK_ENTERPRISE_ROUTE.path}`
+    })
+  })
+})
+
+describe('HTTP API', () => {
+  const apiId = logicalId(dev, dev.stack.api)
+
+  test.each(ROUTES.map(r => [`${r.method} ${r.path}`, r.fn] as const))('%s reaches %s', (routeKey, fn) => {
+    const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey)
+    expect(routes).toHaveLength(1)
+    const route = routes[0]![1].Properties
+    expect(route.ApiId).toEqual({ Ref: apiId })
+    const integrationId = route.Target['Fn::Join'][1][1].Ref
+    const integration = dev.json.Resources[integrationId]!.Properties
+    expect(integration.IntegrationType).toBe('AWS_PROXY')
+    expect(integration.PayloadFormatVersion).toBe('2.0')
+    expect(integration.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionId(dev, fn), 'Arn'] })
+    // API Gateway may invoke it from this route
+    expect(resourcesOfType(dev, 'AWS::Lambda::Permission').some(([, p]) =>
+      JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [functionId(dev, fn), 'Arn'] }) &&
+      JSON.stringify(p.Properties.SourceArn).includes(routeKey.split(' ')[1]!))).toBe(true)
+  })
+
+  test('the API has exactly the shared routes', () => {
+    const onApi = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.ApiId.Ref === apiId)
+    expect(onApi.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map(r => `${r.method} ${r.path}`).sort())
+  })
+
+  test('CORS admits the mini-program hosts and the configured H5 origin only', () => {
+    const cors = dev.json.Resources[apiId]!.Properties.CorsConfiguration
+    expect(cors.AllowOrigins).toEqual(expect.arrayContaining(['https://servicewechat.com', 'https://h5.example.com']))
+    expect(cors.AllowOrigins).not.toContain('*')
+    expect(synth({ alipayAppId: '2021000000000000' }).json.Resources[apiId]!.Properties.CorsConfiguration.AllowOrigins)
+      .toContain('https://2021000000000000.hybrid.alipay-eco.com')
+  })
+
+  test('the stage is throttled and access-logged without paths, query strings or bodies', () => {
+    const stage = resourcesOfType(dev, 'AWS::ApiGatewayV2::Stage').find(([, s]) => s.Properties.ApiId.Ref === apiId)![1].Properties
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 })
+    const format = JSON.parse(stage.AccessLogSettings.Format)
+    expect(format.route).toBe('$context.routeKey')
+    expect(stage.AccessLogSettings.Format).not.toMatch(/\$context\.path|querystring|\$input|\$request\.body/i)
+  })
+
+  test('outputs hold the API URL for TARO_APP_API_BASE', () => {
+    expect(dev.json.Outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] })
+    expect(JSON.stringify(dev.json.Outputs.MiniProgramBuild.Value)).toContain('TARO_APP_API_BASE=')
+  })
+})
+
+describe('streams', () => {
+  test.each(streamConsumers)('%s gets INSERTs only, with partial batch failures, bisect, bounded retries and a DLQ', (name, def) => {
+    const mappings = resourcesOfType(prod, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName.Ref === functionId(prod, name))
+    expect(mappings).toHaveLength(1)
+    const m = mappings[0]![1].Properties
+    expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [tableId(prod, (def as { streamFrom: TableKey }).streamFrom), 'StreamArn'] })
+    expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([{ eventName: ['INSERT'] }])
+    expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures'])
+    expect(m.BisectBatchOnFunctionError).toBe(true)
+    expect(m.MaximumRetryAttempts).toBeGreaterThanOrEqual(0)
+    expect(m.MaximumRetryAttempts).toBeLessThanOrEqual(5)
+    const dlq = m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]
+    expect(prod.json.Resources[dlq]!.Type).toBe('AWS::SQS::Queue')
+    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }]
+    })
+  })
+
+  test('nothing else is stream-triggered', () => {
+    prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', streamConsumers.length)
+  })
+})
+
+describe('permissions', () => {
+  const deployed = entries(FUNCTIONS)
+  const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']
+  const READS = ['dynamodb:GetItem', 'dynamodb:Query']
+
+  test('no IAM statement grants a wildcard action', () => {
+    const all = resourcesOfType(dev, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+    const tableIds = (Object.keys(TABLES) as TableKey[]).map(k => tableId(dev, k))
+    // the check below must have table statements to look at
+    expect(tableIds.every(id => onTable(all, id).length > 0)).toBe(true)
+    for (const st of all) for (const action of actions(st)) expect(action).not.toContain('*')
+  })
+
+  test.each(deployed)('%s may touch only its declared tables, with only the declared access', (name, def) => {
+    const sts = statementsOf(dev, name)
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      const granted = onTable(sts, tableId(dev, key)).flatMap(actions)
+      const access = (def.tables as Partial<Record<TableKey, string>>)[key]
+      if (!access) expect(granted).toEqual([])
+      if (access === 'read') { expect(granted).toEqual(expect.arrayContaining(READS)); expect(granted.filter(a => WRITES.includes(a))).toEqual([]) }
+      if (access === 'write') { expect(granted).toEqual(expect.arrayContaining(WRITES)); expect(granted.filter(a => READS.includes(a))).toEqual([]) }
+      if (access === 'readWrite') expect(granted).toEqual(expect.arrayContaining([...READS, ...WRITES]))
+    }
+  })
+
+  test.each(deployed)('%s can send SMS only if declared, and only to phone numbers', (name, def) => {
+    const publish = statementsOf(dev, name).filter(st => actions(st).includes('sns:Publish'))
+    if (!('sendsSms' in def)) {
+      expect(publish).toEqual([])
+    } else {
+      expect(publish).toHaveLength(1)
+      expect(publish[0]!.Resource).toBeUndefined()
+      expect(JSON.stringify(publish[0]!.NotResource)).toContain(':sns:*:*:*')
+    }
+  })
+
+  test('functions read the one secrets parameter, by name', () => {
+    for (const [name] of deployed) {
+      const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:')))
+      expect(get.flatMap(actions)).toEqual(['ssm:GetParameter'])
+      expect(JSON.stringify(get[0]!.Resource)).toMatch(/:parameter\/yzt\/test\/secrets"/)
+    }
+    const kms = synth({ secretsKmsKeyArn: 'arn:aws:kms:ap-east-1:111122223333:key/abc' })
+    const decrypt = statementsOf(kms, 'sendCode').find(st => actions(st).includes('kms:Decrypt'))!
+    expect(decrypt.Resource).toBe('arn:aws:kms:ap-east-1:111122223333:key/abc')
+    expect(JSON.stringify(decrypt.Condition)).toContain('kms:ViaService')
+  })
+})
+
+describe('secrets', () => {
+  test.each([['dev', dev], ['prod', prod]] as const)('no secret value is in the %s template', (_, s) => {
+    const text = JSON.stringify(s.json)
+    // the local development values, the only ones that exist in the repository
+    expect(text).not.toContain(DEV_SECRETS.pepper)
+    expect(text).not.toContain(DEV_SECRETS.enterpriseKey)
+    for (const type of ['AWS::SSM::Parameter', 'AWS::SecretsManager::Secret']) s.template.resourceCountIs(type, 0)
+    const allowed = new Set(['YZT_STAGE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
+      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISE_ENDPOINT_TEMPLATE', ...Object.values(TABLES).map(t => t.envVar)])
+    for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
+      for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)
+    }
+  })
+})
+
+describe('alarms', () => {
+  test.each(entries(FUNCTIONS))('%s alarms on errors and throttles', name => {
+    for (const metric of ['Errors', 'Throttles']) {
+      dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: metric,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(dev, name) } }],
+        AlarmActions: [Match.anyValue()]
+      })
+    }
+  })
+
+  test('the API alarms on its 5xx rate', () => {
+    const alarms = resourcesOfType(prod, 'AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Metrics ?? []).includes('"5xx"'))
+    expect(alarms).toHaveLength(1)
+    expect(alarms[0]![1].Properties.Threshold).toBe(5)
+  })
+})
