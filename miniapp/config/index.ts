@@ -20,7 +20,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${process.env.TARO_ENV}`,
+    outputRoot: flags.outputRoot,
     plugins: [],
     // Constants, not runtime reads: with DEV_SMS false the minifier drops every dev-only branch.
     defineConstants: {

@@ -32,3 +32,12 @@ export function describeError (e: ApiError): string {
       return '服务出现异常，请稍后再试。'
   }
 }
+
+/** "7月21日 00:30:05" in China time. By hand: mini-program engines do not all carry time-zone data. */
+export function formatChinaTime (iso: string): string {
+  const t = Date.parse(iso)
+  if (!Number.isFinite(t)) return iso
+  const d = new Date(t + 8 * 3600_000)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
+}

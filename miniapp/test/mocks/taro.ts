@@ -12,6 +12,7 @@ const Taro = {
   showToast: jest.fn(ok('showToast')),
   makePhoneCall: jest.fn(ok('makePhoneCall')),
   setClipboardData: jest.fn(ok('setClipboardData')),
+  pageScrollTo: jest.fn(ok('pageScrollTo')),
   setStorage: jest.fn(ok('setStorage')),
   setStorageSync: jest.fn(),
   getStorageSync: jest.fn(),
@@ -32,6 +33,6 @@ export function respond (...answers: { status: number, data: unknown, header?: R
   }
 }
 
-export const { request, navigateTo, redirectTo, reLaunch, navigateBack, showToast, makePhoneCall, setClipboardData,
+export const { request, navigateTo, redirectTo, reLaunch, navigateBack, showToast, makePhoneCall, setClipboardData, pageScrollTo,
   setStorage, setStorageSync, getStorageSync, useRouter } = Taro
 export default Taro

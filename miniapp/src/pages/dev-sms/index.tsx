@@ -5,7 +5,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import type { DevSmsResponse } from '@yzt/functions/contract'
 import { ApiError, devSms } from '../../services/api'
-import { describeError } from '../../utils/messages'
+import { describeError, formatChinaTime } from '../../utils/messages'
 import { param } from '../../utils/params'
 import { check } from '../../utils/validate'
 import './index.scss'
@@ -51,7 +51,7 @@ export default function DevSmsPage () {
         <View className='card sms' key={`${m.createdAt}-${i}`}>
           <View className='sms-meta'>
             <Text>{m.to}</Text>
-            <Text>{new Date(m.createdAt).toLocaleString('zh-CN', { hour12: false })} · {m.status}</Text>
+            <Text>{formatChinaTime(m.createdAt)} · {m.status}</Text>
           </View>
           <Text className='sms-text' userSelect>{m.text}</Text>
         </View>

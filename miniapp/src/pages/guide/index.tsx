@@ -41,6 +41,11 @@ export default function GuidePage () {
         </Text>
       </View>
 
+      <View className='notice notice-info' id='to-cancelled'
+        onClick={() => { void Taro.pageScrollTo({ selector: '#cancelled', duration: 300 }).catch(() => undefined) }}>
+        <Text>号码已经注销？点此查看各企业客服电话 ›</Text>
+      </View>
+
       {error
         ? (
           <View className='notice notice-warn' id='guide-error'>

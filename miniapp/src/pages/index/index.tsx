@@ -150,7 +150,7 @@ export default function QueryPage () {
       {formError ? <View className='notice notice-warn' id='form-error'><Text>{formError}</Text></View> : null}
 
       <View className='actions'>
-        <Button id='submit' className='btn-primary' type='primary' loading={submitting}
+        <Button id='submit' className={`btn-primary ${allValid && !submitting ? '' : 'is-disabled'}`} type='primary'
           disabled={!allValid || submitting} onClick={onSubmit}>{submitting ? '正在提交' : '提交查询'}</Button>
       </View>
 

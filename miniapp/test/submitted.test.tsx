@@ -1,0 +1,116 @@
+import { act, render, screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import Taro from '@tarojs/taro'
+import SubmittedPage, { POLL_INTERVAL_MS, POLL_LIMIT_MS } from '../src/pages/submitted/index'
+import { appLabels, enterprisesBody, err } from './fixtures'
+
+const request = Taro.request as unknown as jest.Mock
+const router = (Taro as unknown as { __router: { params: Record<string, string> } }).__router
+
+const view = (status: string) => ({
+  status: 200,
+  data: { queryId: 'q-1', maskedPhone: '138****5551', status, acceptedAt: '2030-07-20T16:30:00Z', ...(status === 'SENT' ? { sentAt: '2030-07-20T16:30:02Z' } : {}) }
+})
+const calls = (suffix: string) => request.mock.calls.filter(c => String(c[0].url).endsWith(suffix)).length
+
+// the page asks for the catalogue and the status at the same time: answer by URL, not by order
+function api (statuses: string[], catalogue: { status: number, data: unknown } = { status: 200, data: enterprisesBody }) {
+  const queue = [...statuses]
+  request.mockImplementation(({ url }: { url: string }) => {
+    if (url.endsWith('/v1/enterprises')) return Promise.resolve({ statusCode: catalogue.status, data: catalogue.data, header: {} })
+    const s = queue.length > 1 ? queue.shift()! : queue[0]
+    const r = s.startsWith('ERR:') ? { status: 503, data: err(s.slice(4)) } : view(s)
+    return Promise.resolve({ statusCode: r.status, data: r.data, header: {} })
+  })
+}
+
+beforeEach(() => {
+  router.params = { queryId: 'q-1', maskedPhone: encodeURIComponent('138****5551') }
+  jest.useFakeTimers({ doNotFake: ['requestAnimationFrame', 'cancelAnimationFrame', 'queueMicrotask', 'nextTick', 'setImmediate'] })
+})
+afterEach(() => jest.useRealTimers())
+
+const tick = async (ms: number) => act(async () => { jest.advanceTimersByTime(ms) })
+
+test('says where the SMS goes, polls until SENT and then stops', async () => {
+  api(['ACCEPTED', 'PROCESSING', 'SENT'])
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#sent-to')).toHaveTextContent('查询结果将以短信形式发送至尾号5551的手机'))
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('已受理'))
+  expect(request.mock.calls.find(c => c[0].url.endsWith('/v1/queries/q-1'))).toBeTruthy()
+
+  await tick(POLL_INTERVAL_MS)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('正在查询'))
+  await tick(POLL_INTERVAL_MS)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信已发送'))
+  const polls = calls('/v1/queries/q-1')
+  expect(polls).toBe(3)
+  await tick(POLL_INTERVAL_MS * 5)
+  expect(calls('/v1/queries/q-1')).toBe(polls)
+})
+
+test('shows what the SMS will contain: every app in SMS order as "N个", and what 暂无法查询 means', async () => {
+  api(['SENT'])
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelectorAll('#app-list .app-row')).toHaveLength(11))
+  const rows = [...container.querySelectorAll('#app-list .app-row')].map(r => r.textContent)
+  expect(rows).toEqual(appLabels.map(l => `${l}N个`))
+  expect(container.querySelector('#unavailable-note')).toHaveTextContent('暂无法查询')
+  expect(container.textContent).not.toMatch(/账号\d+个/)
+})
+
+test('FAILED ends polling with an explanation', async () => {
+  api(['PROCESSING', 'FAILED'])
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('正在查询'))
+  await tick(POLL_INTERVAL_MS)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('查询未能完成'))
+  const polls = calls('/v1/queries/q-1')
+  await tick(POLL_INTERVAL_MS * 3)
+  expect(calls('/v1/queries/q-1')).toBe(polls)
+})
+
+test('a transient error keeps polling; a long wait ends with a note that the SMS still comes', async () => {
+  api(['ERR:UNAVAILABLE', 'PROCESSING'])
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#poll-note')).toHaveTextContent('正在重试'))
+  await tick(POLL_INTERVAL_MS)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('正在查询'))
+  expect(container.querySelector('#poll-note')).toBeNull()
+  await tick(POLL_LIMIT_MS + POLL_INTERVAL_MS)
+  await waitFor(() => expect(container.querySelector('#poll-note')).toHaveTextContent('结果短信稍后送达'))
+  const polls = calls('/v1/queries/q-1')
+  await tick(POLL_INTERVAL_MS * 3)
+  expect(calls('/v1/queries/q-1')).toBe(polls)
+})
+
+test('leads on to the guide and back home', async () => {
+  api(['SENT'])
+  jest.useRealTimers()
+  const user = userEvent.setup()
+  const { container } = render(<SubmittedPage />)
+  await user.click(container.querySelector('#to-guide') as HTMLElement)
+  expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/guide/index' })
+  expect(screen.getByText('如查询结果与您掌握的情况不一致，请进入解绑与明细查询。')).toBeInTheDocument()
+  await user.click(container.querySelector('#back-home') as HTMLElement)
+  expect(Taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/index/index' })
+})
+
+test('stops polling when the page is closed', async () => {
+  api(['PROCESSING'])
+  const { unmount } = render(<SubmittedPage />)
+  await waitFor(() => expect(calls('/v1/queries/q-1')).toBe(1))
+  unmount()
+  await tick(POLL_INTERVAL_MS * 3)
+  expect(calls('/v1/queries/q-1')).toBe(1)
+})
+
+test('a catalogue failure is shown with a retry', async () => {
+  api(['SENT'], { status: 503, data: err('UNAVAILABLE') })
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.textContent).toContain('查询服务暂时不可用'))
+  api(['SENT'])
+  jest.useRealTimers()
+  await userEvent.setup().click(screen.getByText(/点此重试/))
+  await waitFor(() => expect(container.querySelectorAll('#app-list .app-row')).toHaveLength(11))
+})
