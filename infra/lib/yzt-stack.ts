@@ -93,8 +93,10 @@ export class YztStack extends cdk.Stack {
     // ---- functions
     const secretsArn = this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: config.secretsParameter.replace(/^\//, '') })
     const mockApi = this.mockApi = config.mockEnterprises
-      ? new apigwv2.HttpApi(this, 'MockEnterprisesApi', { apiName: `${prefix}-mock-enterprises` })
+      ? new apigwv2.HttpApi(this, 'MockEnterprisesApi', { apiName: `${prefix}-mock-enterprises`, createDefaultStage: false })
       : undefined
+    // public like any HTTP API: the throttle caps what a stranger can spend on it
+    mockApi?.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, throttle: config.throttle })
     const enterpriseEndpointTemplate = mockApi
       ? mockApi.apiEndpoint + MOCK_ENTERPRISE_ROUTE.path.replace(/\{[^}]+\}/, '{id}')
       : config.enterpriseEndpointTemplate!

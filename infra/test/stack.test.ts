@@ -21,6 +21,23 @@ function statementsOf (s: Synthesized, name: FunctionName): Statement[] {
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
 }
 const actions = (st: Statement) => [st.Action].flat()
+
+/** the Lambda function (logical id) a route on the given API invokes */
+function routeTarget (s: Synthesized, apiId: string, routeKey: string): string {
+  const routes = resourcesOfType(s, 'AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey && r.Properties.ApiId.Ref === apiId)
+  expect(routes).toHaveLength(1)
+  const integrationId = routes[0]![1].Properties.Target['Fn::Join'][1][1].Ref
+  const integration = s.json.Resources[integrationId]!.Properties
+  expect(integration.IntegrationType).toBe('AWS_PROXY')
+  expect(integration.PayloadFormatVersion).toBe('2.0')
+  const fn = integration.IntegrationUri['Fn::GetAtt']
+  expect(fn[1]).toBe('Arn')
+  // API Gateway may invoke it from this route
+  expect(resourcesOfType(s, 'AWS::Lambda::Permission').some(([, p]) =>
+    JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [fn[0], 'Arn'] }) &&
+    JSON.stringify(p.Properties.SourceArn).includes(routeKey.split(' ')[1]!))).toBe(true)
+  return fn[0]
+}
 /** statements whose resources include the table itself (its stream ARN is a separate attribute) */
 const onTable = (sts: Statement[], id: string) =>
   sts.filter(st => JSON.stringify(st.Resource ?? null).includes(`"Fn::GetAtt":["${id}","Arn"]`))
@@ -101,9 +118,11 @@ describe('functions', () => {
     const mockApi = logicalId(dev, dev.stack.mockApi!)
     expect(dev.json.Resources[functionId(dev, caller)]!.Properties.Environment.Variables.ENTERPRISE_ENDPOINT_TEMPLATE)
       .toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [mockApi, 'ApiEndpoint'] }, '/enterprises/{id}/account-counts']] })
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+    expect(routeTarget(dev, mockApi, `${MOCK_ENTERPRISE_ROUTE.method} ${MOCK_ENTERPRISE_ROUTE.path}`)).toBe(functionId(dev, MOCK_ENTERPRISE_ROUTE.fn))
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       ApiId: { Ref: mockApi },
-      RouteKey: `${MOCK_ENTERPRISE_ROUTE.method} ${MOCK_ENTERPRISE_ROUTE.path}`
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }
     })
   })
 })
@@ -112,19 +131,7 @@ describe('HTTP API', () => {
   const apiId = logicalId(dev, dev.stack.api)
 
   test.each(ROUTES.map(r => [`${r.method} ${r.path}`, r.fn] as const))('%s reaches %s', (routeKey, fn) => {
-    const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === routeKey)
-    expect(routes).toHaveLength(1)
-    const route = routes[0]![1].Properties
-    expect(route.ApiId).toEqual({ Ref: apiId })
-    const integrationId = route.Target['Fn::Join'][1][1].Ref
-    const integration = dev.json.Resources[integrationId]!.Properties
-    expect(integration.IntegrationType).toBe('AWS_PROXY')
-    expect(integration.PayloadFormatVersion).toBe('2.0')
-    expect(integration.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionId(dev, fn), 'Arn'] })
-    // API Gateway may invoke it from this route
-    expect(resourcesOfType(dev, 'AWS::Lambda::Permission').some(([, p]) =>
-      JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [functionId(dev, fn), 'Arn'] }) &&
-      JSON.stringify(p.Properties.SourceArn).includes(routeKey.split(' ')[1]!))).toBe(true)
+    expect(routeTarget(dev, apiId, routeKey)).toBe(functionId(dev, fn))
   })
 
   test('the API has exactly the shared routes', () => {
