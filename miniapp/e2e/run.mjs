@@ -73,7 +73,10 @@ const pageErrors = []
 async function openPage (hash = '') {
   const page = await context.newPage()
   page.on('pageerror', e => pageErrors.push(e.message))
-  page.on('console', m => { if (m.type() === 'error') pageErrors.push(`console on ${page.url()}: ${m.text()}`) })
+  // Chromium logs every 4xx as "Failed to load resource"; the wrong-suffix test causes a 403 on purpose
+  page.on('console', m => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console on ${page.url()}: ${m.text()}`)
+  })
   await page.goto(`${base}/${hash}`, { waitUntil: 'load' })
   return page
 }

@@ -126,7 +126,7 @@ export default function QueryPage () {
 
         <View className={`cell ${shownError('code') ? 'cell-warn' : ''}`}>
           <Text className='cell-label'>验证码</Text>
-          <Input id='code' className='cell-input' type='number' maxlength={6} placeholder='6位短信验证码'
+          <Input id='code' className='cell-input' type='number' maxlength={6} placeholder='6位验证码'
             value={values.code} onInput={onInput('code')} onBlur={onBlur('code')} />
           <Button id='send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} size='mini'
             disabled={!canSend} onClick={onSendCode}>{sendLabel}</Button>
