@@ -1,5 +1,7 @@
 // Everything a deployment may vary, resolved once from CDK context (cdk.json or `-c key=value`).
 // Defaults make `cdk synth` work on a fresh clone with no AWS account and no flags.
+// the functions' own default, so an unset signature means the same thing deployed and locally
+import { DEFAULT_SIGNATURE } from '../../functions/src/domain/sms-text'
 import { SMS_PROVIDERS, type SmsProvider } from './sms'
 
 export type Stage = 'dev' | 'prod'
@@ -69,7 +71,7 @@ export function resolveConfig (ctx: Context): StageConfig {
     secretsParameter: str(ctx, 'secretsParameter') ?? `/yzt/${stage}/secrets`,
     secretsKmsKeyArn: str(ctx, 'secretsKmsKeyArn'),
     smsProvider,
-    smsSignature: str(ctx, 'smsSignature') ?? '【一证通查】',
+    smsSignature: str(ctx, 'smsSignature') ?? DEFAULT_SIGNATURE,
     // Taro's H5 dev server, so a local H5 build can talk to the dev stack
     h5Origin: str(ctx, 'h5Origin') ?? (stage === 'dev' ? 'http://localhost:10086' : undefined),
     alipayAppId: str(ctx, 'alipayAppId'),
