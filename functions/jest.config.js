@@ -11,7 +11,7 @@ module.exports = {
     '^#shared/(.*)$': '<rootDir>/src/infra-shared/$1'
   },
   // one DynamoDB Local JVM per jest run; every data test talks to it
+  setupFiles: ['<rootDir>/test/support/env.ts'],
   globalSetup: '<rootDir>/test/support/dynamo-global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/dynamo-global-teardown.ts',
-  testTimeout: 30000
+  globalTeardown: '<rootDir>/test/support/dynamo-global-teardown.ts'
 }

@@ -45,6 +45,8 @@ function isCount (n: unknown): n is number {
 }
 
 function errorReason (err: unknown): string {
-  if (err instanceof Error) return err.name === 'TimeoutError' || err.name === 'AbortError' ? 'timeout' : err.message.slice(0, 200)
-  return 'unknown'
+  // DOMException (abort, timeout) is not always an Error instance: look at its name
+  const { name, message } = (typeof err === 'object' && err !== null ? err : {}) as { name?: string, message?: string }
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout'
+  return typeof message === 'string' ? message.slice(0, 200) : 'unknown'
 }

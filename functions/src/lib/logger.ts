@@ -2,7 +2,7 @@
 // an ID suffix or a code never reaches a log line, even by mistake.
 import { Logger } from '@aws-lambda-powertools/logger'
 
-const PHONE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g
+const PHONE = /(?<!\d)((?:86)?1[3-9]\d)\d{4}(\d{4})(?!\d)/g
 const CODE_IN_TEXT = /(验证码为?)\d{6}/g
 const SECRET_KEYS = new Set(['phone', 'idsuffix', 'code', 'verificationcode', 'recipient', 'to', 'text', 'body', 'authorization'])
 

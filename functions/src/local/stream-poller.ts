@@ -21,7 +21,9 @@ export interface PollerOptions {
 
 export class StreamPoller {
   private running = false
+  private readonly stopped = new AbortController()
   private readonly shards = new Set<string>()
+  private readonly lastSequence = new Map<string, string>()
   private loops: Promise<void>[] = []
   private inFlight = 0
 
@@ -34,6 +36,7 @@ export class StreamPoller {
 
   async stop (): Promise<void> {
     this.running = false
+    this.stopped.abort()
     await Promise.allSettled(this.loops)
   }
 
@@ -53,34 +56,50 @@ export class StreamPoller {
       } catch (err) {
         this.o.onError?.(err)
       }
-      await this.sleep(2000)
+      // a stream has no shard until its first write: look again soon, then now and then
+      await this.sleep(this.shards.size ? 2000 : 100)
     }
   }
 
   private async poll (shardId: string): Promise<void> {
     let iterator: string | undefined
+    let emptyReads = 0
     while (this.running) {
       try {
-        iterator ??= (await this.o.client.send(new GetShardIteratorCommand({
-          StreamArn: this.o.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON'
-        }))).ShardIterator
-        if (!iterator) return
+        // DynamoDB Local can leave an iterator taken on an empty shard blind to later writes:
+        // take a fresh one from the last record seen every second or so of silence
+        if (!iterator || emptyReads >= 20) {
+          const after = this.lastSequence.get(shardId)
+          iterator = (await this.o.client.send(new GetShardIteratorCommand({
+            StreamArn: this.o.streamArn,
+            ShardId: shardId,
+            ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' })
+          }))).ShardIterator
+          emptyReads = 0
+        }
+        if (!iterator) break
         const out = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }))
-        const inserts = (out.Records ?? []).filter(r => r.eventName === 'INSERT')
+        const records = out.Records ?? []
+        const inserts = records.filter(r => r.eventName === 'INSERT')
         if (inserts.length) {
           this.inFlight++
           try { await this.deliver(inserts.map(toLambdaRecord)) } finally { this.inFlight-- }
         }
+        const last = records.at(-1)?.dynamodb?.SequenceNumber
+        if (last) this.lastSequence.set(shardId, last)
         iterator = out.NextShardIterator
-        if (!iterator) return // shard closed
-        if (!out.Records?.length) await this.sleep(this.o.idleMs ?? 50)
+        if (!iterator) break // shard closed
+        if (!records.length) { emptyReads++; await this.sleep(this.o.idleMs ?? 50) } else emptyReads = 0
       } catch (err) {
-        // emulator restarting or iterator expired: start the shard over (handlers are idempotent)
-        this.o.onError?.(err)
         iterator = undefined
+        // DynamoDB Local answers a TRIM_HORIZON read of a still-empty shard this way: just look again
+        if ((err as Error).name === 'TrimmedDataAccessException') { await this.sleep(this.o.idleMs ?? 50); continue }
+        this.o.onError?.(err)
         await this.sleep(1000)
       }
     }
+    // let discovery pick it up again should it still be listed (it resumes after the last record)
+    this.shards.delete(shardId)
   }
 
   private async deliver (records: DynamoDBRecord[]): Promise<void> {
@@ -101,7 +120,12 @@ export class StreamPoller {
   }
 
   private sleep (ms: number): Promise<void> {
-    return new Promise(resolve => setTimeout(resolve, ms))
+    const signal = this.stopped.signal
+    return new Promise(resolve => {
+      const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
+      const timer = setTimeout(done, ms)
+      signal.addEventListener('abort', done, { once: true })
+    })
   }
 }
 

@@ -140,6 +140,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
         handler,
         name,
         idleMs: options.pollIdleMs,
+        onError: err => { if (process.env.YZT_DEBUG_STREAMS) print(`stream ${name}: ${(err as Error).name} ${(err as Error).message}`) },
         onDeadLetter: (record, stream) => {
           deadLetters.push({ stream, key: record.dynamodb?.Keys?.pk?.S ?? '' })
           print(`⚠️  ${stream}: record ${record.dynamodb?.SequenceNumber} failed after retries (dead letter)`)

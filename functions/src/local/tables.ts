@@ -9,7 +9,11 @@ export function tableEnv (prefix = ''): Record<string, string> {
   return Object.fromEntries(Object.values(TABLES).map(t => [t.envVar, `${prefix}${t.name}`]))
 }
 
-export async function createTables (client: DynamoDBClient, prefix = ''): Promise<Record<string, string>> {
+/**
+ * TTL stays off locally: this DynamoDB Local does delete expired items, and the local clock may be
+ * moved (YZT_NOW, tests), so it would delete live items. Expiry is checked in code in any case.
+ */
+export async function createTables (client: DynamoDBClient, prefix = '', { ttl = false } = {}): Promise<Record<string, string>> {
   const env = tableEnv(prefix)
   await Promise.all(Object.values(TABLES).map(async table => {
     const TableName = env[table.envVar]!
@@ -21,7 +25,7 @@ export async function createTables (client: DynamoDBClient, prefix = ''): Promis
         KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
         ...('stream' in table && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } })
       }))
-      if ('ttlAttribute' in table) {
+      if (ttl && 'ttlAttribute' in table) {
         await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute } }))
       }
     } catch (err) {
