@@ -140,6 +140,8 @@ export const API_PATHS = {
   verificationCodes: '/v1/verification-codes',
   queries: '/v1/queries',
   query: (id: string) => `/v1/queries/${encodeURIComponent(id)}`,
-  enterprises: '/v1/enterprises',
-  devSms: '/dev/sms'
+  enterprises: '/v1/enterprises'
 } as const
+
+/** Local runtime only; kept out of API_PATHS so production bundles do not carry it. */
+export const DEV_SMS_PATH = '/dev/sms'

@@ -4,7 +4,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
-import { API_PATHS, DevSmsResponse, normalisePhone } from '../contract/index'
+import { DEV_SMS_PATH, DevSmsResponse, normalisePhone } from '../contract/index'
 import { buildRuntime, type Runtime } from '../adapters/runtime'
 import { LocalSmsProvider } from '../adapters/sms-local'
 import { AppError } from '../domain/errors'
@@ -165,7 +165,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
           sendResult(res, await handlers.http[route.fn]!(event), cors)
           return
         }
-        if (url.pathname === API_PATHS.devSms && method === 'GET') {
+        if (url.pathname === DEV_SMS_PATH && method === 'GET') {
           const phone = url.searchParams.get('phone')
           const messages = sms.messagesFor(phone ? normalisePhone(phone) : undefined)
           sendResult(res, json(200, DevSmsResponse.parse({ messages })), cors)

@@ -2,7 +2,7 @@
 // so a page only ever sees contract-shaped data or an ApiError.
 import Taro from '@tarojs/taro'
 import {
-  API_PATHS, DevSmsResponse, EnterprisesResponse, ErrorBody, QueryView, SendCodeRequest, SendCodeResponse,
+  API_PATHS, DEV_SMS_PATH, DevSmsResponse, EnterprisesResponse, ErrorBody, QueryView, SendCodeRequest, SendCodeResponse,
   SubmitQueryRequest, SubmitQueryResponse, type ErrorCode
 } from '@yzt/functions/contract'
 
@@ -92,5 +92,5 @@ export function listEnterprises (): Promise<EnterprisesResponse> {
 
 /** Local runtime only (the page using it is not in production builds). */
 export function devSms (phone: string): Promise<DevSmsResponse> {
-  return call('GET', `${API_PATHS.devSms}?phone=${encodeURIComponent(phone)}`, DevSmsResponse)
+  return call('GET', `${DEV_SMS_PATH}?phone=${encodeURIComponent(phone)}`, DevSmsResponse)
 }
