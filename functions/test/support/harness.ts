@@ -81,16 +81,18 @@ export async function call (base: string, method: string, path: string, body?: u
   return { status: res.status, headers: res.headers, body: parsed, text }
 }
 
+const codeSms = (system: System, phone: string) => system.sms.all().filter(m => m.to === phone && m.text.includes('验证码'))
+
 /** the code of the newest code SMS to this number */
 export function lastCode (system: System, phone: string): string | undefined {
-  const sms = system.sms.all().filter(m => m.to === phone && m.text.includes('验证码')).at(-1)
-  return sms?.text.match(/验证码为(\d{6})/)?.[1]
+  return codeSms(system, phone).at(-1)?.text.match(/验证码为(\d{6})/)?.[1]
 }
 
 export async function requestCodeAndRead (system: System, phone: string): Promise<string> {
-  const before = system.sms.all().length
+  // count code SMS only: a result SMS arriving meanwhile must not pass for the new code
+  const before = codeSms(system, phone).length
   const res = await call(system.url, 'POST', '/v1/verification-codes', { phone })
   if (res.status !== 202) throw new Error(`code request: ${res.status} ${res.text}`)
-  await waitFor(() => system.sms.all().length > before && lastCode(system, phone), 'code SMS')
+  await waitFor(() => codeSms(system, phone).length > before, 'code SMS')
   return lastCode(system, phone)!
 }
