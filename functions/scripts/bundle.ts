@@ -11,8 +11,13 @@ export async function bundleAll (outdir = DIST): Promise<Record<string, number>>
   const sizes: Record<string, number> = {}
   await Promise.all(Object.entries(FUNCTIONS).map(async ([name, fn]) => {
     const result = await build({
-      entryPoints: [path.join(root, fn.entry)],
-      outfile: path.join(outdir, name, 'index.mjs'),
+      entryPoints: { index: path.join(root, fn.entry) },
+      outdir: path.join(outdir, name),
+      outExtension: { '.js': '.mjs' },
+      // what is imported dynamically (the SNS client, the SSM parameters client) becomes a chunk
+      // loaded on first use, so the functions that never send an SMS never load its client
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       bundle: true,
       platform: 'node',
       target: 'node20',

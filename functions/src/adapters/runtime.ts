@@ -13,7 +13,6 @@ import { DynamoVerificationStore } from './dynamo/verification-store'
 import { httpEnterpriseGateway } from './enterprise-http'
 import { loadSecrets, type Secrets } from './secrets'
 import { localSms } from './sms-local'
-import { snsSmsSender } from './sms-sns'
 
 export interface Runtime {
   clock: Clock
@@ -72,8 +71,19 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
 export function smsSenderFor (provider = 'sns'): SmsSender {
   switch (provider) {
     case 'local': return localSms
-    case 'sns': return snsSmsSender()
+    case 'sns': return lazySender(() => import('./sms-sns').then(m => m.snsSmsSender()))
     default: throw new Error(`unknown SMS_PROVIDER ${provider}`)
+  }
+}
+
+/** loads a sender's SDK client on the first send only */
+function lazySender (load: () => Promise<SmsSender>): SmsSender {
+  let sender: Promise<SmsSender> | undefined
+  return {
+    async send (message) {
+      sender ??= load().catch(err => { sender = undefined; throw err })
+      return (await sender).send(message)
+    }
   }
 }
 
