@@ -17,6 +17,19 @@ const USAGE = `usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data DIR]
   --no-web     API only; without it the H5 mini-program is served on the same origin
   YZT_NOW=<ISO instant> starts the clock there (it then runs on in real time)`
 
+/** the local H5 build is missing or older than a source it is built from */
+function h5BuildIsStale (): boolean {
+  const built = path.join(H5_LOCAL, 'index.html')
+  if (!fs.existsSync(built)) return true
+  const builtAt = fs.statSync(built).mtimeMs
+  const sources = ['miniapp/src', 'miniapp/config', 'functions/src/contract'].map(d => path.join(REPO, d))
+  const newer = (dir: string): boolean => fs.readdirSync(dir, { withFileTypes: true }).some(e => {
+    const p = path.join(dir, e.name)
+    return e.isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > builtAt
+  })
+  return sources.some(d => fs.existsSync(d) && newer(d))
+}
+
 async function main (): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const { values } = parseArgs({
@@ -36,8 +49,8 @@ async function main (): Promise<void> {
   if (values.data) fs.mkdirSync(path.resolve(values.data), { recursive: true })
 
   const web = !values['no-web']
-  if (web && !fs.existsSync(path.join(H5_LOCAL, 'index.html'))) {
-    console.log('Building the H5 mini-program for the local runtime (once; `npm run build:h5:local -w @yzt/miniapp` rebuilds)…')
+  if (web && h5BuildIsStale()) {
+    console.log('Building the H5 mini-program for the local runtime (its sources changed since the last build)…')
     const built = spawnSync('npm', ['run', 'build:h5:local', '-w', '@yzt/miniapp'], { cwd: REPO, stdio: 'inherit' })
     if (built.status !== 0 || !fs.existsSync(path.join(H5_LOCAL, 'index.html'))) throw new Error('H5 build failed; run with --no-web for the API alone')
   }
