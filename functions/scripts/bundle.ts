@@ -1,11 +1,26 @@
 // Bundles every Lambda handler listed in FUNCTIONS into dist/<name>/index.mjs:
 // ESM with the AWS SDK bundled in (the fastest cold start measured here), minified, with a source map.
-import { build } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 import * as path from 'node:path'
 import { FUNCTIONS } from '../src/infra-shared/functions'
 
 const root = path.resolve(__dirname, '..')
 export const DIST = path.join(root, 'dist')
+
+/** the Lambda build settings: node20 ESM with the AWS SDK bundled in, minified, with source maps */
+export const LAMBDA_BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  mainFields: ['module', 'main'],
+  // ESM output still meets CommonJS inside dependencies: give them a require()
+  banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+  logLevel: 'warning'
+} as const satisfies BuildOptions
 
 export async function bundleAll (outdir = DIST): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {}
@@ -18,18 +33,8 @@ export async function bundleAll (outdir = DIST): Promise<Record<string, number>>
       // loaded on first use, so the functions that never send an SMS never load its client
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      minify: true,
-      sourcemap: true,
       metafile: true,
-      legalComments: 'none',
-      mainFields: ['module', 'main'],
-      // ESM output still meets CommonJS inside dependencies: give them a require()
-      banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-      logLevel: 'warning'
+      ...LAMBDA_BUILD_OPTIONS
     })
     sizes[name] = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0)
   }))

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { bundleAll } from '../../functions/scripts/bundle'
+import { bundleAll, LAMBDA_BUILD_OPTIONS } from '../../functions/scripts/bundle'
 
 const RUNS = 10
 const FUNCTIONS_DIR = path.resolve(__dirname, '../../functions')
@@ -23,20 +23,11 @@ export const handler = async (event) => doc.send(new GetCommand({ TableName: 't'
 `
 
 async function bundleBaseline (outdir: string): Promise<void> {
-  // the options of functions/scripts/bundle.ts, so the difference is the code, not the build
+  // the same build options as the functions, so the difference is the code, not the build
   await build({
     stdin: { contents: BASELINE, resolveDir: FUNCTIONS_DIR, sourcefile: 'baseline.mjs', loader: 'js' },
     outfile: path.join(outdir, 'baseline', 'index.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    sourcemap: true,
-    legalComments: 'none',
-    mainFields: ['module', 'main'],
-    banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-    logLevel: 'warning'
+    ...LAMBDA_BUILD_OPTIONS
   })
 }
 
@@ -60,16 +51,19 @@ async function main (): Promise<void> {
   try {
     await Promise.all([bundleAll(dir), bundleBaseline(dir)])
     const names = fs.readdirSync(dir).sort((a, b) => (a === 'baseline' ? -1 : b === 'baseline' ? 1 : a.localeCompare(b)))
-    const kB = (file: string) => (fs.statSync(file).size / 1024).toFixed(0)
+    // a split bundle is index.mjs plus its chunks (static ones load with it, dynamic ones on first use)
+    const kB = (folder: string, ext: string) => (fs.readdirSync(folder, { recursive: true, encoding: 'utf8' })
+      .filter(f => f.endsWith(ext)).reduce((n, f) => n + fs.statSync(path.join(folder, f)).size, 0) / 1024).toFixed(0)
     console.log(`median of ${RUNS} fresh node ${process.version} processes, ${os.cpus().length} CPUs, import time only`)
-    console.log('| function | bundle kB | map kB | load ms | load ms with --enable-source-maps |')
-    console.log('|---|---:|---:|---:|---:|')
+    console.log('| function | index.mjs kB | all chunks kB | maps kB | load ms | load ms with --enable-source-maps |')
+    console.log('|---|---:|---:|---:|---:|---:|')
     for (const name of names) {
       const file = path.join(dir, name, 'index.mjs')
       const plain = loadMs(file, '')
       const mapped = loadMs(file, '--enable-source-maps')
       const label = name === 'baseline' ? 'baseline (lib-dynamodb + zod)' : name
-      console.log(`| ${label} | ${kB(file)} | ${kB(file + '.map')} | ${plain.toFixed(0)} | ${mapped.toFixed(0)} |`)
+      const folder = path.join(dir, name)
+      console.log(`| ${label} | ${(fs.statSync(file).size / 1024).toFixed(0)} | ${kB(folder, '.mjs')} | ${kB(folder, '.map')} | ${plain.toFixed(0)} | ${mapped.toFixed(0)} |`)
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
