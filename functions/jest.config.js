@@ -10,8 +10,9 @@ module.exports = {
     '^#(contract|domain|adapters|catalogue|handlers|lib)/(.*)$': '<rootDir>/src/$1/$2',
     '^#shared/(.*)$': '<rootDir>/src/infra-shared/$1'
   },
-  // one DynamoDB Local JVM per jest run; every data test talks to it
-  setupFiles: ['<rootDir>/test/support/env.ts'],
+  // one DynamoDB Local JVM per jest run; every data test talks to it. log-capture: every line any
+  // test file writes is kept and checked for numbers, ID suffixes and codes when the run ends
+  setupFiles: ['<rootDir>/test/support/env.ts', '<rootDir>/test/support/log-capture.ts'],
   globalSetup: '<rootDir>/test/support/dynamo-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/dynamo-global-teardown.ts'
 }

@@ -1,8 +1,11 @@
 // One DynamoDB Local JVM for the whole jest run; every data test talks to it through
 // AWS_ENDPOINT_URL_DYNAMODB (each test file uses its own table prefix).
 import { startDynamoLocal } from '../../src/local/dynamo-local'
+import { startLogCapture } from './log-privacy'
 
 export default async function globalSetup (): Promise<void> {
+  // before any worker starts, so every worker inherits the capture folder
+  startLogCapture()
   const started = Date.now()
   const dynamo = await startDynamoLocal()
   ;(globalThis as { __DYNAMO__?: typeof dynamo }).__DYNAMO__ = dynamo
