@@ -13,7 +13,14 @@ logger.setLogLevel('ERROR')
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]! }
 
-/** A client bound to its own loopback address, so the per-IP code cap sees many users, as in the field. */
+let devices = 0
+/** Each simulated user on its own loopback address (127.x.y.z), as distinct phones are in the field,
+ *  so the per-IP code cap sees many users rather than one. */
+function nextDeviceAddress (): string {
+  const n = ++devices
+  return `127.${1 + ((n >> 16) & 0xff)}.${(n >> 8) & 0xff}.${1 + (n & 0xff) % 254}`
+}
+
 function client (base: string, localAddress: string) {
   const agent = new http.Agent({ keepAlive: true, localAddress })
   return (method: string, path: string, body?: unknown) => new Promise<{ status: number, json: any }>((resolve, reject) => {
@@ -55,13 +62,11 @@ async function flowBench (sys: System, concurrency: number, seconds: number, pho
   const calls0 = Object.values(sys.ddbCalls).reduce((a, b) => a + b, 0)
   let accepted = 0
   let polls = 0
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    let n = 0
+  await Promise.all(Array.from({ length: concurrency }, async () => {
     while (Date.now() < deadline) {
       const phone = phones.pop()
       if (!phone) return
-      // a fresh loopback address every 20 flows keeps each under the per-IP hourly cap
-      const call = client(sys.url, `127.0.${1 + worker}.${1 + (Math.floor(n++ / 20) % 250)}`)
+      const call = client(sys.url, nextDeviceAddress())
       const t0 = performance.now()
       const sent = await call('POST', '/v1/verification-codes', { phone })
       if (sent.status !== 202) { fail(`code ${sent.status} ${sent.json?.error?.code}`); continue }
