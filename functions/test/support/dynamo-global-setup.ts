@@ -4,6 +4,7 @@ import { startDynamoLocal } from '../../src/local/dynamo-local'
 import { startLogCapture } from './log-privacy'
 
 export default async function globalSetup (): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   // before any worker starts, so every worker inherits the capture folder
   startLogCapture()
   const started = Date.now()
