@@ -7,7 +7,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
     '^#ports$': '<rootDir>/src/ports.ts',
-    '^#(contract|domain|adapters|catalogue|handlers|lib)/(.*)$': '<rootDir>/src/$1/$2',
+    '^#(contract|domain|adapters|catalogue|handlers|lib|mock-enterprises|local)/(.*)$': '<rootDir>/src/$1/$2',
     '^#shared/(.*)$': '<rootDir>/src/infra-shared/$1'
   },
   // one DynamoDB Local JVM per jest run; every data test talks to it. log-capture: every line any

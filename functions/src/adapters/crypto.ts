@@ -1,5 +1,5 @@
 import { createHmac, randomInt, randomUUID } from 'node:crypto'
-import type { Hasher, Random } from '../ports'
+import type { Hasher, Random } from '#ports'
 
 /** HMAC-SHA256 under a secret pepper: a leaked table cannot be reversed by trying all 10^11 numbers. */
 export function hmacHasher (pepper: string): Hasher {

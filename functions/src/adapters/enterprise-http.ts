@@ -1,7 +1,7 @@
 // The enterprises over HTTPS: one signed POST per enterprise, answer validated before it counts.
 import * as z from 'zod'
-import type { Clock, EnterpriseGateway } from '../ports'
-import { enterpriseKey, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../lib/signing'
+import type { Clock, EnterpriseGateway } from '#ports'
+import { enterpriseKey, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '#lib/signing'
 
 export const CountAnswer = z.object({ accounts: z.record(z.string(), z.number().int().nonnegative()) })
 

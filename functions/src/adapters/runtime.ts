@@ -1,8 +1,8 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { catalogue, type Catalogue } from '../catalogue/index'
-import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '../ports'
-import { DEFAULT_SIGNATURE } from '../domain/sms-text'
+import { catalogue, type Catalogue } from '#catalogue/index'
+import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import { DEFAULT_SIGNATURE } from '#domain/sms-text'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'

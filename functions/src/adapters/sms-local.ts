@@ -1,8 +1,8 @@
 // The local runtime's SMS "carrier": prints every message, keeps them for GET /dev/sms, and honours
 // idempotency keys the way a real provider's would (a re-send with the same key delivers nothing).
 import { randomUUID } from 'node:crypto'
-import { maskPhone } from '../contract/index'
-import type { SmsSender } from '../ports'
+import { maskPhone } from '#contract/index'
+import type { SmsSender } from '#ports'
 
 export interface DeliveredSms { to: string, text: string, createdAt: number, providerMessageId: string }
 

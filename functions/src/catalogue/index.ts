@@ -1,6 +1,6 @@
 // The enterprise catalogue: data, validated once at load. A ninth enterprise is an entry in
 // enterprises.json plus an endpoint in the deployment's configuration; no code changes.
-import { EnterprisesResponse, type Enterprise } from '../contract/index'
+import { EnterprisesResponse, type Enterprise } from '#contract/index'
 import data from './enterprises.json'
 
 export type { Enterprise }

@@ -1,6 +1,6 @@
 // Hand one outbox message to the SMS provider, at most once per message id where the provider
 // honours idempotency keys (see SECURITY.md for providers that do not).
-import type { Clock, OutboxStore, SmsSender } from '../ports'
+import type { Clock, OutboxStore, SmsSender } from '#ports'
 import { POLICY } from './policy'
 
 export interface DispatchDeps {

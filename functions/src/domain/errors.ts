@@ -1,5 +1,5 @@
 // Domain failures with their stable API code. The HTTP edge maps them; nothing else builds error bodies.
-import type { ErrorCode } from '../contract/index'
+import type { ErrorCode } from '#contract/index'
 
 const STATUS: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,

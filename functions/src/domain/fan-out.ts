@@ -1,7 +1,7 @@
 // Ask every enterprise at once; each gets a deadline and one retry. An enterprise that still
 // fails makes its apps "unavailable": absence of an answer is not absence of accounts.
-import type { Catalogue } from '../catalogue/index'
-import type { EnterpriseGateway, QueryResults } from '../ports'
+import type { Catalogue } from '#catalogue/index'
+import type { EnterpriseGateway, QueryResults } from '#ports'
 import { POLICY } from './policy'
 
 export interface FanOutOptions { deadlineMs?: number, tries?: number }

@@ -1,7 +1,7 @@
 // From an accepted query to a queued result SMS. Safe to run twice for the same query:
 // the claim and the completion are conditional, and the SMS id is derived from the query id.
-import type { Catalogue } from '../catalogue/index'
-import type { Clock, EnterpriseGateway, QueryStore } from '../ports'
+import type { Catalogue } from '#catalogue/index'
+import type { Clock, EnterpriseGateway, QueryStore } from '#ports'
 import { askEnterprises, type FanOutOptions } from './fan-out'
 import { resultSmsText } from './sms-text'
 

@@ -1,6 +1,6 @@
 // The two SMS we send, word for word as PRODUCT.md gives them.
-import type { Catalogue } from '../catalogue/index'
-import type { QueryResults } from '../ports'
+import type { Catalogue } from '#catalogue/index'
+import type { QueryResults } from '#ports'
 import { chinaMonthDay } from './china-time'
 
 export const DEFAULT_SIGNATURE = '【一证通查】'

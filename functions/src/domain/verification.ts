@@ -1,7 +1,7 @@
 // Sending a code and accepting a query: the rules of §3, expressed over the ports.
 import { timingSafeEqual } from 'node:crypto'
-import { maskPhone, type SendCodeResponse, type SubmitQueryResponse } from '../contract/index'
-import type { Clock, Hasher, Random, SubscriberStore, VerificationStore } from '../ports'
+import { maskPhone, type SendCodeResponse, type SubmitQueryResponse } from '#contract/index'
+import type { Clock, Hasher, Random, SubscriberStore, VerificationStore } from '#ports'
 import { AppError, rateLimited } from './errors'
 import { POLICY } from './policy'
 import { codeSmsText } from './sms-text'

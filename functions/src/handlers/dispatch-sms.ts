@@ -1,7 +1,7 @@
-import { runtime, type Runtime } from '../adapters/runtime'
-import { dispatchSms } from '../domain/dispatch'
-import { logger } from '../lib/logger'
-import { insertedKeys } from '../lib/stream'
+import { runtime, type Runtime } from '#adapters/runtime'
+import { dispatchSms } from '#domain/dispatch'
+import { logger } from '#lib/logger'
+import { insertedKeys } from '#lib/stream'
 
 export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async messageId => {
   const outcome = await dispatchSms(await rt(), messageId)

@@ -1,7 +1,7 @@
-import { QUERY_ID_PATTERN, type QueryView } from '../contract/index'
-import { runtime, type Runtime } from '../adapters/runtime'
-import { AppError } from '../domain/errors'
-import { httpRoute } from '../lib/http'
+import { QUERY_ID_PATTERN, type QueryView } from '#contract/index'
+import { runtime, type Runtime } from '#adapters/runtime'
+import { AppError } from '#domain/errors'
+import { httpRoute } from '#lib/http'
 
 export const makeHandler = (rt: () => Promise<Runtime>) =>
   httpRoute({ status: 200 }, async ({ event }): Promise<QueryView> => {

@@ -1,10 +1,10 @@
 // The mocked enterprises deployed as one Lambda behind their own API (dev stages only).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
-import { catalogue } from '../catalogue/index'
-import { clockFromEnv } from '../adapters/clock'
-import { loadSecrets } from '../adapters/secrets'
-import { MockEnterprises } from '../mock-enterprises/service'
-import { SeedFile } from '../mock-enterprises/seed'
+import { catalogue } from '#catalogue/index'
+import { clockFromEnv } from '#adapters/clock'
+import { loadSecrets } from '#adapters/secrets'
+import { MockEnterprises } from '#mock-enterprises/service'
+import { SeedFile } from '#mock-enterprises/seed'
 import demo from '../../fixtures/demo.json'
 
 let mock: Promise<MockEnterprises> | undefined

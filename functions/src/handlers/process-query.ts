@@ -1,7 +1,7 @@
-import { runtime, type Runtime } from '../adapters/runtime'
-import { processQuery } from '../domain/processing'
-import { logger } from '../lib/logger'
-import { insertedKeys } from '../lib/stream'
+import { runtime, type Runtime } from '#adapters/runtime'
+import { processQuery } from '#domain/processing'
+import { logger } from '#lib/logger'
+import { insertedKeys } from '#lib/stream'
 
 export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async queryId => {
   const outcome = await processQuery(await rt(), queryId)

@@ -1,8 +1,8 @@
 // The one HTTP edge: content type and size checks, JSON parsing, schema validation, and the single
 // mapping from failures to {"error":{code,message,fields}}. Handlers never build an error body.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda'
-import type { ErrorBody } from '../contract/index'
-import { AppError } from '../domain/errors'
+import type { ErrorBody } from '#contract/index'
+import { AppError } from '#domain/errors'
 import { logger } from './logger'
 
 export const MAX_BODY_BYTES = 4096

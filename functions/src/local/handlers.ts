@@ -1,15 +1,15 @@
 // The Lambda handler modules, bound to the local runtime instead of the environment.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
-import type { Runtime } from '../adapters/runtime'
-import type { FunctionName } from '../infra-shared/functions'
-import type { HttpResult } from '../lib/http'
+import type { Runtime } from '#adapters/runtime'
+import type { FunctionName } from '#shared/functions'
+import type { HttpResult } from '#lib/http'
 import type { StreamHandler } from './stream-poller'
-import { makeHandler as sendCode } from '../handlers/send-code'
-import { makeHandler as submitQuery } from '../handlers/submit-query'
-import { makeHandler as getQuery } from '../handlers/get-query'
-import { handler as listEnterprises } from '../handlers/list-enterprises'
-import { makeHandler as processQuery } from '../handlers/process-query'
-import { makeHandler as dispatchSms } from '../handlers/dispatch-sms'
+import { makeHandler as sendCode } from '#handlers/send-code'
+import { makeHandler as submitQuery } from '#handlers/submit-query'
+import { makeHandler as getQuery } from '#handlers/get-query'
+import { handler as listEnterprises } from '#handlers/list-enterprises'
+import { makeHandler as processQuery } from '#handlers/process-query'
+import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 

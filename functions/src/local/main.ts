@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
-import { clockFromEnv } from '../adapters/clock'
-import { logger } from '../lib/logger'
+import { clockFromEnv } from '#adapters/clock'
+import { logger } from '#lib/logger'
 import { startSystem } from './system'
 
 const REPO = path.resolve(__dirname, '../../..')

@@ -3,9 +3,9 @@
 // failing or garbled on demand.
 import { createHash } from 'node:crypto'
 import * as z from 'zod'
-import type { Catalogue } from '../catalogue/index'
-import type { Clock } from '../ports'
-import { enterpriseKey, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../lib/signing'
+import type { Catalogue } from '#catalogue/index'
+import type { Clock } from '#ports'
+import { enterpriseKey, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '#lib/signing'
 
 export const Faults = z.object({
   latencyMs: z.number().int().min(0).max(60_000).default(0),

@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { tableName, type TableKey } from '../../infra-shared/tables'
+import { tableName, type TableKey } from '#shared/tables'
 
 export type Doc = DynamoDBDocumentClient
 

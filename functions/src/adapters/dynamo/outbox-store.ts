@@ -1,9 +1,9 @@
 // The SMS outbox: PENDING → SENDING → SENT | FAILED. Recipient and text are dropped once the
 // message has left (the text of a code SMS holds the code).
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { maskPhone } from '../../contract/index'
-import { POLICY } from '../../domain/policy'
-import type { ClaimedMessage, OutboxMessage, OutboxStore } from '../../ports'
+import { maskPhone } from '#contract/index'
+import { POLICY } from '#domain/policy'
+import type { ClaimedMessage, OutboxMessage, OutboxStore } from '#ports'
 import { isConditionFailure, seconds, type Doc, type TableNames } from './client'
 
 const DAY_S = 24 * 3600

@@ -1,5 +1,5 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import type { OutboxMessage, QueryRecord, QueryResults, QueryStore } from '../../ports'
+import type { OutboxMessage, QueryRecord, QueryResults, QueryStore } from '#ports'
 import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
 import { outboxItem } from './outbox-store'
 

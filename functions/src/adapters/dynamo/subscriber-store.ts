@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
-import type { Subscriber, SubscriberStore } from '../../ports'
+import type { Subscriber, SubscriberStore } from '#ports'
 import type { Doc, TableNames } from './client'
 
 export class DynamoSubscriberStore implements SubscriberStore {

@@ -1,9 +1,9 @@
 // Codes, counters and locks on DynamoDB. Each rule is a condition inside the write that applies it,
 // so concurrent requests cannot slip past a limit, and a refused transaction writes nothing.
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { chinaDayKey, hourKey, nextChinaMidnight, nextHour } from '../../domain/china-time'
-import { POLICY } from '../../domain/policy'
-import type { IssueCodeInput, LimitHit, LimitName, NewQuery, VerificationStore } from '../../ports'
+import { chinaDayKey, hourKey, nextChinaMidnight, nextHour } from '#domain/china-time'
+import { POLICY } from '#domain/policy'
+import type { IssueCodeInput, LimitHit, LimitName, NewQuery, VerificationStore } from '#ports'
 import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
 import { outboxItem } from './outbox-store'
 
