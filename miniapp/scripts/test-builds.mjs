@@ -7,9 +7,8 @@ import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024 // WeChat: each package, the main one included, at most 2 MB
-// Strings only the 模拟短信 page carries (its route, title and banner). The shared contract's
-// API_PATHS.devSms string is not among them: it is data the production client never calls.
-const DEV_PAGE_MARKERS = ['pages/dev-sms', '模拟短信', '本页只存在于本地开发版本']
+// Strings only the 模拟短信 page and its client call carry (route, title, banner, the local-only API path).
+const DEV_PAGE_MARKERS = ['pages/dev-sms', '模拟短信', '本页只存在于本地开发版本', '/dev/sms']
 
 let failures = 0
 const check = (ok, msg) => { console.log(`${ok ? 'PASS' : 'FAIL'} ${msg}`); if (!ok) failures++ }
