@@ -127,15 +127,19 @@ describe('the SMS provider', () => {
     return calls
   }
 
-  test('a crash after the provider accepted, before the state was saved: the redelivered record sends nothing twice', async () => {
-    const calls = recordSends()
-    // the first markSent dies as a Lambda would (timeout, OOM) right after the provider said yes
+  /** the first result markSent dies as a Lambda would (timeout, OOM) right after the provider said yes */
+  function crashOnceAfterSend (): void {
     const markSent = sys.runtime.outbox.markSent.bind(sys.runtime.outbox)
     let crashes = 0
     sys.runtime.outbox.markSent = async (message: ClaimedMessage, providerId: string, now: number) => {
       if (message.kind === 'result' && crashes++ === 0) throw new Error('crashed before saving')
       return markSent(message, providerId, now)
     }
+  }
+
+  test('a crash after the provider accepted, before the state was saved: the redelivered record sends nothing twice', async () => {
+    const calls = recordSends()
+    crashOnceAfterSend()
     const queryId = await accept(sys)
     expect((await settled(sys, queryId)).status).toBe('SENT')
     const results = calls.filter(c => c.kind === 'result')
@@ -152,12 +156,7 @@ describe('the SMS provider', () => {
     const send = sys.sms.send.bind(sys.sms)
     let n = 0
     sys.sms.send = message => send({ ...message, idempotencyKey: `${message.idempotencyKey}#${n++}` })
-    const markSent = sys.runtime.outbox.markSent.bind(sys.runtime.outbox)
-    let crashes = 0
-    sys.runtime.outbox.markSent = async (message: ClaimedMessage, providerId: string, now: number) => {
-      if (message.kind === 'result' && crashes++ === 0) throw new Error('crashed before saving')
-      return markSent(message, providerId, now)
-    }
+    crashOnceAfterSend()
     const queryId = await accept(sys)
     expect((await settled(sys, queryId)).status).toBe('SENT')
     expect(resultSms(sys)).toHaveLength(2)
