@@ -24,6 +24,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Anything a page caught, as an ApiError: a thrown non-API error is an unreadable answer. */
+export function asApiError (err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError('BAD_RESPONSE', String(err))
+}
+
 const TIMEOUT_MS = 15000
 
 function headerValue (header: Record<string, unknown> | undefined, name: string): string | undefined {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import type { DevSmsResponse } from '@yzt/functions/contract'
-import { ApiError, devSms } from '../../services/api'
+import { asApiError, devSms } from '../../services/api'
 import { describeError, formatChinaTime } from '../../utils/messages'
 import { param } from '../../utils/params'
 import { check } from '../../utils/validate'
@@ -27,7 +27,7 @@ export default function DevSmsPage () {
     let stopped = false
     const load = () => devSms(valid.value)
       .then(r => { if (!stopped) { setMessages(r.messages); setError('') } })
-      .catch(err => { if (!stopped) setError(describeError(err instanceof ApiError ? err : new ApiError('BAD_RESPONSE', String(err)))) })
+      .catch(err => { if (!stopped) setError(describeError(asApiError(err))) })
     void load()
     const timer = setInterval(load, REFRESH_MS)
     return () => { stopped = true; clearInterval(timer) }

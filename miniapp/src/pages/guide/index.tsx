@@ -1,9 +1,7 @@
-import { useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import type { AccountMode, Enterprise } from '@yzt/functions/contract'
-import { ApiError, listEnterprises } from '../../services/api'
-import { describeError } from '../../utils/messages'
+import type { AccountMode } from '@yzt/functions/contract'
+import { useEnterprises } from '../../utils/useEnterprises'
 import './index.scss'
 
 const MODE: Record<AccountMode, { name: string, explain: string }> = {
@@ -21,16 +19,7 @@ const copy = (url: string) => {
 }
 
 export default function GuidePage () {
-  const [enterprises, setEnterprises] = useState<Enterprise[] | null>(null)
-  const [error, setError] = useState('')
-
-  const load = () => {
-    setError('')
-    listEnterprises()
-      .then(r => setEnterprises(r.enterprises))
-      .catch(err => setError(describeError(err instanceof ApiError ? err : new ApiError('BAD_RESPONSE', String(err)))))
-  }
-  useEffect(load, [])
+  const { enterprises, error, reload: load } = useEnterprises()
 
   return (
     <View className='page guide'>

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Input, Label, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { normalisePhone } from '@yzt/functions/contract'
-import { ApiError, sendCode, submitQuery } from '../../services/api'
+import { asApiError, sendCode, submitQuery } from '../../services/api'
 import { describeError, formatWait } from '../../utils/messages'
 import { useCountdown } from '../../utils/useCountdown'
 import { check, FULL_LENGTH } from '../../utils/validate'
@@ -10,7 +10,6 @@ import './index.scss'
 
 type Field = 'phone' | 'idSuffix' | 'code'
 
-const asApiError = (e: unknown) => e instanceof ApiError ? e : new ApiError('BAD_RESPONSE', String(e))
 
 // Everything typed lives in component state only: nothing goes to storage, and the ID suffix and
 // code are cleared as soon as the query is accepted.

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import type { Enterprise, QueryStatus } from '@yzt/functions/contract'
-import { ApiError, getQuery, listEnterprises } from '../../services/api'
+import type { QueryStatus } from '@yzt/functions/contract'
+import { asApiError, getQuery } from '../../services/api'
 import { describeError } from '../../utils/messages'
 import { param } from '../../utils/params'
+import { useEnterprises } from '../../utils/useEnterprises'
 import './index.scss'
 
 export const POLL_INTERVAL_MS = 2000
@@ -26,8 +27,7 @@ export default function SubmittedPage () {
   const [maskedPhone, setMaskedPhone] = useState(param(params, 'maskedPhone'))
   const [status, setStatus] = useState<QueryStatus>('ACCEPTED')
   const [pollNote, setPollNote] = useState('')
-  const [enterprises, setEnterprises] = useState<Enterprise[] | null>(null)
-  const [catalogueError, setCatalogueError] = useState('')
+  const { enterprises, error: catalogueError, reload: loadCatalogue } = useEnterprises()
 
   useEffect(() => {
     if (!queryId) return undefined
@@ -44,7 +44,7 @@ export default function SubmittedPage () {
         if (view.status === 'SENT' || view.status === 'FAILED') return
       } catch (err) {
         if (stopped) return
-        const e = err instanceof ApiError ? err : new ApiError('BAD_RESPONSE', String(err))
+        const e = asApiError(err)
         // An unknown query will not appear later: stop asking. Anything else may be transient.
         if (e.code === 'NOT_FOUND') { setPollNote(describeError(e)); return }
         setPollNote(`暂时无法获取进度（${describeError(e)}），正在重试。`)
@@ -58,14 +58,6 @@ export default function SubmittedPage () {
     void poll()
     return () => { stopped = true; if (timer) clearTimeout(timer) }
   }, [queryId])
-
-  const loadCatalogue = () => {
-    setCatalogueError('')
-    listEnterprises()
-      .then(r => setEnterprises(r.enterprises))
-      .catch(err => setCatalogueError(describeError(err instanceof ApiError ? err : new ApiError('BAD_RESPONSE', String(err)))))
-  }
-  useEffect(loadCatalogue, [])
 
   const s = STATUS_TEXT[status]
   const done = status === 'SENT' || status === 'FAILED'
