@@ -35,7 +35,7 @@ export interface SubscriberStore {
   put (subscriber: Subscriber): Promise<void>
 }
 
-export type LimitName = 'COOLDOWN' | 'PHONE_HOURLY' | 'PHONE_DAILY' | 'IP_HOURLY' | 'QUERY_DAILY' | 'LOCKED'
+export type LimitName = 'COOLDOWN' | 'PHONE_HOURLY' | 'PHONE_DAILY' | 'IP_HOURLY' | 'QUERY_DAILY'
 
 export interface LimitHit { ok: false, limit: LimitName, retryAfterSeconds: number }
 
@@ -74,7 +74,6 @@ export interface QueryRecord {
   status: QueryStatus
   acceptedAt: number
   sentAt?: number
-  results?: QueryResults
 }
 
 /** Codes, counters and locks: every check-and-write is one conditional write or transaction. */
@@ -83,28 +82,26 @@ export interface VerificationStore {
   lockedUntil (phoneHash: string, now: number): Promise<number | undefined>
   /** counts one try against the live code; the stored hash, or undefined when none is usable */
   tryCode (phoneHash: string, now: number): Promise<string | undefined>
-  /** records a failed verification; true when this failure locked the number */
-  recordFailure (phoneHash: string, now: number): Promise<boolean>
+  /** records a failed verification; the fifth in a window locks the number */
+  recordFailure (phoneHash: string, now: number): Promise<void>
   /** consumes the code, counts the daily quota and writes the query, all or nothing */
   accept (codeHash: string, query: NewQuery, now: number): Promise<{ ok: true } | LimitHit | { ok: false, limit: 'CODE' }>
 }
 
 export interface QueryStore {
   get (queryId: string, now: number): Promise<QueryRecord | undefined>
-  /** ACCEPTED|PROCESSING → PROCESSING while the recipient is still held; undefined: nothing to do */
-  claim (queryId: string, now: number): Promise<{ recipient: string, acceptedAt: number } | undefined>
+  /** ACCEPTED|PROCESSING → PROCESSING while the recipient is still held: the recipient, or undefined when there is nothing to do */
+  claim (queryId: string, now: number): Promise<string | undefined>
   /** results saved, recipient dropped and the result SMS queued in one transaction; false if already done */
   complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number): Promise<boolean>
 }
 
-export interface ClaimedMessage extends OutboxMessage { attempts: number }
-
 export interface OutboxStore {
   /** PENDING|SENDING → SENDING; undefined when already SENT or FAILED (a duplicate delivery) */
-  claim (id: string, now: number): Promise<ClaimedMessage | undefined>
+  claim (id: string, now: number): Promise<OutboxMessage | undefined>
   /** SENT, recipient and text dropped, and the query (if any) SENT, in one transaction */
-  markSent (message: ClaimedMessage, providerMessageId: string, now: number): Promise<void>
-  markFailed (message: ClaimedMessage, now: number): Promise<void>
+  markSent (message: OutboxMessage, providerMessageId: string, now: number): Promise<void>
+  markFailed (message: OutboxMessage, now: number): Promise<void>
 }
 
 export interface SmsSender {

@@ -12,7 +12,6 @@ import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { httpEnterpriseGateway } from './enterprise-http'
 import { loadSecrets, type Secrets } from './secrets'
-import { localSms } from './sms-local'
 
 export interface Runtime {
   clock: Clock
@@ -70,7 +69,6 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
 /** The extension point for SMS providers: a mainland provider is one more case here. */
 export function smsSenderFor (provider = 'sns'): SmsSender {
   switch (provider) {
-    case 'local': return localSms
     case 'sns': return lazySender(() => import('./sms-sns').then(m => m.snsSmsSender()))
     default: throw new Error(`unknown SMS_PROVIDER ${provider}`)
   }

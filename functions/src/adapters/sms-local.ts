@@ -34,9 +34,4 @@ export class LocalSmsProvider implements SmsSender {
   }
 
   all (): readonly DeliveredSms[] { return this.delivered }
-
-  reset (): void { this.byKey.clear(); this.delivered.length = 0; this.failRate = 0 }
 }
-
-/** one carrier per process: the dispatch handler sends through it, the dev endpoint reads it */
-export const localSms = new LocalSmsProvider()

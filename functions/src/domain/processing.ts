@@ -19,13 +19,13 @@ export type ProcessOutcome =
   | { status: 'skipped' }
 
 export async function processQuery (deps: ProcessingDeps, queryId: string): Promise<ProcessOutcome> {
-  const claimed = await deps.queries.claim(queryId, deps.clock.now())
-  if (!claimed) return { status: 'skipped' }
-  const { results, failures } = await askEnterprises(deps.gateway, deps.catalogue, claimed.recipient, deps.fanOut)
+  const recipient = await deps.queries.claim(queryId, deps.clock.now())
+  if (!recipient) return { status: 'skipped' }
+  const { results, failures } = await askEnterprises(deps.gateway, deps.catalogue, recipient, deps.fanOut)
   const processedAt = deps.clock.now()
-  const text = resultSmsText({ catalogue: deps.catalogue, phone: claimed.recipient, results, processedAt, signature: deps.smsSignature })
+  const text = resultSmsText({ catalogue: deps.catalogue, phone: recipient, results, processedAt, signature: deps.smsSignature })
   const done = await deps.queries.complete(queryId, results, {
-    id: `result-${queryId}`, kind: 'result', to: claimed.recipient, text, queryId
+    id: `result-${queryId}`, kind: 'result', to: recipient, text, queryId
   }, processedAt)
   if (!done) return { status: 'skipped' }
   return { status: 'queued', unavailable: failures.map(f => f.enterpriseId) }

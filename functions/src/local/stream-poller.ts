@@ -25,7 +25,6 @@ export class StreamPoller {
   private readonly shards = new Set<string>()
   private readonly lastSequence = new Map<string, string>()
   private loops: Promise<void>[] = []
-  private inFlight = 0
 
   constructor (private readonly o: PollerOptions) {}
 
@@ -39,9 +38,6 @@ export class StreamPoller {
     this.stopped.abort()
     await Promise.allSettled(this.loops)
   }
-
-  /** true while a batch is being handled (tests and the load check use it) */
-  get busy (): boolean { return this.inFlight > 0 }
 
   private async discover (): Promise<void> {
     while (this.running) {
@@ -81,10 +77,7 @@ export class StreamPoller {
         const out = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }))
         const records = out.Records ?? []
         const inserts = records.filter(r => r.eventName === 'INSERT')
-        if (inserts.length) {
-          this.inFlight++
-          try { await this.deliver(inserts.map(toLambdaRecord)) } finally { this.inFlight-- }
-        }
+        if (inserts.length) await this.deliver(inserts.map(toLambdaRecord))
         const last = records.at(-1)?.dynamodb?.SequenceNumber
         if (last) this.lastSequence.set(shardId, last)
         iterator = out.NextShardIterator

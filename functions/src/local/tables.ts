@@ -2,7 +2,7 @@
 import {
   CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient
 } from '@aws-sdk/client-dynamodb'
-import { TABLES, type TableKey } from '#shared/tables'
+import { TABLES } from '#shared/tables'
 
 /** Environment variables naming each table (prefix keeps parallel test files apart). */
 export function tableEnv (prefix = ''): Record<string, string> {
@@ -41,5 +41,3 @@ export async function streamArn (client: DynamoDBClient, tableNameValue: string)
   if (!Table?.LatestStreamArn) throw new Error(`${tableNameValue} has no stream`)
   return Table.LatestStreamArn
 }
-
-export const STREAM_TABLES = (Object.keys(TABLES) as TableKey[]).filter(k => 'stream' in TABLES[k])

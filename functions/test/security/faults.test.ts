@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, startDynamoLocal, type DynamoLocal } from '../../src/local/dynamo-local'
-import type { ClaimedMessage } from '../../src/ports'
+import type { OutboxMessage } from '../../src/ports'
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const ALICE = { phone: '13800005551', idSuffix: '12345X' }
@@ -131,7 +131,7 @@ describe('the SMS provider', () => {
   function crashOnceAfterSend (): void {
     const markSent = sys.runtime.outbox.markSent.bind(sys.runtime.outbox)
     let crashes = 0
-    sys.runtime.outbox.markSent = async (message: ClaimedMessage, providerId: string, now: number) => {
+    sys.runtime.outbox.markSent = async (message: OutboxMessage, providerId: string, now: number) => {
       if (message.kind === 'result' && crashes++ === 0) throw new Error('crashed before saving')
       return markSent(message, providerId, now)
     }

@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { tableName, type TableKey } from '#shared/tables'
+import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import { TABLES, tableName, type TableKey } from '#shared/tables'
 
 export type Doc = DynamoDBDocumentClient
 
@@ -14,8 +14,7 @@ export function makeDocClient (config: DynamoDBClientConfig = {}): Doc {
 export type TableNames = Record<TableKey, string>
 
 export function tableNames (env: Record<string, string | undefined> = process.env): TableNames {
-  const keys: TableKey[] = ['subscribers', 'codes', 'limits', 'queries', 'outbox']
-  return Object.fromEntries(keys.map(k => [k, tableName(k, env)])) as TableNames
+  return Object.fromEntries((Object.keys(TABLES) as TableKey[]).map(k => [k, tableName(k, env)])) as TableNames
 }
 
 export const seconds = (ms: number) => Math.floor(ms / 1000)
@@ -32,4 +31,15 @@ export function cancelledConditions (err: unknown): Map<number, Record<string, {
 
 export function isConditionFailure (err: unknown): boolean {
   return err instanceof Error && err.name === 'ConditionalCheckFailedException'
+}
+
+/** An update guarded by a condition: the item as written, or undefined when the condition did not hold. */
+export async function updateIf (doc: Doc, input: UpdateCommandInput): Promise<Record<string, any> | undefined> {
+  try {
+    const { Attributes } = await doc.send(new UpdateCommand({ ReturnValues: 'ALL_NEW', ...input }))
+    return Attributes ?? {}
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined
+    throw err
+  }
 }

@@ -1,6 +1,6 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { OutboxMessage, QueryRecord, QueryResults, QueryStore } from '#ports'
-import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
+import { cancelledConditions, seconds, updateIf, type Doc, type TableNames } from './client'
 import { outboxItem } from './outbox-store'
 
 export class DynamoQueryStore implements QueryStore {
@@ -15,27 +15,20 @@ export class DynamoQueryStore implements QueryStore {
       maskedPhone: Item.maskedPhone,
       status: Item.status,
       acceptedAt: Item.acceptedAt,
-      sentAt: Item.sentAt,
-      results: Item.results
+      sentAt: Item.sentAt
     }
   }
 
-  async claim (queryId: string, now: number): Promise<{ recipient: string, acceptedAt: number } | undefined> {
-    try {
-      const { Attributes } = await this.doc.send(new UpdateCommand({
-        TableName: this.tables.queries,
-        Key: { pk: queryId },
-        UpdateExpression: 'SET #s = :processing, claimedAt = :now',
-        ConditionExpression: '#s IN (:accepted, :processing) AND attribute_exists(recipient) AND expiresAt > :nowS',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':processing': 'PROCESSING', ':accepted': 'ACCEPTED', ':now': now, ':nowS': seconds(now) },
-        ReturnValues: 'ALL_NEW'
-      }))
-      return Attributes && { recipient: Attributes.recipient, acceptedAt: Attributes.acceptedAt }
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined
-      throw err
-    }
+  async claim (queryId: string, now: number): Promise<string | undefined> {
+    const item = await updateIf(this.doc, {
+      TableName: this.tables.queries,
+      Key: { pk: queryId },
+      UpdateExpression: 'SET #s = :processing, claimedAt = :now',
+      ConditionExpression: '#s IN (:accepted, :processing) AND attribute_exists(recipient) AND expiresAt > :nowS',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':processing': 'PROCESSING', ':accepted': 'ACCEPTED', ':now': now, ':nowS': seconds(now) }
+    })
+    return item?.recipient as string | undefined
   }
 
   async complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number): Promise<boolean> {

@@ -1,10 +1,10 @@
 // Codes, counters and locks on DynamoDB. Each rule is a condition inside the write that applies it,
 // so concurrent requests cannot slip past a limit, and a refused transaction writes nothing.
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { chinaDayKey, hourKey, nextChinaMidnight, nextHour } from '#domain/china-time'
 import { POLICY } from '#domain/policy'
 import type { IssueCodeInput, LimitHit, LimitName, NewQuery, VerificationStore } from '#ports'
-import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
+import { cancelledConditions, seconds, updateIf, type Doc, type TableNames } from './client'
 import { outboxItem } from './outbox-store'
 
 const DAY_S = 24 * 3600
@@ -76,67 +76,44 @@ export class DynamoVerificationStore implements VerificationStore {
   }
 
   async tryCode (phoneHash: string, now: number): Promise<string | undefined> {
-    try {
-      const { Attributes } = await this.doc.send(new UpdateCommand({
-        TableName: this.tables.codes,
-        Key: { pk: phoneHash },
-        UpdateExpression: 'ADD tries :one',
-        ConditionExpression: 'attribute_exists(pk) AND tries < :max AND expiresAt > :nowS',
-        ExpressionAttributeValues: { ':one': 1, ':max': POLICY.code.maxTries, ':nowS': seconds(now) },
-        ReturnValues: 'ALL_NEW'
-      }))
-      return Attributes?.codeHash as string | undefined
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined
-      throw err
-    }
+    const item = await updateIf(this.doc, {
+      TableName: this.tables.codes,
+      Key: { pk: phoneHash },
+      UpdateExpression: 'ADD tries :one',
+      ConditionExpression: 'attribute_exists(pk) AND tries < :max AND expiresAt > :nowS',
+      ExpressionAttributeValues: { ':one': 1, ':max': POLICY.code.maxTries, ':nowS': seconds(now) }
+    })
+    return item?.codeHash as string | undefined
   }
 
-  async recordFailure (phoneHash: string, now: number): Promise<boolean> {
+  async recordFailure (phoneHash: string, now: number): Promise<void> {
     const Key = { pk: `verify-fail#${phoneHash}` }
     const TableName = this.tables.limits
-    const windowMs = POLICY.verification.windowSeconds * 1000
     const expiresAt = seconds(now) + 2 * DAY_S + POLICY.verification.lockSeconds
     let failures: number | undefined
     // Two conditional writes (count within the window, or open a new window) instead of read-then-write.
     for (let round = 0; failures === undefined && round < 3; round++) {
-      try {
-        const { Attributes } = await this.doc.send(new UpdateCommand({
-          TableName, Key,
-          UpdateExpression: 'ADD n :one SET expiresAt = :exp',
-          ConditionExpression: 'windowEnds > :now',
-          ExpressionAttributeValues: { ':one': 1, ':now': now, ':exp': expiresAt },
-          ReturnValues: 'ALL_NEW'
-        }))
-        failures = Attributes?.n as number
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err
-        try {
-          await this.doc.send(new UpdateCommand({
-            TableName, Key,
-            UpdateExpression: 'SET n = :one, windowEnds = :end, expiresAt = :exp',
-            ConditionExpression: 'attribute_not_exists(windowEnds) OR windowEnds <= :now',
-            ExpressionAttributeValues: { ':one': 1, ':now': now, ':end': now + windowMs, ':exp': expiresAt }
-          }))
-          failures = 1
-        } catch (again) {
-          if (!isConditionFailure(again)) throw again
-        }
-      }
-    }
-    if (failures === undefined || failures < POLICY.verification.maxFailures) return false
-    try {
-      await this.doc.send(new UpdateCommand({
+      const counted = await updateIf(this.doc, {
         TableName, Key,
-        UpdateExpression: 'SET lockedUntil = :until',
-        ConditionExpression: 'attribute_not_exists(lockedUntil) OR lockedUntil <= :now',
-        ExpressionAttributeValues: { ':until': now + POLICY.verification.lockSeconds * 1000, ':now': now }
-      }))
-      return true
-    } catch (err) {
-      if (isConditionFailure(err)) return false
-      throw err
+        UpdateExpression: 'ADD n :one SET expiresAt = :exp',
+        ConditionExpression: 'windowEnds > :now',
+        ExpressionAttributeValues: { ':one': 1, ':now': now, ':exp': expiresAt }
+      })
+      failures = counted?.n ?? (await updateIf(this.doc, {
+        TableName, Key,
+        UpdateExpression: 'SET n = :one, windowEnds = :end, expiresAt = :exp',
+        ConditionExpression: 'attribute_not_exists(windowEnds) OR windowEnds <= :now',
+        ExpressionAttributeValues: { ':one': 1, ':now': now, ':end': now + POLICY.verification.windowSeconds * 1000, ':exp': expiresAt }
+      }))?.n
     }
+    if (failures === undefined || failures < POLICY.verification.maxFailures) return
+    // a lock already running is not extended
+    await updateIf(this.doc, {
+      TableName, Key,
+      UpdateExpression: 'SET lockedUntil = :until',
+      ConditionExpression: 'attribute_not_exists(lockedUntil) OR lockedUntil <= :now',
+      ExpressionAttributeValues: { ':until': now + POLICY.verification.lockSeconds * 1000, ':now': now }
+    })
   }
 
   async accept (codeHash: string, query: NewQuery, now: number): Promise<{ ok: true } | LimitHit | { ok: false, limit: 'CODE' }> {
