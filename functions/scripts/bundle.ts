@@ -7,11 +7,11 @@ import { FUNCTIONS } from '../src/infra-shared/functions'
 const root = path.resolve(__dirname, '..')
 export const DIST = path.join(root, 'dist')
 
-/** the Lambda build settings: node20 ESM with the AWS SDK bundled in, minified, with source maps */
+/** the Lambda build settings: Node 24 (the Lambda runtime) ESM with the AWS SDK bundled in, minified, with source maps */
 export const LAMBDA_BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'esm',
   minify: true,
   sourcemap: true,

@@ -24,6 +24,9 @@ import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/routes'
 import type { StageConfig } from './config'
 import { SMS_PROVIDERS } from './sms'
 
+/** the Node line of .node-version, which Lambda also runs */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X
+
 /** where `npm run build -w @yzt/functions` writes one folder per function */
 export const DEFAULT_BUNDLES_DIR = path.resolve(__dirname, '../../functions/dist')
 
@@ -120,7 +123,7 @@ export class YztStack extends cdk.Stack {
 
       const fn = new lambda.Function(this, `${name}Fn`, {
         functionName: `${prefix}-${name}`,
-        runtime: lambda.Runtime.NODEJS_22_X,
+        runtime: LAMBDA_RUNTIME,
         architecture: lambda.Architecture.ARM_64,
         handler: 'index.handler',
         code: lambda.Code.fromAsset(bundleDir(bundlesDir, name)),

@@ -80,11 +80,11 @@ describe('tables', () => {
 })
 
 describe('functions', () => {
-  test.each(entries(FUNCTIONS))('%s runs Node.js 22 on arm64 with its own sizing and environment', (name, def) => {
+  test.each(entries(FUNCTIONS))('%s runs Node.js 24 on arm64 with its own sizing and environment', (name, def) => {
     const s = 'mockOnly' in def ? dev : prod
     const p = s.json.Resources[functionId(s, name)]!.Properties
     expect(p).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: def.memoryMb,
