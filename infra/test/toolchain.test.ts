@@ -1,5 +1,7 @@
-// One Node line everywhere: .node-version is the source.
+// One Node line everywhere (.node-version is the source), and a lockfile that `npm install` leaves alone.
+import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { LAMBDA_BUILD_OPTIONS } from '../../functions/scripts/bundle'
 import { LAMBDA_RUNTIME } from '../lib/yzt-stack'
@@ -30,4 +32,34 @@ test('every package, the bundles, the Lambda runtime, the types and the workflow
     if (text.includes('actions/setup-node')) expect(text).toContain('node-version-file: .node-version')
   }
   expect(read('.ci/run')).toContain('.node-version')
+})
+
+/** `npm install --package-lock-only` on a copy of the manifests and the lockfile, offline */
+function relock (lockfile: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzt-relock-'))
+  try {
+    for (const file of MANIFESTS) {
+      fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true })
+      fs.copyFileSync(path.join(ROOT, file), path.join(dir, file))
+    }
+    fs.writeFileSync(path.join(dir, 'package-lock.json'), lockfile)
+    const out = spawnSync('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' })
+    expect(out.stderr).not.toMatch(/ERR!/)
+    expect(out.status).toBe(0)
+    return fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+test('npm install leaves package-lock.json unchanged (the lockfile is its own fixed point)', () => {
+  const lockfile = read('package-lock.json')
+  expect(relock(lockfile) === lockfile).toBe(true)
+})
+
+test('the check above sees a lockfile that npm install would rewrite', () => {
+  // the flags the old lockfile lacked: aws-cdk-lib bundles `ignore`, so the hoisted copy serves dev tools only
+  const unsettled = read('package-lock.json').replace(/("node_modules\/ignore": \{[^}]*?)\s*"dev": true,/, '$1')
+  expect(unsettled).not.toBe(read('package-lock.json'))
+  expect(relock(unsettled) === unsettled).toBe(false)
 })
