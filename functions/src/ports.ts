@@ -27,7 +27,6 @@ export interface Subscriber {
   phoneHash: string
   idSuffixHash: string
   status: SubscriberStatus
-  carrier?: string
 }
 
 export interface SubscriberStore {

@@ -11,6 +11,7 @@ import { bundleAll, LAMBDA_BUILD_OPTIONS } from '../../functions/scripts/bundle'
 const RUNS = 10
 const FUNCTIONS_DIR = path.resolve(__dirname, '../../functions')
 // the functions workspace owns esbuild, the SDK and zod: resolve them there, at its versions
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- resolved from another workspace at run time
 const { build } = require(require.resolve('esbuild', { paths: [FUNCTIONS_DIR] })) as typeof import('esbuild')
 
 const BASELINE = `

@@ -2,7 +2,7 @@
 // to the same stream handler Lambda runs. Failed records (batch item failures) are retried with
 // backoff like Lambda's bounded retries, then set aside as the dead-letter queue would.
 import {
-  DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record
+  DescribeStreamCommand, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record
 } from '@aws-sdk/client-dynamodb-streams'
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda'
 

@@ -120,8 +120,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       await runtime.subscribers.put({
         phoneHash: runtime.hasher.phone(s.phone),
         idSuffixHash: runtime.hasher.idSuffix(s.phone, s.idSuffix),
-        status: s.status,
-        carrier: s.carrier
+        status: s.status
       })
     }
 

@@ -6,8 +6,7 @@ export const SeedFile = z.object({
   subscribers: z.array(z.object({
     phone: z.string().regex(/^1[3-9]\d{9}$/),
     idSuffix: z.string().regex(/^\d{5}[\dX]$/),
-    status: z.enum(['active', 'cancelled', 'suspended']),
-    carrier: z.string().optional()
+    status: z.enum(['active', 'cancelled', 'suspended'])
   })).default([]),
   bindings: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).default({}),
   faults: z.record(z.string(), Faults).default({})

@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, UpdateCommand, type NativeAttributeValue, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
 import { TABLES, tableName, type TableKey } from '#shared/tables'
 
 export type Doc = DynamoDBDocumentClient
@@ -34,7 +34,7 @@ export function isConditionFailure (err: unknown): boolean {
 }
 
 /** An update guarded by a condition: the item as written, or undefined when the condition did not hold. */
-export async function updateIf (doc: Doc, input: UpdateCommandInput): Promise<Record<string, any> | undefined> {
+export async function updateIf (doc: Doc, input: UpdateCommandInput): Promise<Record<string, NativeAttributeValue> | undefined> {
   try {
     const { Attributes } = await doc.send(new UpdateCommand({ ReturnValues: 'ALL_NEW', ...input }))
     return Attributes ?? {}

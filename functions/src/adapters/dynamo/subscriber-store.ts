@@ -7,13 +7,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async get (phoneHash: string): Promise<Subscriber | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tables.subscribers, Key: { pk: phoneHash } }))
-    return Item && { phoneHash, idSuffixHash: Item.idSuffixHash, status: Item.status, carrier: Item.carrier }
+    return Item && { phoneHash, idSuffixHash: Item.idSuffixHash, status: Item.status }
   }
 
   async put (s: Subscriber): Promise<void> {
     await this.doc.send(new PutCommand({
       TableName: this.tables.subscribers,
-      Item: { pk: s.phoneHash, idSuffixHash: s.idSuffixHash, status: s.status, carrier: s.carrier }
+      Item: { pk: s.phoneHash, idSuffixHash: s.idSuffixHash, status: s.status }
     }))
   }
 }
