@@ -2,7 +2,7 @@
 // ESM with the AWS SDK bundled in (the fastest cold start measured here), minified, with a source map.
 import { build, type BuildOptions } from 'esbuild'
 import * as path from 'node:path'
-import { FUNCTIONS } from '../src/infra-shared/functions'
+import { FUNCTIONS } from '#infra-shared/functions'
 
 const root = path.resolve(__dirname, '..')
 export const DIST = path.join(root, 'dist')

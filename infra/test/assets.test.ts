@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import { FUNCTIONS } from '@yzt/functions/functions'
+import { FUNCTIONS } from '@yzt/functions/infra-shared/functions'
 import { bundlesDir, functionId, synth } from './support/synth'
 
 const run = promisify(execFile)

@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions'
-import { TABLES, type TableKey } from '@yzt/functions/tables'
-import { FUNCTIONS, type FunctionName } from '@yzt/functions/functions'
-import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/routes'
-import { DEV_SECRETS } from '@yzt/functions/secrets'
+import { TABLES, type TableKey } from '@yzt/functions/infra-shared/tables'
+import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functions'
+import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/infra-shared/routes'
+import { DEV_SECRETS } from '@yzt/functions/adapters/secrets'
 import { functionId, logicalId, PROD_ENDPOINTS, resourcesOfType, SECRETS_PARAMETER, synth, type Synthesized } from './support/synth'
 
 const dev = synth({ h5Origin: 'https://h5.example.com' })

@@ -1,7 +1,7 @@
 // The Lambda handler modules, bound to the local runtime instead of the environment.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 import type { Runtime } from '#adapters/runtime'
-import type { FunctionName } from '#shared/functions'
+import type { FunctionName } from '#infra-shared/functions'
 import type { HttpResult } from '#lib/http'
 import type { StreamHandler } from './stream-poller'
 import { makeHandler as sendCode } from '#handlers/send-code'

@@ -2,7 +2,7 @@
 import {
   CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient
 } from '@aws-sdk/client-dynamodb'
-import { TABLES } from '#shared/tables'
+import { TABLES } from '#infra-shared/tables'
 
 /** Environment variables naming each table (prefix keeps parallel test files apart). */
 export function tableEnv (prefix = ''): Record<string, string> {

@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, UpdateCommand, type NativeAttributeValue, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
-import { TABLES, tableName, type TableKey } from '#shared/tables'
+import { TABLES, tableName, type TableKey } from '#infra-shared/tables'
 
 export type Doc = DynamoDBDocumentClient
 
