@@ -1,7 +1,11 @@
 // Everything a deployment may vary, resolved once from CDK context (cdk.json or `-c key=value`).
 // Defaults make `cdk synth` work on a fresh clone with no AWS account and no flags.
 // the functions' own default, so an unset signature means the same thing deployed and locally
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { DEFAULT_SIGNATURE } from '@yzt/functions/domain/sms-text'
+import { EnterpriseDocument, parseEnterpriseConfig } from '@yzt/functions/adapters/enterprise-config'
+import { catalogue } from '@yzt/functions/catalogue'
 import { SMS_PROVIDERS, type SmsProvider } from './sms'
 
 export type Stage = 'dev' | 'prod'
@@ -10,8 +14,10 @@ export interface StageConfig {
   readonly stage: Stage
   /** deploy the mocked enterprises and point the enterprise client at them */
   readonly mockEnterprises: boolean
-  /** real enterprise endpoints, `{id}` replaced by the enterprise id; required without the mocks */
+  /** real enterprise endpoints, `{id}` replaced by the enterprise id; without the mocks, required unless the document names every endpoint */
   readonly enterpriseEndpointTemplate?: string
+  /** the enterprise configuration document (catalogue, endpoints): the demo catalogue, or `-c enterprisesFile=…` */
+  readonly enterprises: EnterpriseDocument
   /** SSM SecureString holding {"pepper","enterpriseKey"}; created by hand, never by this stack */
   readonly secretsParameter: string
   /** only for a customer-managed key: the default aws/ssm key already lets account principals decrypt via SSM */
@@ -53,9 +59,20 @@ export function resolveConfig (ctx: Context): StageConfig {
 
   const mockEnterprises = bool(ctx, 'mockEnterprises') ?? stage === 'dev'
   const enterpriseEndpointTemplate = str(ctx, 'enterpriseEndpointTemplate')
+  const enterprises = enterpriseDocument(str(ctx, 'enterprisesFile'))
   if (!mockEnterprises) {
-    if (!enterpriseEndpointTemplate) throw new Error(`stage ${stage} has no mocked enterprises: pass -c enterpriseEndpointTemplate=https://…/{id}/…`)
-    if (!/^https:\/\/.+\{id\}/.test(enterpriseEndpointTemplate)) throw new Error('enterpriseEndpointTemplate must be an https URL containing {id}')
+    if (enterpriseEndpointTemplate && !/^https:\/\/.+\{id\}/.test(enterpriseEndpointTemplate)) throw new Error('enterpriseEndpointTemplate must be an https URL containing {id}')
+    let endpoints: Readonly<Record<string, string>>
+    try {
+      endpoints = parseEnterpriseConfig(enterprises, enterpriseEndpointTemplate).endpoints
+    } catch (err) {
+      throw new Error(`stage ${stage} has no mocked enterprises: every enterprise needs an endpoint — pass -c enterpriseEndpointTemplate=https://…/{id}/… or name them in the enterprisesFile (${(err as Error).message})`)
+    }
+    const plain = Object.entries(endpoints).find(([, url]) => !url.startsWith('https://'))
+    if (plain) throw new Error(`the endpoint of ${plain[0]} must be https`)
+  } else {
+    // the mocked enterprises' URL is known at deploy time only: any template validates the rest
+    parseEnterpriseConfig(enterprises, 'https://mock.invalid/{id}')
   }
 
   const smsProvider = (str(ctx, 'smsProvider') ?? 'sns') as SmsProvider
@@ -68,6 +85,7 @@ export function resolveConfig (ctx: Context): StageConfig {
     stage,
     mockEnterprises,
     enterpriseEndpointTemplate: mockEnterprises ? undefined : enterpriseEndpointTemplate,
+    enterprises,
     secretsParameter: str(ctx, 'secretsParameter') ?? `/yzt/${stage}/secrets`,
     secretsKmsKeyArn: str(ctx, 'secretsKmsKeyArn'),
     smsProvider,
@@ -79,4 +97,11 @@ export function resolveConfig (ctx: Context): StageConfig {
     alarmEmail: str(ctx, 'alarmEmail'),
     throttle: stage === 'prod' ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 20, burstLimit: 40 }
   }
+}
+
+/** the document in `file` (relative to the working directory), checked by the functions' own schema; else the demo catalogue */
+function enterpriseDocument (file: string | undefined): EnterpriseDocument {
+  if (!file) return { enterprises: [...catalogue.enterprises] }
+  const text = fs.readFileSync(path.resolve(file), 'utf8')
+  return EnterpriseDocument.parse(JSON.parse(text))
 }

@@ -22,6 +22,7 @@ import { TABLES, type TableKey } from '@yzt/functions/infra-shared/tables'
 import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functions'
 import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/infra-shared/routes'
 import type { StageConfig } from './config'
+import { EnterpriseConfiguration } from './enterprises'
 import { SMS_PROVIDERS } from './sms'
 
 /** the Node line of .node-version, which Lambda also runs */
@@ -53,6 +54,7 @@ export class YztStack extends cdk.Stack {
   readonly tables = {} as Record<TableKey, dynamodb.TableV2>
   readonly api: apigwv2.HttpApi
   readonly mockApi?: apigwv2.HttpApi
+  readonly enterprises: EnterpriseConfiguration
 
   constructor (scope: Construct, id: string, props: YztStackProps) {
     super(scope, id, props)
@@ -100,9 +102,15 @@ export class YztStack extends cdk.Stack {
       : undefined
     // public like any HTTP API: the throttle caps what a stranger can spend on it
     mockApi?.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, throttle: config.throttle })
-    const enterpriseEndpointTemplate = mockApi
-      ? mockApi.apiEndpoint + MOCK_ENTERPRISE_ROUTE.path.replace(/\{[^}]+\}/, '{id}')
-      : config.enterpriseEndpointTemplate!
+    const enterprises = this.enterprises = new EnterpriseConfiguration(this, 'Enterprises', {
+      parameterName: `/yzt/${config.stage}/enterprises`,
+      document: {
+        ...config.enterprises,
+        endpointTemplate: mockApi
+          ? mockApi.apiEndpoint + MOCK_ENTERPRISE_ROUTE.path.replace(/\{[^}]+\}/, '{id}')
+          : config.enterprises.endpointTemplate ?? config.enterpriseEndpointTemplate
+      }
+    })
 
     for (const [name, def] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
       if ('mockOnly' in def && def.mockOnly && !config.mockEnterprises) continue
@@ -119,7 +127,6 @@ export class YztStack extends cdk.Stack {
         environment.SMS_PROVIDER = config.smsProvider
         environment.SMS_SIGNATURE = config.smsSignature
       }
-      if ('callsEnterprises' in def && def.callsEnterprises) environment.ENTERPRISE_ENDPOINT_TEMPLATE = enterpriseEndpointTemplate
 
       const fn = new lambda.Function(this, `${name}Fn`, {
         functionName: `${prefix}-${name}`,
@@ -133,6 +140,7 @@ export class YztStack extends cdk.Stack {
         logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: logRetention, removalPolicy })
       })
       this.functions[name] = fn
+      if ('readsEnterprises' in def && def.readsEnterprises) enterprises.grantTo(fn)
 
       for (const [key, access] of Object.entries(def.tables) as [TableKey, 'read' | 'write' | 'readWrite'][]) {
         const table = this.tables[key]

@@ -8,6 +8,9 @@ import { functionId, logicalId, PROD_ENDPOINTS, resourcesOfType, SECRETS_PARAMET
 const dev = synth({ h5Origin: 'https://h5.example.com' })
 const prod = synth({ stage: 'prod', enterpriseEndpointTemplate: PROD_ENDPOINTS })
 
+/** the enterprise configuration document the stack deploys (prod: no tokens in it) */
+const enterpriseDocument = (s: Synthesized) => JSON.parse(s.json.Resources[logicalId(s, s.stack.enterprises.parameter)]!.Properties.Value)
+
 const entries = <K extends string, V>(o: Record<K, V>) => Object.entries(o) as [K, V][]
 const streamConsumers = entries(FUNCTIONS).filter(([, def]) => 'streamFrom' in def)
 const tableId = (s: Synthesized, key: TableKey) => logicalId(s, s.stack.tables[key])
@@ -103,7 +106,7 @@ describe('functions', () => {
       else expect(env[TABLES[key].envVar]).toBeUndefined()
     }
     expect(env.SMS_PROVIDER).toBe('sendsSms' in def ? 'sns' : undefined)
-    expect(env.ENTERPRISE_ENDPOINT_TEMPLATE === undefined).toBe(!('callsEnterprises' in def))
+    expect(env.ENTERPRISES_PARAMETER).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.parameter) } : undefined)
   })
 
   test('the mocked enterprises deploy in dev only, and dev points the enterprise client at them', () => {
@@ -112,12 +115,12 @@ describe('functions', () => {
     expect(() => functionId(prod, MOCK_ENTERPRISE_ROUTE.fn)).toThrow(/found 0/)
     prod.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1)
 
-    const caller = entries(FUNCTIONS).find(([, def]) => 'callsEnterprises' in def)![0]
-    expect(prod.json.Resources[functionId(prod, caller)]!.Properties.Environment.Variables.ENTERPRISE_ENDPOINT_TEMPLATE).toBe(PROD_ENDPOINTS)
+    expect(enterpriseDocument(prod).endpointTemplate).toBe(PROD_ENDPOINTS)
 
     const mockApi = logicalId(dev, dev.stack.mockApi!)
-    expect(dev.json.Resources[functionId(dev, caller)]!.Properties.Environment.Variables.ENTERPRISE_ENDPOINT_TEMPLATE)
-      .toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [mockApi, 'ApiEndpoint'] }, '/enterprises/{id}/account-counts']] })
+    const devValue = dev.json.Resources[logicalId(dev, dev.stack.enterprises.parameter)]!.Properties.Value['Fn::Join'][1]
+    expect(devValue).toContainEqual({ 'Fn::GetAtt': [mockApi, 'ApiEndpoint'] })
+    expect(devValue.at(-1)).toMatch(/^\/enterprises\/\{id\}\/account-counts"\}$/)
     expect(routeTarget(dev, mockApi, `${MOCK_ENTERPRISE_ROUTE.method} ${MOCK_ENTERPRISE_ROUTE.path}`)).toBe(functionId(dev, MOCK_ENTERPRISE_ROUTE.fn))
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       ApiId: { Ref: mockApi },
@@ -226,7 +229,11 @@ describe('permissions', () => {
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:')))
       expect(get.flatMap(actions)).toEqual(['ssm:GetParameter'])
-      expect(JSON.stringify(get[0]!.Resource)).toMatch(/:parameter\/yzt\/test\/secrets"/)
+      // the secrets, and for the readers of the enterprise configuration that parameter too (enterprises.test.ts)
+      const resources = [get[0]!.Resource].flat().map(r => JSON.stringify(r))
+      expect(resources).toEqual(expect.arrayContaining([expect.stringMatching(/:parameter\/yzt\/test\/secrets"/)]))
+      expect(resources.filter(r => r.includes('EnterprisesParameter'))).toHaveLength('readsEnterprises' in FUNCTIONS[name] ? 1 : 0)
+      expect(resources).toHaveLength('readsEnterprises' in FUNCTIONS[name] ? 2 : 1)
     }
     const kms = synth({ secretsKmsKeyArn: 'arn:aws:kms:ap-east-1:111122223333:key/abc' })
     const decrypt = statementsOf(kms, 'sendCode').find(st => actions(st).includes('kms:Decrypt'))!
@@ -241,9 +248,12 @@ describe('secrets', () => {
     // the local development values, the only ones that exist in the repository
     expect(text).not.toContain(DEV_SECRETS.pepper)
     expect(text).not.toContain(DEV_SECRETS.enterpriseKey)
-    for (const type of ['AWS::SSM::Parameter', 'AWS::SecretsManager::Secret']) s.template.resourceCountIs(type, 0)
+    s.template.resourceCountIs('AWS::SecretsManager::Secret', 0)
+    // the one parameter the stack writes is the enterprise configuration, plain text and public in nature
+    expect(resourcesOfType(s, 'AWS::SSM::Parameter').map(([, p]) => [p.Properties.Name, p.Properties.Type]))
+      .toEqual([[`/yzt/${s.stack.stackName.replace('yzt-', '')}/enterprises`, 'String']])
     const allowed = new Set(['YZT_STAGE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
-      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISE_ENDPOINT_TEMPLATE', ...Object.values(TABLES).map(t => t.envVar)])
+      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', ...Object.values(TABLES).map(t => t.envVar)])
     for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
       for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)
     }

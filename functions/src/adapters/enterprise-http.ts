@@ -6,10 +6,8 @@ import { enterpriseKey, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '#lib/si
 export const CountAnswer = z.object({ accounts: z.record(z.string(), z.number().int().nonnegative()) })
 
 export interface HttpGatewayConfig {
-  /** URL with {id}, e.g. https://partner.example/enterprises/{id}/account-counts */
-  endpointTemplate: string
-  /** explicit endpoints win over the template */
-  endpoints?: Record<string, string>
+  /** where the enterprise answers (from the enterprise configuration) */
+  endpoint: (enterpriseId: string) => Promise<string | undefined>
   masterKey: string
   clock: Clock
 }
@@ -17,7 +15,8 @@ export interface HttpGatewayConfig {
 export function httpEnterpriseGateway (config: HttpGatewayConfig): EnterpriseGateway {
   return {
     async countAccounts (enterpriseId, phone, signal) {
-      const url = config.endpoints?.[enterpriseId] ?? config.endpointTemplate.replace('{id}', encodeURIComponent(enterpriseId))
+      const url = await config.endpoint(enterpriseId)
+      if (!url) throw new Error(`no endpoint configured for ${enterpriseId}`)
       const body = JSON.stringify({ phone })
       const timestamp = String(config.clock.now())
       const res = await fetch(url, {

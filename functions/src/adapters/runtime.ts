@@ -1,6 +1,5 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { catalogue, type Catalogue } from '#catalogue/index'
 import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE } from '#domain/sms-text'
 import { clockFromEnv } from './clock'
@@ -10,6 +9,7 @@ import { DynamoOutboxStore } from './dynamo/outbox-store'
 import { DynamoQueryStore } from './dynamo/query-store'
 import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
+import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-config'
 import { httpEnterpriseGateway } from './enterprise-http'
 import { loadSecrets, type Secrets } from './secrets'
 
@@ -17,7 +17,8 @@ export interface Runtime {
   clock: Clock
   random: Random
   hasher: Hasher
-  catalogue: Catalogue
+  /** catalogue and endpoints, reloaded by age: always ask, never keep */
+  enterprises: () => Promise<EnterpriseConfig>
   secrets: Secrets
   doc: Doc
   subscribers: SubscriberStore
@@ -44,11 +45,12 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const secrets = await loadSecrets(env)
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
+  const enterprises = enterpriseConfigSource(env)
   return {
     clock,
     random: options.random ?? cryptoRandom,
     hasher: hmacHasher(secrets.pepper),
-    catalogue,
+    enterprises,
     secrets,
     doc,
     subscribers: new DynamoSubscriberStore(doc, tables),
@@ -57,8 +59,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     outbox: new DynamoOutboxStore(doc, tables),
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER),
     gateway: options.gateway ?? httpEnterpriseGateway({
-      endpointTemplate: env.ENTERPRISE_ENDPOINT_TEMPLATE ?? 'http://127.0.0.1:3001/enterprises/{id}/account-counts',
-      endpoints: env.ENTERPRISE_ENDPOINTS ? JSON.parse(env.ENTERPRISE_ENDPOINTS) : undefined,
+      endpoint: async id => (await enterprises()).endpoints[id],
       masterKey: secrets.enterpriseKey,
       clock
     }),

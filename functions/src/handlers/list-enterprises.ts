@@ -1,7 +1,11 @@
 import type { EnterprisesResponse } from '#contract/index'
-import { catalogue } from '#catalogue/index'
+import { enterpriseConfigSource, type EnterpriseConfig } from '#adapters/enterprise-config'
 import { httpRoute } from '#lib/http'
 
-export const handler = httpRoute({ status: 200 }, async (): Promise<EnterprisesResponse> => ({
-  enterprises: [...catalogue.enterprises]
-}))
+// needs no secrets and no tables: the enterprise configuration alone, not the whole runtime
+export const makeHandler = (enterprises: () => Promise<EnterpriseConfig>) =>
+  httpRoute({ status: 200 }, async (): Promise<EnterprisesResponse> => ({
+    enterprises: [...(await enterprises()).catalogue.enterprises]
+  }))
+
+export const handler = makeHandler(enterpriseConfigSource())

@@ -4,7 +4,9 @@ import { logger } from '#lib/logger'
 import { insertedKeys } from '#lib/stream'
 
 export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async queryId => {
-  const outcome = await processQuery(await rt(), queryId)
+  const runtime = await rt()
+  const { catalogue } = await runtime.enterprises()
+  const outcome = await processQuery({ ...runtime, catalogue }, queryId)
   logger.info('query processed', { queryId, ...outcome })
 })
 

@@ -13,7 +13,8 @@ export interface FunctionDefinition {
   /** stream-triggered: the table whose INSERTs invoke it */
   readonly streamFrom?: TableKey
   readonly sendsSms?: boolean
-  readonly callsEnterprises?: boolean
+  /** reads the enterprise configuration (catalogue and endpoints) at run time */
+  readonly readsEnterprises?: boolean
   /** deployed only when the mocked enterprises are (dev) */
   readonly mockOnly?: boolean
 }
@@ -33,11 +34,11 @@ export const FUNCTIONS = {
   },
   listEnterprises: {
     entry: 'src/handlers/list-enterprises.ts', memoryMb: 256, timeoutSeconds: 5,
-    tables: {}
+    tables: {}, readsEnterprises: true
   },
   processQuery: {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
-    tables: { queries: 'readWrite', outbox: 'write' }, streamFrom: 'queries', callsEnterprises: true
+    tables: { queries: 'readWrite', outbox: 'write' }, streamFrom: 'queries', readsEnterprises: true
   },
   dispatchSms: {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,

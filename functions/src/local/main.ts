@@ -15,7 +15,9 @@ const USAGE = `usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data DIR]
   --data DIR   keep DynamoDB Local's data in DIR (default: in memory)
   --seed FILE  subscribers, bindings and faults to load (default: functions/fixtures/demo.json)
   --no-web     API only; without it the H5 mini-program is served on the same origin
-  YZT_NOW=<ISO instant> starts the clock there (it then runs on in real time)`
+  YZT_NOW=<ISO instant> starts the clock there (it then runs on in real time)
+  ENTERPRISES_FILE=<file> the enterprise configuration (catalogue and endpoints), re-read every
+    ENTERPRISES_MAX_AGE_SECONDS (60); enterprises without an endpoint answer from the local mocks`
 
 /** the local H5 build is missing or older than a source it is built from */
 function h5BuildIsStale (): boolean {

@@ -12,6 +12,7 @@ import { FUNCTIONS, type FunctionName } from '#infra-shared/functions'
 import { MOCK_ENTERPRISE_ROUTE, matchPath, ROUTES } from '#infra-shared/routes'
 import { TABLES } from '#infra-shared/tables'
 import { errorResult, json } from '#lib/http'
+import { catalogue } from '#catalogue/index'
 import { MockEnterprises } from '#mock-enterprises/service'
 import { SeedFile } from '#mock-enterprises/seed'
 import type { Clock, Random } from '#ports'
@@ -102,8 +103,9 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       return next(args)
     }, { step: 'initialize', name: 'countRequests' })
 
+    // the mocks answer for the demo catalogue; a configured enterprise elsewhere answers at its own host
     const mock = new MockEnterprises({
-      catalogue: runtime.catalogue, masterKey: runtime.secrets.enterpriseKey, clock: runtime.clock,
+      catalogue, masterKey: runtime.secrets.enterpriseKey, clock: runtime.clock,
       bindings: seed.bindings, faults: seed.faults
     })
     mockServer.on('request', async (req, res) => {
