@@ -66,7 +66,7 @@ export function resolveConfig (ctx: Context): StageConfig {
     try {
       endpoints = parseEnterpriseConfig(enterprises, enterpriseEndpointTemplate).endpoints
     } catch (err) {
-      throw new Error(`stage ${stage} has no mocked enterprises: every enterprise needs an endpoint — pass -c enterpriseEndpointTemplate=https://…/{id}/… or name them in the enterprisesFile (${(err as Error).message})`)
+      throw new Error(`stage ${stage} has no mocked enterprises: every enterprise needs an endpoint — pass -c enterpriseEndpointTemplate=https://…/{id}/… or name them in the enterprisesFile (${(err as Error).message})`, { cause: err })
     }
     const plain = Object.entries(endpoints).find(([, url]) => !url.startsWith('https://'))
     if (plain) throw new Error(`the endpoint of ${plain[0]} must be https`)

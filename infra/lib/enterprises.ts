@@ -2,7 +2,7 @@
 // at run time with an age cache: adding an enterprise, or moving one to its own host, changes this
 // parameter and nothing else — no bundle is rebuilt, no function is replaced.
 import * as iam from 'aws-cdk-lib/aws-iam'
-import * as lambda from 'aws-cdk-lib/aws-lambda'
+import type * as lambda from 'aws-cdk-lib/aws-lambda'
 import * as ssm from 'aws-cdk-lib/aws-ssm'
 import { Construct } from 'constructs'
 import type { EnterpriseDocument } from '@yzt/functions/adapters/enterprise-config'
