@@ -23,6 +23,7 @@ import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functi
 import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/infra-shared/routes'
 import type { StageConfig } from './config'
 import { EnterpriseConfiguration } from './enterprises'
+import { Observability } from './observability'
 import { SMS_PROVIDERS } from './sms'
 
 /** the Node line of .node-version, which Lambda also runs */
@@ -117,6 +118,7 @@ export class YztStack extends cdk.Stack {
       const environment: Record<string, string> = {
         YZT_STAGE: config.stage,
         POWERTOOLS_SERVICE_NAME: 'yzt',
+        POWERTOOLS_METRICS_NAMESPACE: prefix,
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
         // the name only: functions fetch and decrypt the value at run time, with caching
@@ -238,6 +240,14 @@ export class YztStack extends cdk.Stack {
       label: '5xx %'
     })
     alarm('Api5xxRate', serverErrorRate, 5, 'more than 5% of API requests answered 5xx')
+
+    new Observability(this, 'Observability', {
+      prefix,
+      namespace: prefix,
+      service: 'yzt',
+      enterpriseIds: config.enterprises.enterprises.map(e => (e as { id: string }).id),
+      alarmTopic
+    })
 
     // ---- outputs
     new cdk.CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'TARO_APP_API_BASE for the mini-program build' })

@@ -2,6 +2,7 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE } from '#domain/sms-text'
+import { timedGateway } from '#lib/metrics'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
@@ -58,11 +59,11 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER),
-    gateway: options.gateway ?? httpEnterpriseGateway({
+    gateway: options.gateway ?? timedGateway(httpEnterpriseGateway({
       endpoint: async id => (await enterprises()).endpoints[id],
       masterKey: secrets.enterpriseKey,
       clock
-    }),
+    })),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
 }

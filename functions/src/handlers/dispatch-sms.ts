@@ -1,12 +1,16 @@
 import { runtime, type Runtime } from '#adapters/runtime'
 import { dispatchSms } from '#domain/dispatch'
 import { logger } from '#lib/logger'
+import { countMetric, METRIC_NAMES } from '#lib/metrics'
 import { insertedKeys } from '#lib/stream'
 
 export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async messageId => {
   const outcome = await dispatchSms(await rt(), messageId)
-  if (outcome.status === 'failed') logger.warn('sms failed', { messageId, error: outcome.error })
-  else logger.info('sms dispatched', { messageId, status: outcome.status })
+  if (outcome.status === 'sent') countMetric(METRIC_NAMES.smsSent)
+  if (outcome.status === 'failed') {
+    countMetric(METRIC_NAMES.smsFailed)
+    logger.warn('sms failed', { messageId, error: outcome.error })
+  } else logger.info('sms dispatched', { messageId, status: outcome.status })
 })
 
 export const handler = makeHandler(runtime)

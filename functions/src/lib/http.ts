@@ -1,9 +1,10 @@
 // The one HTTP edge: content type and size checks, JSON parsing, schema validation, and the single
 // mapping from failures to {"error":{code,message,fields}}. Handlers never build an error body.
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda'
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
 import type { ErrorBody } from '#contract/index'
 import { AppError } from '#domain/errors'
 import { logger } from './logger'
+import { publishMetrics } from './metrics'
 
 export const MAX_BODY_BYTES = 4096
 
@@ -44,8 +45,10 @@ export interface RouteSpec<T> {
 export function httpRoute<T = undefined> (
   spec: RouteSpec<T>,
   run: (input: { body: T, event: APIGatewayProxyEventV2 }) => Promise<unknown>
-): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
-  return async event => {
+): (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResult> {
+  return async (event, context) => {
+    // request id and cold start on every line of this invocation (the local runtime passes no context)
+    if (context) logger.addContext(context)
     try {
       const body = spec.body ? parseBody(event, spec.body) : undefined as T
       return json(spec.status, await run({ body, event }))
@@ -53,6 +56,8 @@ export function httpRoute<T = undefined> (
       if (err instanceof AppError) return errorResult(err)
       logger.error('request failed', { route: event.routeKey, error: err as Error })
       return errorResult(new AppError('UNAVAILABLE'))
+    } finally {
+      publishMetrics()
     }
   }
 }
