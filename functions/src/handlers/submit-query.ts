@@ -1,9 +1,17 @@
 import { SubmitQueryRequest } from '#contract/index'
 import { runtime, type Runtime } from '#adapters/runtime'
+import { requesterOf } from '#domain/requester'
 import { submitQuery } from '#domain/verification'
-import { httpRoute } from '#lib/http'
+import { httpRoute, idempotencyKey, sourceIp } from '#lib/http'
 
 export const makeHandler = (rt: () => Promise<Runtime>) =>
-  httpRoute({ body: SubmitQueryRequest, status: 202 }, async ({ body }) => submitQuery(await rt(), body))
+  httpRoute({ body: SubmitQueryRequest, status: 202 }, async ({ body, event }) => {
+    const deps = await rt()
+    return submitQuery(deps, {
+      ...body,
+      requester: requesterOf(deps.hasher, { sourceIp: sourceIp(event) }),
+      idempotencyKey: idempotencyKey(event)
+    })
+  })
 
 export const handler = makeHandler(runtime)
