@@ -1,5 +1,6 @@
 // What the domain needs from the outside world. Adapters implement these; tests swap them.
 import type { QueryStatus } from './contract/index'
+import type { LimitCheck, LimitName, Refusal } from './domain/limits'
 
 export interface Clock {
   /** epoch milliseconds */
@@ -18,7 +19,10 @@ export interface Hasher {
   phone (phone: string): string
   idSuffix (phone: string, idSuffix: string): string
   code (phone: string, code: string): string
-  ip (ip: string): string
+  /** a source network or a host-verified user: who is asking */
+  requester (id: string): string
+  /** what an idempotency key stands for: route and request, never stored in clear */
+  fingerprint (value: string): string
 }
 
 export type SubscriberStatus = 'active' | 'cancelled' | 'suspended'
@@ -34,9 +38,15 @@ export interface SubscriberStore {
   put (subscriber: Subscriber): Promise<void>
 }
 
-export type LimitName = 'COOLDOWN' | 'PHONE_HOURLY' | 'PHONE_DAILY' | 'IP_HOURLY' | 'QUERY_DAILY'
+/** all or nothing: either every limit counted the event, or none did and these refused */
+export type Limited = { ok: true } | { ok: false, refusals: Refusal[] }
 
-export interface LimitHit { ok: false, limit: LimitName, retryAfterSeconds: number }
+/** the outcome of a request kept under its idempotency key: hashed key and request, the answer given */
+export interface IdempotencyRecord {
+  keyHash: string
+  fingerprint: string
+  answer: Record<string, unknown>
+}
 
 export interface OutboxMessage {
   id: string
@@ -49,11 +59,25 @@ export interface OutboxMessage {
 
 export interface IssueCodeInput {
   phoneHash: string
-  ipHash: string
   codeHash: string
   now: number
-  /** absent for numbers that are not subscribers: same writes, no SMS */
+  limits: LimitCheck[]
+  /** when the new code stops working, given the limit logs as they are with this code counted */
+  codeExpiresAt (logs: ReadonlyMap<LimitName, readonly number[]>): number
+  /** absent for numbers that get no SMS: same writes otherwise */
   sms?: OutboxMessage
+  idempotency?: IdempotencyRecord
+}
+
+export interface AcceptInput {
+  codeHash: string
+  query: NewQuery
+  now: number
+  /** counted with the query */
+  limits: LimitCheck[]
+  /** logs a success wipes (the number's verdict backoff) */
+  clears: LimitCheck[]
+  idempotency?: IdempotencyRecord
 }
 
 export type QueryResults = Record<string, number | 'unavailable'>
@@ -75,16 +99,25 @@ export interface QueryRecord {
   sentAt?: number
 }
 
-/** Codes, counters and locks: every check-and-write is one conditional write or transaction. */
+/** Codes, limit logs and idempotency records: every check-and-write is one conditional write or transaction. */
 export interface VerificationStore {
-  issueCode (input: IssueCodeInput): Promise<{ ok: true } | LimitHit>
-  lockedUntil (phoneHash: string, now: number): Promise<number | undefined>
-  /** counts one try against the live code; the stored hash, or undefined when none is usable */
-  tryCode (phoneHash: string, now: number): Promise<string | undefined>
-  /** records a failed verification; the fifth in a window locks the number */
-  recordFailure (phoneHash: string, now: number): Promise<void>
-  /** consumes the code, counts the daily quota and writes the query, all or nothing */
-  accept (codeHash: string, query: NewQuery, now: number): Promise<{ ok: true } | LimitHit | { ok: false, limit: 'CODE' }>
+  /** what these limits would refuse now; nothing counted */
+  check (limits: LimitCheck[], now: number): Promise<Refusal[]>
+  /** counts one event on every limit, all or nothing */
+  take (limits: LimitCheck[], now: number): Promise<Limited>
+  /** counts an event that already happened (a failure), whatever the limit says */
+  record (limit: LimitCheck, now: number): Promise<void>
+  /** counts the limits, replaces the number's code and queues its SMS, all or nothing */
+  issueCode (input: IssueCodeInput): Promise<Limited>
+  /**
+   * counts one try of this requester against the number's live code (each requester has its own
+   * tries, the code a ceiling over all); the stored hash, or undefined when none is usable
+   */
+  tryCode (phoneHash: string, requesterKey: string, now: number): Promise<string | undefined>
+  /** consumes the code, counts the limits and writes the query, all or nothing */
+  accept (input: AcceptInput): Promise<Limited | { ok: false, failed: 'CODE' | 'IDEMPOTENCY' }>
+  /** the record kept under an idempotency key, while it lives */
+  remembered (keyHash: string, now: number): Promise<IdempotencyRecord | undefined>
 }
 
 export interface QueryStore {

@@ -8,7 +8,8 @@ export function hmacHasher (pepper: string): Hasher {
     phone: phone => h('phone', phone),
     idSuffix: (phone, idSuffix) => h('id-suffix', `${phone}\0${idSuffix}`),
     code: (phone, code) => h('code', `${phone}\0${code}`),
-    ip: ip => h('ip', ip)
+    requester: id => h('requester', id),
+    fingerprint: value => h('fingerprint', value)
   }
 }
 

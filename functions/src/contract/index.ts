@@ -61,6 +61,14 @@ export const SubmitQueryRequest = z.strictObject({
 })
 export type SubmitQueryRequest = z.output<typeof SubmitQueryRequest>
 
+/**
+ * Optional header on POST /v1/verification-codes and POST /v1/queries: a repeat with the same key
+ * and the same request gets the first answer (same queryId) and spends nothing; the same key with
+ * another request is refused with IDEMPOTENCY_KEY_REUSED. One fresh key per user action.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key'
+export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, '请求标识应为16至64位字母、数字、下划线或连字符'))
+
 export const QUERY_STATUSES = ['ACCEPTED', 'PROCESSING', 'SENT', 'FAILED'] as const
 export const QueryStatus = z.enum(QUERY_STATUSES)
 export type QueryStatus = z.infer<typeof QueryStatus>
@@ -115,7 +123,7 @@ export type EnterprisesResponse = z.infer<typeof EnterprisesResponse>
 
 export const ERROR_CODES = [
   'INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'UNAVAILABLE'
+  'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UNAVAILABLE'
 ] as const
 export const ErrorCode = z.enum(ERROR_CODES)
 export type ErrorCode = z.infer<typeof ErrorCode>

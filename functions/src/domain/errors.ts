@@ -8,6 +8,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503
 }
@@ -19,6 +20,7 @@ const MESSAGE: Record<ErrorCode, string> = {
   NOT_FOUND: '未找到该查询记录',
   PAYLOAD_TOO_LARGE: '请求内容过大',
   UNSUPPORTED_MEDIA_TYPE: '请求格式不正确，请使用 JSON',
+  IDEMPOTENCY_KEY_REUSED: '该请求标识已用于另一项请求，请刷新页面后重新提交',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   UNAVAILABLE: '服务暂时不可用，请稍后再试'
 }

@@ -1,9 +1,16 @@
-// The numbers behind every limit, in one place.
+// The numbers behind every rule, in one place. Rate limits are named specs in ./limits.
 export const POLICY = {
-  code: { ttlSeconds: 300, maxTries: 5, resendAfterSeconds: 60, perHour: 5, perDay: 10 },
-  ip: { codesPerHour: 30 },
-  verification: { maxFailures: 5, windowSeconds: 24 * 3600, lockSeconds: 24 * 3600 },
-  query: { perDay: 3, retentionDays: 30 },
+  code: {
+    ttlSeconds: 300,
+    /** a code keeps working until its number may get a new one, but never longer than this */
+    maxLifeSeconds: 24 * 3600,
+    /** tries each requester has on a live code: strangers' wrong tries never spend the owner's */
+    triesPerRequester: 5,
+    /** tries over all requesters on one code: 20 sources × 5 stay well below it */
+    maxTries: 200
+  },
+  query: { retentionDays: 30 },
+  idempotency: { ttlSeconds: 3600 },
   sms: { retentionDays: 7, unsentRetentionDays: 2, sendTries: 3, backoffMs: 200 },
   enterprise: { deadlineMs: 2000, tries: 2 }
 } as const

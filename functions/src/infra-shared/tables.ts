@@ -18,7 +18,7 @@ export const TABLES = {
   subscribers: { name: 'Subscribers', envVar: 'SUBSCRIBERS_TABLE', partitionKey: 'pk' },
   /** one live verification code per number (keyed hash of the code only) */
   codes: { name: 'VerificationCodes', envVar: 'CODES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
-  /** fixed-window counters, cooldowns and locks: one small item per limit */
+  /** sliding limit logs (one small item per counter and subject) and idempotency records (hashes, an hour) */
   limits: { name: 'Limits', envVar: 'LIMITS_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
   /** accepted queries; an INSERT starts processing */
   queries: { name: 'Queries', envVar: 'QUERIES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },

@@ -1,7 +1,7 @@
 // The one HTTP edge: content type and size checks, JSON parsing, schema validation, and the single
 // mapping from failures to {"error":{code,message,fields}}. Handlers never build an error body.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
-import type { ErrorBody } from '#contract/index'
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey, type ErrorBody } from '#contract/index'
 import { AppError } from '#domain/errors'
 import { logger } from './logger'
 import { publishMetrics } from './metrics'
@@ -91,6 +91,16 @@ function fieldErrors (issues: Issue[]): Record<string, string> {
   return fields
 }
 
+/** the address API Gateway saw the connection come from; X-Forwarded-For and friends are never read */
 export function sourceIp (event: APIGatewayProxyEventV2): string {
   return event.requestContext?.http?.sourceIp ?? 'unknown'
+}
+
+/** the optional Idempotency-Key header, checked against the contract (400 when malformed) */
+export function idempotencyKey (event: APIGatewayProxyEventV2): string | undefined {
+  const value = event.headers?.[IDEMPOTENCY_KEY_HEADER.toLowerCase()]
+  if (value === undefined) return undefined
+  const parsed = IdempotencyKey.safeParse(value)
+  if (parsed.success) return parsed.data
+  throw new AppError('INVALID_INPUT', { fields: { [IDEMPOTENCY_KEY_HEADER]: parsed.error.issues[0]?.message ?? '请求标识格式不正确' } })
 }

@@ -1,5 +1,6 @@
 // Every rule of the code and verification policy, on DynamoDB Local, through the local API.
-import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
+import * as http from 'node:http'
+import { call, requestCodeAndRead, startTestSystem, waitFor, type Reply, type TestSystem } from '../support/harness'
 
 const ALICE = { phone: '13800005551', idSuffix: '12345X' } // active
 const BOB = { phone: '13900007777', idSuffix: '654321' } // active
@@ -16,6 +17,29 @@ afterEach(async () => { await sys.stop() })
 const sendCode = (phone: string, headers?: Record<string, string>) => call(sys.url, 'POST', '/v1/verification-codes', { phone }, headers)
 const submit = (who: { phone: string, idSuffix: string }, code: string) =>
   call(sys.url, 'POST', '/v1/queries', { phone: who.phone, idSuffix: who.idSuffix, code, consent: true })
+/** a request from a chosen loopback address (Linux routes all of 127/8 to lo) */
+async function callFrom (address: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  const agent = new http.Agent({ localAddress: address } as http.AgentOptions)
+  try {
+    const text = JSON.stringify(body)
+    const url = new URL(sys.url)
+    return await new Promise<Reply>((resolve, reject) => {
+      const req = http.request({
+        host: url.hostname, port: url.port, path, method: 'POST', agent,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers }
+      }, res => {
+        const chunks: Buffer[] = []
+        res.on('data', c => chunks.push(c))
+        res.on('end', () => {
+          const t = Buffer.concat(chunks).toString('utf8')
+          resolve({ status: res.statusCode ?? 0, headers: new Headers(res.headers as Record<string, string>), body: JSON.parse(t), text: t })
+        })
+      })
+      req.on('error', reject)
+      req.end(text)
+    })
+  } finally { agent.destroy() }
+}
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
 
 describe('verification codes', () => {
@@ -87,21 +111,38 @@ describe('verification codes', () => {
     expect((await sendCode(ALICE.phone)).status).toBe(202)
   })
 
-  test('at most 5 an hour and 10 a day per number', async () => {
-    sys.clock.t = Date.parse('2026-07-21T01:00:00+08:00')
+  test('at most 5 in any hour and 10 in any 24 h per number, sliding; Retry-After is the longest refusing wait', async () => {
+    const t0 = sys.clock.t
     const statuses: number[] = []
-    for (let i = 0; i < 6; i++) { statuses.push((await sendCode(ALICE.phone)).status); sys.clock.advance(61_000) }
-    expect(statuses).toEqual([202, 202, 202, 202, 202, 429])
-    sys.clock.t = Date.parse('2026-07-21T02:00:00+08:00')
-    for (let i = 0; i < 6; i++) { statuses.push((await sendCode(ALICE.phone)).status); sys.clock.advance(61_000) }
-    expect(statuses.slice(6)).toEqual([202, 202, 202, 202, 202, 429])
-    sys.clock.t = Date.parse('2026-07-21T03:00:00+08:00')
+    for (let i = 0; i < 5; i++) { statuses.push((await sendCode(ALICE.phone)).status); sys.clock.advance(61_000) }
+    const sixth = await sendCode(ALICE.phone)
+    expect([...statuses, sixth.status]).toEqual([202, 202, 202, 202, 202, 429])
+    // the hour counts back from now, not from the top of the clock hour: the first leaves at t0 + 1 h
+    expect(Number(sixth.headers.get('retry-after'))).toBe((t0 + HOUR - sys.clock.t) / 1000)
+    sys.clock.t = t0 + HOUR
+    expect((await sendCode(ALICE.phone)).status).toBe(202)
+    // spread the rest of the day's ten over the next hours
+    for (let i = 0; i < 4; i++) { sys.clock.advance(15 * MIN); expect((await sendCode(ALICE.phone)).status).toBe(202) }
+    sys.clock.advance(15 * MIN)
     const daily = await sendCode(ALICE.phone)
     expect(daily.status).toBe(429)
-    // the day ends at midnight China time
-    expect(daily.body.error.retryAfterSeconds).toBe(21 * 3600)
-    sys.clock.t = Date.parse('2026-07-22T00:00:01+08:00')
+    // both the hour (4 codes in it, one free) and the day (10) would be asked: only the day refuses
+    expect(daily.body.error.retryAfterSeconds).toBe((t0 + 24 * HOUR - sys.clock.t) / 1000)
+    sys.clock.t = t0 + 24 * HOUR
     expect((await sendCode(ALICE.phone)).status).toBe(202)
+  })
+
+  test('Retry-After is the longest of the refusing windows, not the first', async () => {
+    const t0 = sys.clock.t
+    // ten codes in ten hours, the last five within the last hour
+    for (let i = 0; i < 5; i++) { expect((await sendCode(ALICE.phone)).status).toBe(202); sys.clock.advance(HOUR) }
+    sys.clock.t = t0 + 9 * HOUR
+    for (let i = 0; i < 5; i++) { expect((await sendCode(ALICE.phone)).status).toBe(202); sys.clock.advance(61_000) }
+    // refused by the hour (first of the last five leaves in ~55 min) and by the day (first leaves in 15 h)
+    const refused = await sendCode(ALICE.phone)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBe((t0 + 24 * HOUR - sys.clock.t) / 1000)
+    expect(refused.body.error.retryAfterSeconds).toBe(Number(refused.headers.get('retry-after')))
   })
 
   test('a per-source-IP cap across numbers', async () => {
@@ -111,6 +152,18 @@ describe('verification codes', () => {
     expect(statuses[30]).toBe(429)
     sys.clock.advance(HOUR)
     expect((await sendCode('13700009999')).status).toBe(202)
+  })
+
+  test('the per-source cap counts a whole IPv4 /24 as one source, and X-Forwarded-For moves nothing', async () => {
+    for (let i = 0; i < 30; i++) {
+      const from = `127.0.42.${1 + (i % 200)}`
+      const res = await callFrom(from, '/v1/verification-codes', { phone: `1370000${String(i).padStart(4, '0')}` }, { 'x-forwarded-for': `10.9.${i}.1` })
+      expect(res.status).toBe(202)
+    }
+    // another address in the same /24, another forwarded-for: still the same source
+    expect((await callFrom('127.0.42.250', '/v1/verification-codes', { phone: '13700009998' }, { 'x-forwarded-for': '8.8.8.8' })).status).toBe(429)
+    // the next /24 is another source
+    expect((await callFrom('127.0.43.1', '/v1/verification-codes', { phone: '13700009998' })).status).toBe(202)
   })
 
   test('a refused code request writes nothing', async () => {
@@ -139,39 +192,48 @@ describe('verification', () => {
     expect(JSON.parse(bodies[0]!)).toEqual({ error: { code: 'VERIFICATION_FAILED', message: expect.stringMatching(/核验/) } })
   })
 
-  test('five failures in 24 h lock the number for 24 h', async () => {
+  test('wrong suffixes back off stepwise (2 free, then 1 min, 5 min, 30 min), at most 5 verdicts in any 24 h', async () => {
     const wrongSuffix = { ...BOB, idSuffix: '000000' }
-    for (let i = 0; i < 5; i++) {
-      const code = await requestCodeAndRead(sys, BOB.phone)
+    const t1 = sys.clock.t
+    let code = await requestCodeAndRead(sys, BOB.phone)
+    expect((await submit(wrongSuffix, code)).status).toBe(403)
+    sys.clock.advance(61_000)
+    for (const wait of [60, 300, 1800]) {
+      code = await requestCodeAndRead(sys, BOB.phone)
       expect((await submit(wrongSuffix, code)).status).toBe(403)
-      sys.clock.advance(15 * MIN) // stay under the hourly code limit
+      // even the right suffix waits now; the refusal spends no try of the code
+      const held = await submit(BOB, code)
+      expect(held.status).toBe(429)
+      expect(held.body.error.code).toBe('RATE_LIMITED')
+      expect(held.headers.get('retry-after')).toBe(String(wait))
+      sys.clock.advance(wait * 1000)
     }
-    const code = await requestCodeAndRead(sys, BOB.phone)
+    code = await requestCodeAndRead(sys, BOB.phone)
+    expect((await submit(wrongSuffix, code)).status).toBe(403) // the fifth verdict
     const locked = await submit(BOB, code)
     expect(locked.status).toBe(429)
-    expect(locked.body.error.code).toBe('RATE_LIMITED')
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(23 * 3600)
-    sys.clock.advance(24 * HOUR)
+    // no sixth verdict until the first is 24 h old
+    expect(Number(locked.headers.get('retry-after'))).toBe((t1 + 24 * HOUR - sys.clock.t) / 1000)
+    sys.clock.t = t1 + 24 * HOUR
     const fresh = await requestCodeAndRead(sys, BOB.phone)
     expect((await submit(BOB, fresh)).status).toBe(202)
   })
 
-  test('failures older than 24 h do not count', async () => {
+  test('a success clears the backoff: a typo after it is free again', async () => {
     const wrongSuffix = { ...BOB, idSuffix: '000000' }
-    for (let i = 0; i < 4; i++) {
-      const code = await requestCodeAndRead(sys, BOB.phone)
-      await submit(wrongSuffix, code)
-      sys.clock.advance(15 * MIN)
-    }
-    sys.clock.advance(24 * HOUR)
     const code = await requestCodeAndRead(sys, BOB.phone)
     expect((await submit(wrongSuffix, code)).status).toBe(403)
+    expect((await submit(wrongSuffix, code)).status).toBe(403)
+    sys.clock.advance(60_000)
+    expect((await submit(BOB, code)).status).toBe(202)
     sys.clock.advance(61_000)
     const next = await requestCodeAndRead(sys, BOB.phone)
-    expect((await submit(BOB, next)).status).toBe(202)
+    expect((await submit(wrongSuffix, next)).status).toBe(403)
+    expect((await submit(wrongSuffix, next)).status).toBe(403)
   })
 
-  test('at most 3 accepted queries per number per day; the fourth keeps its code', async () => {
+  test('at most 3 accepted queries per number in any 24 h; the fourth keeps its code', async () => {
+    const t0 = sys.clock.t
     for (let i = 0; i < 3; i++) {
       const code = await requestCodeAndRead(sys, ALICE.phone)
       expect((await submit(ALICE, code)).status).toBe(202)
@@ -181,8 +243,8 @@ describe('verification', () => {
     const fourth = await submit(ALICE, code)
     expect(fourth.status).toBe(429)
     expect(fourth.body.error.code).toBe('RATE_LIMITED')
-    sys.clock.t = Date.parse('2026-07-22T00:00:00+08:00')
-    sys.clock.advance(0)
+    expect(fourth.body.error.retryAfterSeconds).toBe((t0 + 24 * HOUR - sys.clock.t) / 1000)
+    sys.clock.t = t0 + 24 * HOUR
     const next = await requestCodeAndRead(sys, ALICE.phone)
     expect((await submit(ALICE, next)).status).toBe(202)
   })

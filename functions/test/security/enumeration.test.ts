@@ -9,18 +9,23 @@ const BOB = { phone: '13900007777', idSuffix: '654321' } // active
 const CANCELLED = { phone: '18900002222', idSuffix: '11111X' }
 const UNKNOWN = { phone: '13700001234', idSuffix: '123456' }
 const PARALLEL = 50
+// sources: each a different /24 on loopback
+const GUESSER = '127.0.50.1'
+const OWNER = '127.0.51.1'
+const OWNER_2 = '127.0.52.1'
+const ELSEWHERE = '127.0.53.1'
 
 let sys: TestSystem
 beforeEach(async () => { sys = await startTestSystem() })
 afterEach(async () => { await sys.stop() })
 afterAll(() => closeRawAgent())
 
-const submitRaw = (who: { phone: string, idSuffix: string }, code: string) => raw(sys.url, {
-  method: 'POST', path: '/v1/queries', headers: { 'content-type': 'application/json' },
+const submitRaw = (who: { phone: string, idSuffix: string }, code: string, from?: string) => raw(sys.url, {
+  from, method: 'POST', path: '/v1/queries', headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ phone: who.phone, idSuffix: who.idSuffix, code, consent: true })
 })
-const sendCodeRaw = (phone: string) => raw(sys.url, {
-  method: 'POST', path: '/v1/verification-codes', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone })
+const sendCodeRaw = (phone: string, from?: string) => raw(sys.url, {
+  from, method: 'POST', path: '/v1/verification-codes', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone })
 })
 /** what a client can observe: status, headers that are not per-response, body bytes */
 const observable = (r: { status: number, headers: Record<string, unknown>, text: string }) => {
@@ -51,31 +56,40 @@ test('unknown number, wrong suffix and cancelled number: identical status, heade
 
 test('failures lock unknown, cancelled and wrong-suffix numbers alike: the lock tells nothing either', async () => {
   const people = [UNKNOWN, { ...BOB, idSuffix: '000000' }, CANCELLED]
-  for (let round = 0; round < 5; round++) {
-    for (const who of people) {
+  // each from its own source, so that only the per-number backoff is at work
+  const from = (i: number) => `127.0.${60 + i}.1`
+  // five verdicts, spaced by the backoff steps (free, free, 1 min, 5 min, 30 min)
+  for (const wait of [0, 61, 61, 301, 1801]) {
+    sys.clock.advance(wait * 1000)
+    for (const [i, who] of people.entries()) {
       sys.random.codes.push('515151')
-      expect((await sendCodeRaw(who.phone)).status).toBe(202)
-      expect(codeOf(await submitRaw(who, '515151'))).toBe('VERIFICATION_FAILED')
+      expect((await sendCodeRaw(who.phone, from(i))).status).toBe(202)
+      expect(codeOf(await submitRaw(who, '515151', from(i)))).toBe('VERIFICATION_FAILED')
     }
-    sys.clock.advance(61_000)
   }
-  const locked = await Promise.all(people.map(who => submitRaw(who, '515151')))
+  const locked = await Promise.all(people.map((who, i) => submitRaw(who, '515151', from(i))))
   expect(new Set(locked.map(r => JSON.stringify(observable(r)))).size).toBe(1)
   expect(locked[0]!.status).toBe(429)
   expect(codeOf(locked[0]!)).toBe('RATE_LIMITED')
 })
 
-test(`${PARALLEL} concurrent wrong guesses: exactly five are counted, none gets through, then the right code fails too`, async () => {
+test(`${PARALLEL} concurrent wrong guesses from one source: exactly five are counted, none gets through, the guesser is refused after, the owner's code still works`, async () => {
   const code = await requestCodeAndRead(sys, ALICE.phone)
-  const answers = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => submitRaw(ALICE, wrong(code, i))))
-  expect(tally(answers.map(codeOf))).toEqual({ CODE_INVALID: PARALLEL })
+  const answers = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => submitRaw(ALICE, wrong(code, i), GUESSER)))
+  // wrong codes, and once the source's own failures are counted, 429 for that source
+  const counts = tally(answers.map(codeOf))
+  expect((counts.CODE_INVALID ?? 0) + (counts.RATE_LIMITED ?? 0)).toBe(PARALLEL)
+  expect(counts.CODE_INVALID).toBeGreaterThanOrEqual(5)
   const [live] = (await sys.dump()).VerificationCodes!
   // a read-then-write counter would have let parallel requests all see "0 tries" and stop far below 5
-  expect(live).toMatchObject({ tries: 5 })
-  const right = await submitRaw(ALICE, code)
-  expect(right.status).toBe(401)
-  expect(codeOf(right)).toBe('CODE_INVALID')
+  expect(live).toMatchObject({ total: 5 })
+  expect(Object.values(live!.tries as Record<string, number>)).toEqual([5])
+  // the guessing source gets nothing more, not even with the right code
+  const right = await submitRaw(ALICE, code, GUESSER)
+  expect(right.status).toBe(429)
   expect((await sys.dump()).Queries).toEqual([])
+  // the holder of the phone, asking from its own address, is not affected
+  expect((await submitRaw(ALICE, code, OWNER)).status).toBe(202)
 })
 
 test(`${PARALLEL} concurrent submissions of the right code (a replayed request): exactly one query is accepted`, async () => {
@@ -83,45 +97,46 @@ test(`${PARALLEL} concurrent submissions of the right code (a replayed request):
   const answers = await Promise.all(Array.from({ length: PARALLEL }, () => submitRaw(ALICE, code)))
   const statuses = answers.map(a => a.status)
   expect(statuses.filter(s => s === 202)).toHaveLength(1)
-  expect(tally(answers.filter(a => a.status !== 202).map(codeOf))).toEqual({ CODE_INVALID: PARALLEL - 1 })
+  // the rest: the code is used (401), or refused while the first is being judged (429); never a 5xx
+  const rest = tally(answers.filter(a => a.status !== 202).map(codeOf))
+  expect((rest.CODE_INVALID ?? 0) + (rest.RATE_LIMITED ?? 0)).toBe(PARALLEL - 1)
   expect((await sys.dump()).Queries).toHaveLength(1)
 })
 
-test(`ID-suffix guessing in parallel: ${PARALLEL} wrong suffixes with a valid code give at most five verdicts, then a 24 h lock`, async () => {
+test(`ID-suffix guessing in parallel: ${PARALLEL} wrong suffixes with a valid code give exactly the two free verdicts, then the backoff`, async () => {
   const code = await requestCodeAndRead(sys, BOB.phone)
   const guesses = Array.from({ length: PARALLEL }, (_, i) => ({ phone: BOB.phone, idSuffix: String(100000 + i) }))
-  const answers = await Promise.all(guesses.map(g => submitRaw(g, code)))
+  const answers = await Promise.all(guesses.map(g => submitRaw(g, code, GUESSER)))
   const counts = tally(answers.map(codeOf))
-  // each guess spends a try of the code first: only five can be judged at all
-  expect(counts.VERIFICATION_FAILED).toBe(5)
+  // each guess spends a try of the code first (5 per requester), and each verdict is counted before
+  // the suffix is judged: only the ceiling before the backoff (2) can be judged at all
+  expect(counts.VERIFICATION_FAILED).toBe(2)
   expect(counts.VERIFICATION_FAILED! + (counts.CODE_INVALID ?? 0) + (counts.RATE_LIMITED ?? 0)).toBe(PARALLEL)
-  // the right suffix with a fresh code: the number is locked for 24 h
-  sys.clock.advance(61_000)
-  const fresh = await requestCodeAndRead(sys, BOB.phone)
-  const locked = await submitRaw(BOB, fresh)
-  expect(locked.status).toBe(429)
-  expect(Number(locked.headers['retry-after'])).toBeGreaterThan(23 * 3600)
+  // the number is now in its first backoff step, for everyone: the right suffix waits exactly 60 s
+  const held = await submitRaw(BOB, code, OWNER)
+  expect(held.status).toBe(429)
+  expect(held.headers['retry-after']).toBe('60')
 })
 
-test('a used code and a burned code never work again: not after a new code, not later, not retyped in another form', async () => {
+test('a used code never works again; a code one requester burned stays dead for that requester, in any form', async () => {
   const used = await requestCodeAndRead(sys, ALICE.phone)
-  expect((await submitRaw(ALICE, used)).status).toBe(202)
+  expect((await submitRaw(ALICE, used, OWNER)).status).toBe(202)
   const retyped = (c: string) => [c, ` ${c.slice(0, 3)} ${c.slice(3)} `, c.replace(/\d/g, d => String.fromCharCode(0xFF10 + Number(d)))]
-  for (const form of retyped(used)) expect(codeOf(await submitRaw(ALICE, form))).toBe('CODE_INVALID')
+  for (const form of retyped(used)) expect(codeOf(await submitRaw(ALICE, form, ELSEWHERE))).toBe('CODE_INVALID')
 
-  // burn the next code with five wrong tries
+  // the owner burns its own tries on the next code with five typos
   sys.clock.advance(61_000)
   const burned = await requestCodeAndRead(sys, ALICE.phone)
-  for (let i = 0; i < 5; i++) await submitRaw(ALICE, wrong(burned, i))
-  for (const form of retyped(burned)) expect(codeOf(await submitRaw(ALICE, form))).toBe('CODE_INVALID')
+  for (let i = 0; i < 5; i++) await submitRaw(ALICE, wrong(burned, i), OWNER)
+  for (const form of retyped(burned)) expect(codeOf(await submitRaw(ALICE, form, OWNER))).toBe('CODE_INVALID')
 
   // a new code does not revive either, nor does time passing (short of the code's own expiry)
   sys.clock.advance(61_000)
   sys.random.codes.push(['111111', '222222', '333333'].find(c => c !== used && c !== burned)!)
   const fresh = await requestCodeAndRead(sys, ALICE.phone)
   sys.clock.advance(60_000)
-  for (const old of [used, burned]) expect(codeOf(await submitRaw(ALICE, old))).toBe('CODE_INVALID')
-  expect((await submitRaw(ALICE, fresh)).status).toBe(202)
-  expect((await submitRaw(ALICE, fresh)).status).toBe(401)
+  for (const old of [used, burned]) expect(codeOf(await submitRaw(ALICE, old, OWNER_2))).toBe('CODE_INVALID')
+  expect((await submitRaw(ALICE, fresh, OWNER_2)).status).toBe(202)
+  expect((await submitRaw(ALICE, fresh, OWNER_2)).status).toBe(401)
   await waitFor(async () => (await call(sys.url, 'GET', '/v1/enterprises')).status === 200, 'still serving')
 })

@@ -60,7 +60,8 @@ if (dir) {
         phone: phone => { note('phone', phone); return h.phone(phone) },
         idSuffix: (phone, idSuffix) => { note('phone', phone); note('idSuffix', idSuffix); return h.idSuffix(phone, idSuffix) },
         code: (phone, code) => { note('phone', phone); note('code', code); return h.code(phone, code) },
-        ip: ip => h.ip(ip)
+        requester: id => h.requester(id),
+        fingerprint: value => h.fingerprint(value)
       }
     }
     ;(wrapped as Tagged)[TEE] = true

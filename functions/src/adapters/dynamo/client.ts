@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, UpdateCommand, type NativeAttributeValue, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import { rateLimited } from '#domain/errors'
 import { TABLES, tableName, type TableKey } from '#infra-shared/tables'
 
 export type Doc = DynamoDBDocumentClient
@@ -33,13 +34,21 @@ export function isConditionFailure (err: unknown): boolean {
   return err instanceof Error && err.name === 'ConditionalCheckFailedException'
 }
 
-/** An update guarded by a condition: the item as written, or undefined when the condition did not hold. */
+/**
+ * An update guarded by a condition: the item as written, or undefined when the condition did not
+ * hold. An item inside another request's transaction refuses the write (TransactionConflict): that
+ * is a retry, and after a few a 429, never an error.
+ */
 export async function updateIf (doc: Doc, input: UpdateCommandInput): Promise<Record<string, NativeAttributeValue> | undefined> {
-  try {
-    const { Attributes } = await doc.send(new UpdateCommand({ ReturnValues: 'ALL_NEW', ...input }))
-    return Attributes ?? {}
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined
-    throw err
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { Attributes } = await doc.send(new UpdateCommand({ ReturnValues: 'ALL_NEW', ...input }))
+      return Attributes ?? {}
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined
+      if (!(err instanceof Error && err.name === 'TransactionConflictException')) throw err
+      if (attempt >= 4) throw rateLimited(1)
+      await new Promise(resolve => setTimeout(resolve, Math.random() * 20 * (attempt + 1)))
+    }
   }
 }
