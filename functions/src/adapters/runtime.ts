@@ -11,14 +11,15 @@ import { DynamoQueryStore } from './dynamo/query-store'
 import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { httpEnterpriseGateway } from './enterprise-http'
-import { loadSecrets, type Secrets } from './secrets'
+import { cachedSecrets, loadSecrets, masterKeysOf, refuseDevSecretsOnLambda, type SecretsSource } from './secrets'
 
 export interface Runtime {
   clock: Clock
   random: Random
   hasher: Hasher
   catalogue: Catalogue
-  secrets: Secrets
+  /** read at use time: re-read from SSM once older than 5 minutes */
+  secrets: SecretsSource
   doc: Doc
   subscribers: SubscriberStore
   verification: VerificationStore
@@ -36,18 +37,21 @@ export interface RuntimeOptions {
   dynamo?: DynamoDBClientConfig
   sms?: SmsSender
   gateway?: EnterpriseGateway
+  secrets?: SecretsSource
 }
 
 export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env
   const clock = options.clock ?? clockFromEnv(env)
-  const secrets = await loadSecrets(env)
+  const secrets = options.secrets ?? cachedSecrets(() => loadSecrets(env), clock)
+  // the pepper keys every stored hash: it is read once and never rotated under a running function
+  const { pepper } = await secrets.get()
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
   return {
     clock,
     random: options.random ?? cryptoRandom,
-    hasher: hmacHasher(secrets.pepper),
+    hasher: hmacHasher(pepper),
     catalogue,
     secrets,
     doc,
@@ -59,8 +63,9 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     gateway: options.gateway ?? httpEnterpriseGateway({
       endpointTemplate: env.ENTERPRISE_ENDPOINT_TEMPLATE ?? 'http://127.0.0.1:3001/enterprises/{id}/account-counts',
       endpoints: env.ENTERPRISE_ENDPOINTS ? JSON.parse(env.ENTERPRISE_ENDPOINTS) : undefined,
-      masterKey: secrets.enterpriseKey,
-      clock
+      masterKeys: async () => masterKeysOf(await secrets.get()),
+      clock,
+      deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
     }),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
@@ -84,6 +89,9 @@ function lazySender (load: () => Promise<SmsSender>): SmsSender {
     }
   }
 }
+
+// a Lambda function without its secrets parameter fails its init, before any request
+refuseDevSecretsOnLambda()
 
 let shared: Promise<Runtime> | undefined
 /** one runtime per container; a failed build (e.g. SSM unreachable) is retried on the next call */

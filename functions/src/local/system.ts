@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { DEV_SMS_PATH, normalisePhone, type DevSmsResponse } from '#contract/index'
 import { buildRuntime, type Runtime } from '#adapters/runtime'
+import { masterKeysOf } from '#adapters/secrets'
 import { LocalSmsProvider } from '#adapters/sms-local'
 import { AppError } from '#domain/errors'
 import { FUNCTIONS, type FunctionName } from '#shared/functions'
@@ -103,7 +104,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     }, { step: 'initialize', name: 'countRequests' })
 
     const mock = new MockEnterprises({
-      catalogue: runtime.catalogue, masterKey: runtime.secrets.enterpriseKey, clock: runtime.clock,
+      catalogue: runtime.catalogue, masterKeys: async () => masterKeysOf(await runtime.secrets.get()), clock: runtime.clock,
       bindings: seed.bindings, faults: seed.faults
     })
     mockServer.on('request', async (req, res) => {
@@ -113,7 +114,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       const body = (await readBody(req, 64 * 1024).catch(() => undefined))?.toString('utf8')
       if (body === undefined) { res.writeHead(413).end(); return }
       const answer = await mock.answer(params.enterpriseId!, req.headers as Record<string, string>, body)
-      if (!res.destroyed) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body)
+      if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body)
     })
 
     for (const s of seed.subscribers) {
