@@ -48,10 +48,6 @@ export function verifyRequest (keys: readonly string[], timestamp: string | unde
   return keys.find(key => sameHex(sign(key, timestamp, body), signature))
 }
 
-export function verifySignature (key: string, timestamp: string | undefined, signature: string | undefined, body: string, now: number): boolean {
-  return verifyRequest([key], timestamp, signature, body, now) !== undefined
-}
-
 /** true when one of the accepted keys signed this answer to this request */
 export function verifyAnswer (keys: readonly string[], requestId: string, signature: string | undefined, body: string): boolean {
   if (!signature) return false
