@@ -6,6 +6,7 @@ import * as fs from 'node:fs/promises'
 import * as z from 'zod'
 import { parseCatalogue, type Catalogue } from '#catalogue/index'
 import { ageCached } from '#lib/age-cache'
+import { checkEndpoint } from './enterprise-http'
 import { logger } from '#lib/logger'
 
 /** the document: `enterprises` as GET /v1/enterprises serves them (in SMS order), and where each one answers */
@@ -26,8 +27,11 @@ export interface EnterpriseConfig {
 
 export const DEFAULT_MAX_AGE_SECONDS = 60
 
-/** validates a document with the contract's schema and resolves every enterprise's endpoint */
-export function parseEnterpriseConfig (input: unknown, fallbackTemplate?: string): EnterpriseConfig {
+/**
+ * validates a document with the contract's schema and resolves every enterprise's endpoint; deployed,
+ * every endpoint must be https (refused when the document is loaded, not at the first query)
+ */
+export function parseEnterpriseConfig (input: unknown, fallbackTemplate?: string, deployed = false): EnterpriseConfig {
   const doc = EnterpriseDocument.parse(input)
   const catalogue = parseCatalogue({ enterprises: doc.enterprises })
   const ids = new Set(catalogue.enterprises.map(e => e.id))
@@ -38,6 +42,7 @@ export function parseEnterpriseConfig (input: unknown, fallbackTemplate?: string
   for (const { id } of catalogue.enterprises) {
     const url = doc.endpoints?.[id] ?? template?.replace('{id}', encodeURIComponent(id))
     if (!url) throw new Error(`enterprise configuration: no endpoint for ${id} and no endpointTemplate`)
+    checkEndpoint(url, deployed)
     endpoints[id] = url
   }
   return { catalogue, endpoints }
@@ -67,7 +72,7 @@ export function enterpriseConfigSource (env: Env = process.env): () => Promise<E
     const doc = await readDocument(env) as Record<string, unknown>
     // local overrides (tests point single enterprises elsewhere) apply only where the document is silent
     const endpoints = { ...fallbackEndpoints, ...(doc?.endpoints as Record<string, string> | undefined) }
-    return parseEnterpriseConfig(Object.keys(endpoints).length ? { ...doc, endpoints } : doc, fallbackTemplate)
+    return parseEnterpriseConfig(Object.keys(endpoints).length ? { ...doc, endpoints } : doc, fallbackTemplate, env.AWS_LAMBDA_FUNCTION_NAME !== undefined)
   }, {
     maxAgeMs: maxAgeSeconds * 1000,
     onStaleError: err => logger.warn('enterprise configuration reload failed; keeping the last good one', { error: err as Error })

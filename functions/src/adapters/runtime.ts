@@ -12,7 +12,7 @@ import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-config'
 import { httpEnterpriseGateway } from './enterprise-http'
-import { loadSecrets, type Secrets } from './secrets'
+import { cachedSecrets, loadSecrets, masterKeysOf, refuseDevSecretsOnLambda, type SecretsSource } from './secrets'
 
 export interface Runtime {
   clock: Clock
@@ -20,7 +20,8 @@ export interface Runtime {
   hasher: Hasher
   /** catalogue and endpoints, reloaded by age: always ask, never keep */
   enterprises: () => Promise<EnterpriseConfig>
-  secrets: Secrets
+  /** read at use time: re-read from SSM once older than 5 minutes */
+  secrets: SecretsSource
   doc: Doc
   subscribers: SubscriberStore
   verification: VerificationStore
@@ -38,19 +39,22 @@ export interface RuntimeOptions {
   dynamo?: DynamoDBClientConfig
   sms?: SmsSender
   gateway?: EnterpriseGateway
+  secrets?: SecretsSource
 }
 
 export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env
   const clock = options.clock ?? clockFromEnv(env)
-  const secrets = await loadSecrets(env)
+  const secrets = options.secrets ?? cachedSecrets(() => loadSecrets(env), clock)
+  // the pepper keys every stored hash: it is read once and never rotated under a running function
+  const { pepper } = await secrets.get()
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
   const enterprises = enterpriseConfigSource(env)
   return {
     clock,
     random: options.random ?? cryptoRandom,
-    hasher: hmacHasher(secrets.pepper),
+    hasher: hmacHasher(pepper),
     enterprises,
     secrets,
     doc,
@@ -61,8 +65,9 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER),
     gateway: options.gateway ?? timedGateway(httpEnterpriseGateway({
       endpoint: async id => (await enterprises()).endpoints[id],
-      masterKey: secrets.enterpriseKey,
-      clock
+      masterKeys: async () => masterKeysOf(await secrets.get()),
+      clock,
+      deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
     })),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
@@ -86,6 +91,9 @@ function lazySender (load: () => Promise<SmsSender>): SmsSender {
     }
   }
 }
+
+// a Lambda function without its secrets parameter fails its init, before any request
+refuseDevSecretsOnLambda()
 
 let shared: Promise<Runtime> | undefined
 /** one runtime per container; a failed build (e.g. SSM unreachable) is retried on the next call */

@@ -1,8 +1,18 @@
-// The hashing pepper and the enterprise master key. Deployed: one SSM SecureString (JSON), read
-// through Powertools with a 5-minute cache. Local: environment variables, or fixed dev values.
+// The hashing pepper and the enterprise master key(s). Deployed: one SSM SecureString (JSON), read
+// again once the cached copy is older than 5 minutes, at the moment it is used, so a warm function
+// picks up a rotated enterprise key. Local: environment variables, or fixed public dev values —
+// never on Lambda, where a missing SECRETS_PARAMETER stops the function instead.
 import * as z from 'zod'
+import type { Clock } from '#ports'
+import type { MasterKeys } from '#lib/signing'
 
-export const Secrets = z.object({ pepper: z.string().min(16), enterpriseKey: z.string().min(16) })
+export const Secrets = z.object({
+  pepper: z.string().min(16),
+  /** signs every request to the enterprises (each enterprise gets a key derived from it) */
+  enterpriseKey: z.string().min(16),
+  /** during a rotation: the master key before `enterpriseKey`, still accepted until `acceptUntil` */
+  previousEnterpriseKey: z.object({ key: z.string().min(16), acceptUntil: z.iso.datetime({ offset: true }) }).optional()
+})
 export type Secrets = z.infer<typeof Secrets>
 
 export const DEV_SECRETS: Secrets = {
@@ -10,13 +20,60 @@ export const DEV_SECRETS: Secrets = {
   enterpriseKey: 'local-development-enterprise-key'
 }
 
+export const SECRETS_MAX_AGE_MS = 5 * 60 * 1000
+
+/** the secrets as they are now: cached, re-read by age when asked */
+export interface SecretsSource {
+  get (): Promise<Secrets>
+}
+
+export function masterKeysOf (secrets: Secrets): MasterKeys {
+  const previous = secrets.previousEnterpriseKey
+  return {
+    current: secrets.enterpriseKey,
+    previous: previous && { key: previous.key, acceptUntil: Date.parse(previous.acceptUntil) }
+  }
+}
+
 export async function loadSecrets (env: Record<string, string | undefined> = process.env): Promise<Secrets> {
   if (env.SECRETS_PARAMETER) {
     const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm')
-    return Secrets.parse(await getParameter(env.SECRETS_PARAMETER, { decrypt: true, transform: 'json', maxAge: 300 }))
+    // our own cache decides when to read again: always fetch when asked
+    return Secrets.parse(await getParameter(env.SECRETS_PARAMETER, { decrypt: true, transform: 'json', forceFetch: true }))
   }
+  refuseDevSecretsOnLambda(env)
   return Secrets.parse({
     pepper: env.YZT_PEPPER ?? DEV_SECRETS.pepper,
     enterpriseKey: env.YZT_ENTERPRISE_KEY ?? DEV_SECRETS.enterpriseKey
   })
+}
+
+/** on Lambda the secrets come from SSM or nowhere: the dev pepper and key are public */
+export function refuseDevSecretsOnLambda (env: Record<string, string | undefined> = process.env): void {
+  if (env.AWS_LAMBDA_FUNCTION_NAME && !env.SECRETS_PARAMETER) {
+    throw new Error('SECRETS_PARAMETER is not set: on Lambda the secrets must come from SSM; refusing to start with the public development pepper and key')
+  }
+}
+
+/**
+ * One copy of the secrets, read again when it is older than maxAgeMs at the moment it is asked for.
+ * Concurrent askers share one read; if a re-read fails, the copy in hand serves until the next try.
+ */
+export function cachedSecrets (load: () => Promise<Secrets>, clock: Clock, maxAgeMs = SECRETS_MAX_AGE_MS): SecretsSource {
+  let held: { secrets: Secrets, readAt: number } | undefined
+  let reading: Promise<Secrets> | undefined
+  const read = () => {
+    reading ??= load().then(secrets => {
+      held = { secrets, readAt: clock.now() }
+      return secrets
+    }).finally(() => { reading = undefined })
+    return reading
+  }
+  return {
+    async get () {
+      if (!held) return read()
+      if (clock.now() - held.readAt < maxAgeMs) return held.secrets
+      return read().catch(() => held!.secrets)
+    }
+  }
 }

@@ -36,6 +36,10 @@ export const FUNCTIONS = {
     entry: 'src/handlers/list-enterprises.ts', memoryMb: 256, timeoutSeconds: 5,
     tables: {}, readsEnterprises: true
   },
+  getOpenApi: {
+    entry: 'src/handlers/get-openapi.ts', memoryMb: 256, timeoutSeconds: 5,
+    tables: {}
+  },
   processQuery: {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
     tables: { queries: 'readWrite', outbox: 'write' }, streamFrom: 'queries', readsEnterprises: true

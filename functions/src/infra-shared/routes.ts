@@ -12,7 +12,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/verification-codes', fn: 'sendCode' },
   { method: 'POST', path: '/v1/queries', fn: 'submitQuery' },
   { method: 'GET', path: '/v1/queries/{queryId}', fn: 'getQuery' },
-  { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' }
+  { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' },
+  { method: 'GET', path: '/v1/openapi.json', fn: 'getOpenApi' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */

@@ -1,23 +1,62 @@
-// Requests to enterprises are signed: HMAC-SHA256 over "timestamp\nbody" with a key per enterprise.
+// The enterprise protocol's signatures, both ways, with one HMAC-SHA256 key per enterprise.
+// - Requests: HMAC over "timestamp\nbody" (the body carries a fresh requestId), sent as
+//   x-yzt-timestamp + x-yzt-signature; refused when unsigned, mismatched or more than 5 minutes off.
+// - Answers: HMAC over "answer\nrequestId\nbody", sent as x-yzt-signature: an answer is bound to the
+//   one request it answers (the prefix keeps a request signature from ever passing for an answer).
 // Each enterprise key is derived from one master key, so adding an enterprise needs no new secret.
+// During a key rotation the previous master key stays accepted (never used to sign) until its end.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
 export const SIGNATURE_HEADER = 'x-yzt-signature'
 export const TIMESTAMP_HEADER = 'x-yzt-timestamp'
 export const MAX_SKEW_MS = 5 * 60 * 1000
 
+/** the master keys in force: `current` signs; `previous` is still accepted until `acceptUntil` (epoch ms) */
+export interface MasterKeys {
+  current: string
+  previous?: { key: string, acceptUntil: number }
+}
+
+/** one enterprise's keys at a moment: the one to sign with, and every one to accept */
+export interface EnterpriseKeys {
+  signing: string
+  accepted: string[]
+}
+
 export function enterpriseKey (masterKey: string, enterpriseId: string): string {
   return createHmac('sha256', masterKey).update(`enterprise\0${enterpriseId}`).digest('hex')
+}
+
+export function enterpriseKeys (master: MasterKeys, enterpriseId: string, now: number): EnterpriseKeys {
+  const signing = enterpriseKey(master.current, enterpriseId)
+  const previous = master.previous && now < master.previous.acceptUntil ? [enterpriseKey(master.previous.key, enterpriseId)] : []
+  return { signing, accepted: [signing, ...previous] }
 }
 
 export function sign (key: string, timestamp: string, body: string): string {
   return createHmac('sha256', key).update(`${timestamp}\n${body}`).digest('hex')
 }
 
-export function verifySignature (key: string, timestamp: string | undefined, signature: string | undefined, body: string, now: number): boolean {
-  if (!timestamp || !signature || !/^\d{1,16}$/.test(timestamp)) return false
-  if (Math.abs(now - Number(timestamp)) > MAX_SKEW_MS) return false
-  const want = Buffer.from(sign(key, timestamp, body), 'hex')
-  const got = Buffer.from(signature, 'hex')
-  return want.length === got.length && timingSafeEqual(want, got)
+export function signAnswer (key: string, requestId: string, body: string): string {
+  return createHmac('sha256', key).update(`answer\n${requestId}\n${body}`).digest('hex')
+}
+
+/** the accepted key that signed this request, or undefined (unsigned, stale, or no key matches) */
+export function verifyRequest (keys: readonly string[], timestamp: string | undefined, signature: string | undefined, body: string, now: number): string | undefined {
+  if (!timestamp || !signature || !/^\d{1,16}$/.test(timestamp)) return undefined
+  if (Math.abs(now - Number(timestamp)) > MAX_SKEW_MS) return undefined
+  return keys.find(key => sameHex(sign(key, timestamp, body), signature))
+}
+
+/** true when one of the accepted keys signed this answer to this request */
+export function verifyAnswer (keys: readonly string[], requestId: string, signature: string | undefined, body: string): boolean {
+  if (!signature) return false
+  return keys.some(key => sameHex(signAnswer(key, requestId, body), signature))
+}
+
+function sameHex (want: string, got: string): boolean {
+  if (!/^[0-9a-f]+$/i.test(got)) return false
+  const a = Buffer.from(want, 'hex')
+  const b = Buffer.from(got, 'hex')
+  return a.length === b.length && timingSafeEqual(a, b)
 }

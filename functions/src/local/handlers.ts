@@ -8,6 +8,7 @@ import { makeHandler as sendCode } from '#handlers/send-code'
 import { makeHandler as submitQuery } from '#handlers/submit-query'
 import { makeHandler as getQuery } from '#handlers/get-query'
 import { makeHandler as listEnterprises } from '#handlers/list-enterprises'
+import { handler as getOpenApi } from '#handlers/get-openapi'
 import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
 
@@ -19,7 +20,8 @@ export function bindHandlers (rt: Runtime) {
     sendCode: sendCode(get),
     submitQuery: submitQuery(get),
     getQuery: getQuery(get),
-    listEnterprises: listEnterprises(rt.enterprises)
+    listEnterprises: listEnterprises(rt.enterprises),
+    getOpenApi
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),

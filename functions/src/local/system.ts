@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { DEV_SMS_PATH, normalisePhone, type DevSmsResponse } from '#contract/index'
 import { buildRuntime, type Runtime } from '#adapters/runtime'
+import { masterKeysOf } from '#adapters/secrets'
 import { LocalSmsProvider } from '#adapters/sms-local'
 import { AppError } from '#domain/errors'
 import { FUNCTIONS, type FunctionName } from '#infra-shared/functions'
@@ -105,7 +106,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
 
     // the mocks answer for the demo catalogue; a configured enterprise elsewhere answers at its own host
     const mock = new MockEnterprises({
-      catalogue, masterKey: runtime.secrets.enterpriseKey, clock: runtime.clock,
+      catalogue, masterKeys: async () => masterKeysOf(await runtime.secrets.get()), clock: runtime.clock,
       bindings: seed.bindings, faults: seed.faults
     })
     mockServer.on('request', async (req, res) => {
@@ -115,7 +116,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       const body = (await readBody(req, 64 * 1024).catch(() => undefined))?.toString('utf8')
       if (body === undefined) { res.writeHead(413).end(); return }
       const answer = await mock.answer(params.enterpriseId!, req.headers as Record<string, string>, body)
-      if (!res.destroyed) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body)
+      if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body)
     })
 
     for (const s of seed.subscribers) {

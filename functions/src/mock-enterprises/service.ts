@@ -4,8 +4,12 @@
 import { createHash } from 'node:crypto'
 import * as z from 'zod'
 import type { Catalogue } from '#catalogue/index'
+import { AccountCountRequest } from '#contract/enterprise'
 import type { Clock } from '#ports'
-import { enterpriseKey, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '#lib/signing'
+import type { MasterKeys } from '#lib/signing'
+import { reply, signedReply, verifyEnterpriseRequest, type MockAnswer } from './signed-endpoint'
+
+export type { MockAnswer }
 
 export const Faults = z.object({
   latencyMs: z.number().int().min(0).max(60_000).default(0),
@@ -16,7 +20,8 @@ export type Faults = z.input<typeof Faults>
 
 export interface MockEnterprisesConfig {
   catalogue: Catalogue
-  masterKey: string
+  /** asked at every request, so a key rotation reaches the mock as it reaches the caller */
+  masterKeys: () => MasterKeys | Promise<MasterKeys>
   clock: Clock
   /** phone → app id → count */
   bindings: Record<string, Record<string, number>>
@@ -24,9 +29,8 @@ export interface MockEnterprisesConfig {
   random?: () => number
 }
 
-export interface MockAnswer { status: number, body: string }
-
-const Request = z.object({ phone: z.string().regex(/^1[3-9]\d{9}$/) })
+/** answers remembered per request id (idempotency), oldest forgotten first */
+const REMEMBERED_ANSWERS = 10_000
 
 /** Deterministic 0–3 per (number, app): a stable demo for numbers outside the seed. */
 export function derivedCount (phone: string, appId: string): number {
@@ -37,6 +41,8 @@ export class MockEnterprises {
   private faults: Record<string, z.output<typeof Faults>> = {}
   /** requests answered, per enterprise (tests and the benchmark read it) */
   readonly served: Record<string, number> = {}
+  /** enterprise + request id → a hash of the body it came with (never the number itself) and the answer given */
+  private readonly answered = new Map<string, { bodyHash: string, answer: MockAnswer }>()
 
   constructor (private readonly config: MockEnterprisesConfig) {
     for (const [id, f] of Object.entries(config.faults ?? {})) this.setFaults(id, f)
@@ -48,31 +54,35 @@ export class MockEnterprises {
 
   clearFaults (): void { this.faults = {} }
 
-  async answer (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer> {
+  async answer (enterpriseId: string, headers: Record<string, string | string[] | undefined>, body: string): Promise<MockAnswer> {
     const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
     if (!enterprise) return reply(404, { error: 'unknown enterprise' })
-    const signed = verifySignature(enterpriseKey(this.config.masterKey, enterpriseId),
-      headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], body, this.config.clock.now())
-    if (!signed) return reply(401, { error: 'bad or stale signature' })
-    let parsed: z.infer<typeof Request>
+    const key = verifyEnterpriseRequest(await this.config.masterKeys(), enterpriseId, headers, body, this.config.clock.now())
+    if (!key) return reply(401, { error: 'bad or stale signature' })
+    let parsed: AccountCountRequest
     try {
-      parsed = Request.parse(JSON.parse(body))
+      parsed = AccountCountRequest.parse(JSON.parse(body))
     } catch {
       return reply(400, { error: 'bad request' })
     }
+    // the same request id again (a retry): the same answer, never a second computation
+    const seen = `${enterpriseId}\0${parsed.requestId}`
+    const bodyHash = createHash('sha256').update(body).digest('hex')
+    const before = this.answered.get(seen)
+    if (before) return before.bodyHash === bodyHash ? before.answer : reply(409, { error: 'request id reused for another request' })
+
     this.served[enterpriseId] = (this.served[enterpriseId] ?? 0) + 1
     const faults = this.faults[enterpriseId]
     const random = this.config.random ?? Math.random
     if (faults?.latencyMs) await new Promise(resolve => setTimeout(resolve, faults.latencyMs))
     if (faults && random() < faults.failRate) return reply(500, { error: 'simulated failure' })
-    if (faults && random() < faults.malformedRate) return { status: 200, body: '{"accounts":{"oops"' }
+    if (faults && random() < faults.malformedRate) return signedReply(key, parsed.requestId, 200, '{"accounts":{"oops"')
     const seeded = this.config.bindings[parsed.phone]
     const accounts = Object.fromEntries(enterprise.apps.map(app =>
       [app.id, seeded ? seeded[app.id] ?? 0 : derivedCount(parsed.phone, app.id)]))
-    return reply(200, { accounts })
+    const answer = signedReply(key, parsed.requestId, 200, JSON.stringify({ accounts }))
+    this.answered.set(seen, { bodyHash, answer })
+    if (this.answered.size > REMEMBERED_ANSWERS) this.answered.delete(this.answered.keys().next().value!)
+    return answer
   }
-}
-
-function reply (status: number, body: unknown): MockAnswer {
-  return { status, body: JSON.stringify(body) }
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseEnterpriseConfig } from '../../src/adapters/enterprise-config'
+import { masterKeysOf } from '../../src/adapters/secrets'
 import { parseCatalogue } from '../../src/catalogue/index'
 import data from '../../src/catalogue/enterprises.json'
 import { ageCached } from '../../src/lib/age-cache'
@@ -108,7 +109,7 @@ describe('a ninth enterprise at its own host, on the running local system', () =
     // the ninth enterprise's own connector, on another loopback address, signing with the deployment's key
     const pdd = new MockEnterprises({
       catalogue: parseCatalogue({ enterprises: [PDD] }),
-      masterKey: sys.runtime.secrets.enterpriseKey,
+      masterKeys: async () => masterKeysOf(await sys!.runtime.secrets.get()),
       clock: sys.clock,
       bindings: { [ALICE.phone]: { pdd: 4 } }
     })

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { SIGNATURE_HEADER } from '../../src/lib/signing'
 import { freePort, startDynamoLocal, type DynamoLocal } from '../../src/local/dynamo-local'
 import type { OutboxMessage } from '../../src/ports'
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
@@ -61,7 +62,10 @@ describe('enterprises misbehaving on the wire', () => {
         const upstream = await fetch(`${sys.mockUrl}/enterprises/${id}/account-counts`, {
           method: 'POST', body: Buffer.concat(chunks), headers: req.headers as Record<string, string>
         })
-        res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text())
+        // the enterprise's answer signature travels with its body
+        res.writeHead(upstream.status, {
+          'content-type': 'application/json', [SIGNATURE_HEADER]: upstream.headers.get(SIGNATURE_HEADER) ?? ''
+        }).end(await upstream.text())
       })
     })
     await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))

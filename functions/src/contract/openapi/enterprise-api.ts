@@ -1,0 +1,75 @@
+// The enterprise connector API as an OpenAPI 3.1 document: what each enterprise implements, and how
+// requests and answers are signed. A new endpoint (disputes, lifecycle notices…) is one entry in
+// ENTERPRISE_OPERATIONS using the same signed headers.
+import { POLICY } from '../../domain/policy'
+import { MAX_SKEW_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/signing'
+import { AccountCountAnswer, AccountCountRequest, EnterpriseError, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES } from '../enterprise'
+import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
+
+export const ACCOUNT_COUNTS_PATH = '/enterprises/{enterpriseId}/account-counts'
+
+export const SIGNED_REQUEST_HEADERS: HeaderSpec[] = [
+  { name: TIMESTAMP_HEADER, description: 'when the request was signed, epoch milliseconds; refuse it when more than 5 minutes from your clock', pattern: '^\\d{1,16}$' },
+  { name: SIGNATURE_HEADER, description: 'hex HMAC-SHA256(enterprise key, timestamp + "\\n" + body)', pattern: '^[0-9a-f]{64}$' }
+]
+export const SIGNED_ANSWER_HEADERS: HeaderSpec[] = [
+  { name: SIGNATURE_HEADER, description: 'hex HMAC-SHA256(enterprise key, "answer\\n" + requestId + "\\n" + body): binds the answer to its request', pattern: '^[0-9a-f]{64}$' }
+]
+const refusal = (description: string): ResponseSpec => ({ description, body: schema('EnterpriseError', EnterpriseError) })
+
+export const ENTERPRISE_OPERATIONS: Operation[] = [
+  {
+    method: 'post', path: ACCOUNT_COUNTS_PATH, operationId: 'countAccounts',
+    summary: 'How many accounts of each of your apps are bound to this number',
+    description: [
+      'Answer with a count for every app of yours in the catalogue (0 when there is none). The same requestId again must',
+      'get the same answer (we may retry); a requestId reused with another body may be refused with 409.'
+    ].join(' '),
+    requestHeaders: SIGNED_REQUEST_HEADERS,
+    requestBody: schema('AccountCountRequest', AccountCountRequest),
+    responses: {
+      200: { description: 'the counts, signed', body: schema('AccountCountAnswer', AccountCountAnswer), headers: SIGNED_ANSWER_HEADERS },
+      400: refusal('the body is not an AccountCountRequest'),
+      401: refusal('unsigned, signed with another key or over another body, or a stale timestamp'),
+      409: refusal('this requestId was already used for another request')
+    },
+    security: ['yztSignature']
+  }
+]
+
+export const SIGNING_SCHEME = `
+**Keys.** Each enterprise has its own key: hex HMAC-SHA256(master key, "enterprise\\0" + enterprise id). We hand it to you
+out of band. During a rotation both the new and the previous key are valid until the end of an announced overlap.
+
+**Requests** (we sign, you verify): the exact body bytes, the \`${TIMESTAMP_HEADER}\` header (epoch milliseconds) and
+\`${SIGNATURE_HEADER}\` = hex HMAC-SHA256(key, timestamp + "\\n" + body). Refuse with 401, without looking at the body, any
+request that is unsigned, whose signature does not match (another key, another body), or whose timestamp is more than
+${MAX_SKEW_MS / 60_000} minutes from your clock. Compare signatures in constant time.
+
+**Answers** (you sign, we verify): \`${SIGNATURE_HEADER}\` = hex HMAC-SHA256(key, "answer\\n" + requestId + "\\n" + body) over the
+exact answer bytes, with the requestId of the request being answered. We count an answer only when it is a 2xx (redirects are
+never followed), arrives complete within ${POLICY.enterprise.deadlineMs} ms, is at most ${MAX_ANSWER_BYTES / 1024} kB (header block at most
+${MAX_ANSWER_HEADER_BYTES / 1024} kB), carries a valid answer signature, and matches AccountCountAnswer with every app of yours. Anything
+else makes your apps read 暂无法查询 in the user's SMS (never 0); we retry once with a new requestId.
+
+**Idempotency.** The same requestId must always get the same answer.
+
+**Transport.** https only; the number is personal data: do not log it, keep it no longer than the answer needs.
+
+Check an endpoint with \`npm run conformance -- --url URL --enterprise ID --key-file F\`.`.trim()
+
+export function enterpriseApiDocument (): Record<string, unknown> {
+  return openApiDocument({
+    title: 'yzt 一证通查 enterprise connector API',
+    version: '1',
+    description: `What each participating enterprise implements. Generated from the zod schemas in functions/src/contract/enterprise.ts.\n\n${SIGNING_SCHEME}`,
+    servers: [{ url: '{base}', description: 'the base URL the enterprise registers (https)', variables: { base: { default: 'https://partner.example', description: 'your endpoint base' } } }],
+    securitySchemes: {
+      yztSignature: {
+        type: 'apiKey', in: 'header', name: SIGNATURE_HEADER,
+        description: `HMAC-SHA256 request signature with ${TIMESTAMP_HEADER}; see the description of this document`
+      }
+    },
+    operations: ENTERPRISE_OPERATIONS
+  })
+}
