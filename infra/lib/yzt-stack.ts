@@ -10,6 +10,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch'
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions'
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
+import * as events from 'aws-cdk-lib/aws-events'
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as lambda from 'aws-cdk-lib/aws-lambda'
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
@@ -19,7 +21,7 @@ import * as snsSubs from 'aws-cdk-lib/aws-sns-subscriptions'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { TABLES, type TableKey } from '@yzt/functions/tables'
-import { FUNCTIONS, type FunctionName } from '@yzt/functions/functions'
+import { FUNCTIONS, deployedName, dlqName, type DynamoAction, type FunctionName } from '@yzt/functions/functions'
 import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/routes'
 import type { StageConfig } from './config'
 import { SMS_PROVIDERS } from './sms'
@@ -84,7 +86,7 @@ export class YztStack extends cdk.Stack {
         billing: dynamodb.Billing.onDemand(),
         timeToLiveAttribute: 'ttlAttribute' in def ? def.ttlAttribute : undefined,
         dynamoStream: 'stream' in def ? dynamodb.StreamViewType[def.stream] : undefined,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: 'pointInTimeRecovery' in def && def.pointInTimeRecovery },
         deletionProtection: prod,
         removalPolicy
       })
@@ -107,10 +109,11 @@ export class YztStack extends cdk.Stack {
         YZT_STAGE: config.stage,
         POWERTOOLS_SERVICE_NAME: 'yzt',
         POWERTOOLS_LOG_LEVEL: config.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
-        // the name only: functions fetch and decrypt the value at run time, with caching
-        SECRETS_PARAMETER: config.secretsParameter
+        NODE_OPTIONS: '--enable-source-maps'
       }
+      const readsSecrets = 'readsSecrets' in def && def.readsSecrets
+      // the name only: functions fetch and decrypt the value at run time, with caching
+      if (readsSecrets) environment.SECRETS_PARAMETER = config.secretsParameter
       for (const key of Object.keys(def.tables) as TableKey[]) environment[TABLES[key].envVar] = this.tables[key].tableName
       if ('sendsSms' in def && def.sendsSms) {
         environment.SMS_PROVIDER = config.smsProvider
@@ -119,7 +122,7 @@ export class YztStack extends cdk.Stack {
       if ('callsEnterprises' in def && def.callsEnterprises) environment.ENTERPRISE_ENDPOINT_TEMPLATE = enterpriseEndpointTemplate
 
       const fn = new lambda.Function(this, `${name}Fn`, {
-        functionName: `${prefix}-${name}`,
+        functionName: deployedName(config.stage, name),
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
         handler: 'index.handler',
@@ -127,18 +130,17 @@ export class YztStack extends cdk.Stack {
         memorySize: def.memoryMb,
         timeout: cdk.Duration.seconds(def.timeoutSeconds),
         environment,
+        reservedConcurrentExecutions: config.reservedConcurrency && 'reservedConcurrency' in def ? def.reservedConcurrency : undefined,
         logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: logRetention, removalPolicy })
       })
       this.functions[name] = fn
 
-      for (const [key, access] of Object.entries(def.tables) as [TableKey, 'read' | 'write' | 'readWrite'][]) {
-        const table = this.tables[key]
-        if (access === 'read') table.grantReadData(fn)
-        else if (access === 'write') table.grantWriteData(fn)
-        else table.grantReadWriteData(fn)
+      // exactly the actions the function calls, on that table only
+      for (const [key, actions] of Object.entries(def.tables) as [TableKey, readonly DynamoAction[]][]) {
+        if (actions.length) this.tables[key].grant(fn, ...actions.map(a => `dynamodb:${a}`))
       }
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [secretsArn] }))
-      if (config.secretsKmsKeyArn) {
+      if (readsSecrets) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [secretsArn] }))
+      if (readsSecrets && config.secretsKmsKeyArn) {
         fn.addToRolePolicy(new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
           resources: [config.secretsKmsKeyArn],
@@ -149,7 +151,7 @@ export class YztStack extends cdk.Stack {
 
       if ('streamFrom' in def && def.streamFrom) {
         const dlq = new sqs.Queue(this, `${name}Dlq`, {
-          queueName: `${prefix}-${name}-dlq`,
+          queueName: dlqName(config.stage, name),
           retentionPeriod: cdk.Duration.days(14),
           encryption: sqs.QueueEncryption.SQS_MANAGED,
           enforceSSL: true
@@ -166,6 +168,13 @@ export class YztStack extends cdk.Stack {
         }))
         alarm(`${name}DlqDepth`, dlq.metricApproximateNumberOfMessagesVisible({ period: cdk.Duration.minutes(5), statistic: 'Maximum' }), 1,
           `${name} gave up on stream records; the DLQ message holds the shard and sequence numbers`)
+      }
+      if ('schedule' in def && def.schedule) {
+        new events.Rule(this, `${name}Schedule`, {
+          ruleName: `${prefix}-${name}`,
+          schedule: events.Schedule.rate(cdk.Duration.minutes(def.schedule.everyMinutes)),
+          targets: [new eventTargets.LambdaFunction(fn, { retryAttempts: 2 })]
+        })
       }
       alarm(`${name}Errors`, fn.metricErrors({ period: cdk.Duration.minutes(5) }), 1, `${name} threw`)
       alarm(`${name}Throttles`, fn.metricThrottles({ period: cdk.Duration.minutes(5) }), 1, `${name} was throttled`)

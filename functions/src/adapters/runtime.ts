@@ -13,20 +13,24 @@ import { DynamoVerificationStore } from './dynamo/verification-store'
 import { httpEnterpriseGateway } from './enterprise-http'
 import { loadSecrets, type Secrets } from './secrets'
 
-export interface Runtime {
+/** What a function that never reads the secrets parameter gets: the stores, the clock, the SMS sender. */
+export interface StoreRuntime {
   clock: Clock
-  random: Random
-  hasher: Hasher
-  catalogue: Catalogue
-  secrets: Secrets
   doc: Doc
   subscribers: SubscriberStore
   verification: VerificationStore
   queries: QueryStore
   outbox: OutboxStore
   sms: SmsSender
-  gateway: EnterpriseGateway
   smsSignature: string
+}
+
+export interface Runtime extends StoreRuntime {
+  random: Random
+  hasher: Hasher
+  catalogue: Catalogue
+  secrets: Secrets
+  gateway: EnterpriseGateway
 }
 
 export interface RuntimeOptions {
@@ -38,31 +42,40 @@ export interface RuntimeOptions {
   gateway?: EnterpriseGateway
 }
 
-export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runtime> {
+/** The stores, the clock and the SMS sender: no secret is read (and none is granted) for these. */
+export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
   const env = options.env ?? process.env
-  const clock = options.clock ?? clockFromEnv(env)
-  const secrets = await loadSecrets(env)
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
   return {
-    clock,
-    random: options.random ?? cryptoRandom,
-    hasher: hmacHasher(secrets.pepper),
-    catalogue,
-    secrets,
+    clock: options.clock ?? clockFromEnv(env),
     doc,
     subscribers: new DynamoSubscriberStore(doc, tables),
     verification: new DynamoVerificationStore(doc, tables),
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER),
+    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+  }
+}
+
+export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env
+  const secrets = await loadSecrets(env)
+  const stores = buildStoreRuntime(options)
+  const clock = stores.clock
+  return {
+    ...stores,
+    random: options.random ?? cryptoRandom,
+    hasher: hmacHasher(secrets.pepper),
+    catalogue,
+    secrets,
     gateway: options.gateway ?? httpEnterpriseGateway({
       endpointTemplate: env.ENTERPRISE_ENDPOINT_TEMPLATE ?? 'http://127.0.0.1:3001/enterprises/{id}/account-counts',
       endpoints: env.ENTERPRISE_ENDPOINTS ? JSON.parse(env.ENTERPRISE_ENDPOINTS) : undefined,
       masterKey: secrets.enterpriseKey,
       clock
-    }),
-    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+    })
   }
 }
 
@@ -90,4 +103,11 @@ let shared: Promise<Runtime> | undefined
 export function runtime (): Promise<Runtime> {
   shared ??= buildRuntime().catch(err => { shared = undefined; throw err })
   return shared
+}
+
+let stores: StoreRuntime | undefined
+/** one store runtime per container, for the functions that never read the secrets parameter */
+export function storeRuntime (): Promise<StoreRuntime> {
+  stores ??= buildStoreRuntime()
+  return Promise.resolve(stores)
 }

@@ -10,6 +10,7 @@ import { makeHandler as getQuery } from '#handlers/get-query'
 import { handler as listEnterprises } from '#handlers/list-enterprises'
 import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
+import { makeHandler as sweepStuck } from '#handlers/sweep-stuck'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -25,5 +26,8 @@ export function bindHandlers (rt: Runtime) {
     processQuery: processQuery(get),
     dispatchSms: dispatchSms(get)
   }
-  return { http, stream }
+  const scheduled: Partial<Record<FunctionName, () => Promise<unknown>>> = {
+    sweepStuck: sweepStuck(get)
+  }
+  return { http, stream, scheduled }
 }

@@ -39,6 +39,10 @@ export interface SystemOptions {
   /** terminal output (SMS, dead letters) */
   print?: (line: string) => void
   pollIdleMs?: number
+  /** false: no stream pollers (tests of what happens when a consumer never runs) */
+  streams?: boolean
+  /** how often the scheduled functions run (default: their declared schedule) */
+  scheduleEveryMs?: number
 }
 
 export interface System {
@@ -140,7 +144,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     stops.push(async () => streams.destroy())
     const deadLetters: System['deadLetters'] = []
     for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      if (!('streamFrom' in fn)) continue
+      if (!('streamFrom' in fn) || options.streams === false) continue
       const handler = handlers.stream[name]!
       const poller = new StreamPoller({
         client: streams,
@@ -156,6 +160,19 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       })
       poller.start()
       stops.push(() => poller.stop())
+    }
+
+    // scheduled functions: EventBridge rules deployed, timers here
+    for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      if (!('schedule' in fn)) continue
+      const run = handlers.scheduled[name]!
+      let running: Promise<unknown> | undefined
+      const timer = setInterval(() => {
+        // a run still going when the next is due: skip this one, as a sweep that overlaps itself helps nobody
+        running ??= run().catch(err => print(`${name}: ${(err as Error).message}`)).finally(() => { running = undefined })
+      }, options.scheduleEveryMs ?? fn.schedule.everyMinutes * 60_000)
+      timer.unref()
+      stops.push(async () => { clearInterval(timer); await running })
     }
 
     const dev: DevRoutes = { sms, mock, enterpriseIds: runtime.catalogue.enterprises.map(e => e.id) }

@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, paginateScan, UpdateCommand, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
 import { TABLES, tableName, type TableKey } from '#shared/tables'
 
 export type Doc = DynamoDBDocumentClient
@@ -41,5 +41,12 @@ export async function updateIf (doc: Doc, input: UpdateCommandInput): Promise<Re
   } catch (err) {
     if (isConditionFailure(err)) return undefined
     throw err
+  }
+}
+
+/** Every item a filtered scan finds, page by page (the sweep's search; projection keeps it small). */
+export async function * scanAll (doc: Doc, input: ScanCommandInput): AsyncGenerator<Record<string, any>> {
+  for await (const page of paginateScan({ client: doc, pageSize: 500 }, input)) {
+    yield * page.Items ?? []
   }
 }
