@@ -24,6 +24,7 @@ import { TABLES, type TableKey } from '@yzt/functions/tables'
 import { FUNCTIONS, deployedName, dlqName, type DynamoAction, type FunctionName } from '@yzt/functions/functions'
 import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/routes'
 import type { StageConfig } from './config'
+import { acknowledgeNagFindings } from './nag-acknowledgements'
 import { SMS_PROVIDERS } from './sms'
 
 /** where `npm run build -w @yzt/functions` writes one folder per function */
@@ -52,6 +53,7 @@ export class YztStack extends cdk.Stack {
   readonly tables = {} as Record<TableKey, dynamodb.TableV2>
   readonly api: apigwv2.HttpApi
   readonly mockApi?: apigwv2.HttpApi
+  readonly deadLetterQueues: sqs.Queue[] = []
 
   constructor (scope: Construct, id: string, props: YztStackProps) {
     super(scope, id, props)
@@ -64,7 +66,7 @@ export class YztStack extends cdk.Stack {
     cdk.Tags.of(this).add('app', 'yzt')
     cdk.Tags.of(this).add('stage', config.stage)
 
-    const alarmTopic = new sns.Topic(this, 'Alarms', { topicName: `${prefix}-alarms` })
+    const alarmTopic = new sns.Topic(this, 'Alarms', { topicName: `${prefix}-alarms`, enforceSSL: true })
     if (config.alarmEmail) alarmTopic.addSubscription(new snsSubs.EmailSubscription(config.alarmEmail))
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
       new cloudwatch.Alarm(this, id, {
@@ -98,7 +100,15 @@ export class YztStack extends cdk.Stack {
       ? new apigwv2.HttpApi(this, 'MockEnterprisesApi', { apiName: `${prefix}-mock-enterprises`, createDefaultStage: false })
       : undefined
     // public like any HTTP API: the throttle caps what a stranger can spend on it
-    mockApi?.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, throttle: config.throttle })
+    mockApi?.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(new logs.LogGroup(this, 'MockApiAccessLogs', { retention: logRetention, removalPolicy })),
+        format: accessLogFormat()
+      }
+    })
     const enterpriseEndpointTemplate = mockApi
       ? mockApi.apiEndpoint + MOCK_ENTERPRISE_ROUTE.path.replace(/\{[^}]+\}/, '{id}')
       : config.enterpriseEndpointTemplate!
@@ -156,6 +166,7 @@ export class YztStack extends cdk.Stack {
           encryption: sqs.QueueEncryption.SQS_MANAGED,
           enforceSSL: true
         })
+        this.deadLetterQueues.push(dlq)
         fn.addEventSource(new DynamoEventSource(this.tables[def.streamFrom], {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
           // the record is the message: only new items start work; updates and TTL deletes would replay it
@@ -198,17 +209,7 @@ export class YztStack extends cdk.Stack {
       throttle: config.throttle,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        // route key (the template, not the concrete path) and no query string or body: no phone numbers, no query ids
-        format: apigw.AccessLogFormat.custom(JSON.stringify({
-          requestId: '$context.requestId',
-          time: '$context.requestTime',
-          route: '$context.routeKey',
-          status: '$context.status',
-          latencyMs: '$context.responseLatency',
-          integrationStatus: '$context.integrationStatus',
-          integrationError: '$context.integrationErrorMessage',
-          ip: '$context.identity.sourceIp'
-        }))
+        format: accessLogFormat()
       }
     })
     for (const route of ROUTES) {
@@ -237,6 +238,8 @@ export class YztStack extends cdk.Stack {
     })
     alarm('Api5xxRate', serverErrorRate, 5, 'more than 5% of API requests answered 5xx')
 
+    acknowledgeNagFindings({ api: this.api, mockApi, functions: Object.values(this.functions), deadLetterQueues: this.deadLetterQueues })
+
     // ---- outputs
     new cdk.CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'TARO_APP_API_BASE for the mini-program build' })
     new cdk.CfnOutput(this, 'MiniProgramBuild', { value: `TARO_APP_API_BASE=${this.api.apiEndpoint} npm run build:weapp` })
@@ -247,6 +250,20 @@ export class YztStack extends cdk.Stack {
     new cdk.CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn })
     if (mockApi) new cdk.CfnOutput(this, 'MockEnterprisesUrl', { value: mockApi.apiEndpoint })
   }
+}
+
+/** route key (the template, not the concrete path) and no query string or body: no phone numbers, no query ids */
+function accessLogFormat (): apigw.AccessLogFormat {
+  return apigw.AccessLogFormat.custom(JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    route: '$context.routeKey',
+    status: '$context.status',
+    latencyMs: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationError: '$context.integrationErrorMessage',
+    ip: '$context.identity.sourceIp'
+  }))
 }
 
 function bundleDir (bundlesDir: string, name: string): string {
