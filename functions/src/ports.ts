@@ -126,6 +126,8 @@ export interface QueryStore {
   claim (queryId: string, now: number): Promise<string | undefined>
   /** results saved, recipient dropped and the result SMS queued in one transaction; false if already done */
   complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number): Promise<boolean>
+  /** ACCEPTED|PROCESSING queries accepted before `before` that still hold a recipient → FAILED, recipient dropped; how many */
+  failStuck (before: number, now: number): Promise<number>
 }
 
 export interface OutboxStore {
@@ -134,6 +136,8 @@ export interface OutboxStore {
   /** SENT, recipient and text dropped, and the query (if any) SENT, in one transaction */
   markSent (message: OutboxMessage, providerMessageId: string, now: number): Promise<void>
   markFailed (message: OutboxMessage, now: number): Promise<void>
+  /** PENDING|SENDING messages written before `before` → FAILED, recipient and text dropped, their query FAILED; how many */
+  failStuck (before: number, now: number): Promise<number>
 }
 
 export interface SmsSender {

@@ -30,6 +30,11 @@ export interface StageConfig {
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
   readonly alarmEmail?: string
   readonly throttle: { readonly rateLimit: number, readonly burstLimit: number }
+  /**
+   * apply the functions' declared reserved concurrency. On by default in prod; off in dev, because
+   * a new account's concurrency quota (often 10) cannot spare any reservation
+   */
+  readonly reservedConcurrency: boolean
 }
 
 type Context = (key: string) => unknown
@@ -95,7 +100,8 @@ export function resolveConfig (ctx: Context): StageConfig {
     alipayAppId: str(ctx, 'alipayAppId'),
     logLevel,
     alarmEmail: str(ctx, 'alarmEmail'),
-    throttle: stage === 'prod' ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 20, burstLimit: 40 }
+    throttle: stage === 'prod' ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 20, burstLimit: 40 },
+    reservedConcurrency: bool(ctx, 'reservedConcurrency') ?? stage === 'prod'
   }
 }
 

@@ -10,6 +10,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch'
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions'
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
+import * as events from 'aws-cdk-lib/aws-events'
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as lambda from 'aws-cdk-lib/aws-lambda'
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
@@ -19,10 +21,11 @@ import * as snsSubs from 'aws-cdk-lib/aws-sns-subscriptions'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { TABLES, type TableKey } from '@yzt/functions/infra-shared/tables'
-import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functions'
+import { FUNCTIONS, deployedName, dlqName, type DynamoAction, type FunctionName } from '@yzt/functions/infra-shared/functions'
 import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/infra-shared/routes'
 import type { StageConfig } from './config'
 import { EnterpriseConfiguration } from './enterprises'
+import { acknowledgeNagFindings } from './nag-acknowledgements'
 import { Observability } from './observability'
 import { SMS_PROVIDERS } from './sms'
 
@@ -56,6 +59,7 @@ export class YztStack extends cdk.Stack {
   readonly api: apigwv2.HttpApi
   readonly mockApi?: apigwv2.HttpApi
   readonly enterprises: EnterpriseConfiguration
+  readonly deadLetterQueues: sqs.Queue[] = []
 
   constructor (scope: Construct, id: string, props: YztStackProps) {
     super(scope, id, props)
@@ -68,7 +72,7 @@ export class YztStack extends cdk.Stack {
     cdk.Tags.of(this).add('app', 'yzt')
     cdk.Tags.of(this).add('stage', config.stage)
 
-    const alarmTopic = new sns.Topic(this, 'Alarms', { topicName: `${prefix}-alarms` })
+    const alarmTopic = new sns.Topic(this, 'Alarms', { topicName: `${prefix}-alarms`, enforceSSL: true })
     if (config.alarmEmail) alarmTopic.addSubscription(new snsSubs.EmailSubscription(config.alarmEmail))
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
       new cloudwatch.Alarm(this, id, {
@@ -90,7 +94,7 @@ export class YztStack extends cdk.Stack {
         billing: dynamodb.Billing.onDemand(),
         timeToLiveAttribute: 'ttlAttribute' in def ? def.ttlAttribute : undefined,
         dynamoStream: 'stream' in def ? dynamodb.StreamViewType[def.stream] : undefined,
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: 'pointInTimeRecovery' in def && def.pointInTimeRecovery },
         deletionProtection: prod,
         removalPolicy
       })
@@ -102,7 +106,15 @@ export class YztStack extends cdk.Stack {
       ? new apigwv2.HttpApi(this, 'MockEnterprisesApi', { apiName: `${prefix}-mock-enterprises`, createDefaultStage: false })
       : undefined
     // public like any HTTP API: the throttle caps what a stranger can spend on it
-    mockApi?.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, throttle: config.throttle })
+    mockApi?.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(new logs.LogGroup(this, 'MockApiAccessLogs', { retention: logRetention, removalPolicy })),
+        format: accessLogFormat()
+      }
+    })
     const enterprises = this.enterprises = new EnterpriseConfiguration(this, 'Enterprises', {
       parameterName: `/yzt/${config.stage}/enterprises`,
       document: {
@@ -120,10 +132,13 @@ export class YztStack extends cdk.Stack {
         POWERTOOLS_SERVICE_NAME: 'yzt',
         POWERTOOLS_METRICS_NAMESPACE: prefix,
         POWERTOOLS_LOG_LEVEL: config.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
-        // the name only: functions fetch and decrypt the value at run time, with caching
-        SECRETS_PARAMETER: config.secretsParameter
+        NODE_OPTIONS: '--enable-source-maps'
       }
+      const readsSecrets = 'readsSecrets' in def && def.readsSecrets
+      // the name only: functions fetch and decrypt the value at run time, with caching
+      if (readsSecrets) environment.SECRETS_PARAMETER = config.secretsParameter
+      // declared without secrets: the function builds the store runtime only, and may start without the parameter
+      else environment.YZT_SECRETS = 'none'
       for (const key of Object.keys(def.tables) as TableKey[]) environment[TABLES[key].envVar] = this.tables[key].tableName
       if ('sendsSms' in def && def.sendsSms) {
         environment.SMS_PROVIDER = config.smsProvider
@@ -131,7 +146,7 @@ export class YztStack extends cdk.Stack {
       }
 
       const fn = new lambda.Function(this, `${name}Fn`, {
-        functionName: `${prefix}-${name}`,
+        functionName: deployedName(config.stage, name),
         runtime: LAMBDA_RUNTIME,
         architecture: lambda.Architecture.ARM_64,
         handler: 'index.handler',
@@ -139,19 +154,18 @@ export class YztStack extends cdk.Stack {
         memorySize: def.memoryMb,
         timeout: cdk.Duration.seconds(def.timeoutSeconds),
         environment,
+        reservedConcurrentExecutions: config.reservedConcurrency && 'reservedConcurrency' in def ? def.reservedConcurrency : undefined,
         logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: logRetention, removalPolicy })
       })
       this.functions[name] = fn
       if ('readsEnterprises' in def && def.readsEnterprises) enterprises.grantTo(fn)
 
-      for (const [key, access] of Object.entries(def.tables) as [TableKey, 'read' | 'write' | 'readWrite'][]) {
-        const table = this.tables[key]
-        if (access === 'read') table.grantReadData(fn)
-        else if (access === 'write') table.grantWriteData(fn)
-        else table.grantReadWriteData(fn)
+      // exactly the actions the function calls, on that table only
+      for (const [key, actions] of Object.entries(def.tables) as [TableKey, readonly DynamoAction[]][]) {
+        if (actions.length) this.tables[key].grant(fn, ...actions.map(a => `dynamodb:${a}`))
       }
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [secretsArn] }))
-      if (config.secretsKmsKeyArn) {
+      if (readsSecrets) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [secretsArn] }))
+      if (readsSecrets && config.secretsKmsKeyArn) {
         fn.addToRolePolicy(new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
           resources: [config.secretsKmsKeyArn],
@@ -162,11 +176,12 @@ export class YztStack extends cdk.Stack {
 
       if ('streamFrom' in def && def.streamFrom) {
         const dlq = new sqs.Queue(this, `${name}Dlq`, {
-          queueName: `${prefix}-${name}-dlq`,
+          queueName: dlqName(config.stage, name),
           retentionPeriod: cdk.Duration.days(14),
           encryption: sqs.QueueEncryption.SQS_MANAGED,
           enforceSSL: true
         })
+        this.deadLetterQueues.push(dlq)
         fn.addEventSource(new DynamoEventSource(this.tables[def.streamFrom], {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
           // the record is the message: only new items start work; updates and TTL deletes would replay it
@@ -179,6 +194,13 @@ export class YztStack extends cdk.Stack {
         }))
         alarm(`${name}DlqDepth`, dlq.metricApproximateNumberOfMessagesVisible({ period: cdk.Duration.minutes(5), statistic: 'Maximum' }), 1,
           `${name} gave up on stream records; the DLQ message holds the shard and sequence numbers`)
+      }
+      if ('schedule' in def && def.schedule) {
+        new events.Rule(this, `${name}Schedule`, {
+          ruleName: `${prefix}-${name}`,
+          schedule: events.Schedule.rate(cdk.Duration.minutes(def.schedule.everyMinutes)),
+          targets: [new eventTargets.LambdaFunction(fn, { retryAttempts: 2 })]
+        })
       }
       alarm(`${name}Errors`, fn.metricErrors({ period: cdk.Duration.minutes(5) }), 1, `${name} threw`)
       alarm(`${name}Throttles`, fn.metricThrottles({ period: cdk.Duration.minutes(5) }), 1, `${name} was throttled`)
@@ -202,17 +224,7 @@ export class YztStack extends cdk.Stack {
       throttle: config.throttle,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        // route key (the template, not the concrete path) and no query string or body: no phone numbers, no query ids
-        format: apigw.AccessLogFormat.custom(JSON.stringify({
-          requestId: '$context.requestId',
-          time: '$context.requestTime',
-          route: '$context.routeKey',
-          status: '$context.status',
-          latencyMs: '$context.responseLatency',
-          integrationStatus: '$context.integrationStatus',
-          integrationError: '$context.integrationErrorMessage',
-          ip: '$context.identity.sourceIp'
-        }))
+        format: accessLogFormat()
       }
     })
     for (const route of ROUTES) {
@@ -248,6 +260,7 @@ export class YztStack extends cdk.Stack {
       enterpriseIds: config.enterprises.enterprises.map(e => (e as { id: string }).id),
       alarmTopic
     })
+    acknowledgeNagFindings({ api: this.api, mockApi, functions: Object.values(this.functions), deadLetterQueues: this.deadLetterQueues })
 
     // ---- outputs
     new cdk.CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'TARO_APP_API_BASE for the mini-program build' })
@@ -259,6 +272,20 @@ export class YztStack extends cdk.Stack {
     new cdk.CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn })
     if (mockApi) new cdk.CfnOutput(this, 'MockEnterprisesUrl', { value: mockApi.apiEndpoint })
   }
+}
+
+/** route key (the template, not the concrete path) and no query string or body: no phone numbers, no query ids */
+function accessLogFormat (): apigw.AccessLogFormat {
+  return apigw.AccessLogFormat.custom(JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    route: '$context.routeKey',
+    status: '$context.status',
+    latencyMs: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationError: '$context.integrationErrorMessage',
+    ip: '$context.identity.sourceIp'
+  }))
 }
 
 function bundleDir (bundlesDir: string, name: string): string {

@@ -14,22 +14,26 @@ import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-conf
 import { httpEnterpriseGateway } from './enterprise-http'
 import { cachedSecrets, loadSecrets, masterKeysOf, refuseDevSecretsOnLambda, type SecretsSource } from './secrets'
 
-export interface Runtime {
+/** What a function that never reads the secrets parameter gets: the stores, the clock, the SMS sender. */
+export interface StoreRuntime {
   clock: Clock
-  random: Random
-  hasher: Hasher
-  /** catalogue and endpoints, reloaded by age: always ask, never keep */
-  enterprises: () => Promise<EnterpriseConfig>
-  /** read at use time: re-read from SSM once older than 5 minutes */
-  secrets: SecretsSource
   doc: Doc
   subscribers: SubscriberStore
   verification: VerificationStore
   queries: QueryStore
   outbox: OutboxStore
   sms: SmsSender
-  gateway: EnterpriseGateway
   smsSignature: string
+}
+
+export interface Runtime extends StoreRuntime {
+  random: Random
+  hasher: Hasher
+  /** catalogue and endpoints, reloaded by age: always ask, never keep */
+  enterprises: () => Promise<EnterpriseConfig>
+  /** read at use time: re-read from SSM once older than 5 minutes */
+  secrets: SecretsSource
+  gateway: EnterpriseGateway
 }
 
 export interface RuntimeOptions {
@@ -42,34 +46,43 @@ export interface RuntimeOptions {
   secrets?: SecretsSource
 }
 
-export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runtime> {
+/** The stores, the clock and the SMS sender: no secret is read (and none is granted) for these. */
+export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
   const env = options.env ?? process.env
-  const clock = options.clock ?? clockFromEnv(env)
-  const secrets = options.secrets ?? cachedSecrets(() => loadSecrets(env), clock)
-  // the pepper keys every stored hash: it is read once and never rotated under a running function
-  const { pepper } = await secrets.get()
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
-  const enterprises = enterpriseConfigSource(env)
   return {
-    clock,
-    random: options.random ?? cryptoRandom,
-    hasher: hmacHasher(pepper),
-    enterprises,
-    secrets,
+    clock: options.clock ?? clockFromEnv(env),
     doc,
     subscribers: new DynamoSubscriberStore(doc, tables),
     verification: new DynamoVerificationStore(doc, tables),
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER),
+    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+  }
+}
+
+export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env
+  const stores = buildStoreRuntime(options)
+  const clock = stores.clock
+  const secrets = options.secrets ?? cachedSecrets(() => loadSecrets(env), clock)
+  // the pepper keys every stored hash: it is read once and never rotated under a running function
+  const { pepper } = await secrets.get()
+  const enterprises = enterpriseConfigSource(env)
+  return {
+    ...stores,
+    random: options.random ?? cryptoRandom,
+    hasher: hmacHasher(pepper),
+    enterprises,
+    secrets,
     gateway: options.gateway ?? timedGateway(httpEnterpriseGateway({
       endpoint: async id => (await enterprises()).endpoints[id],
       masterKeys: async () => masterKeysOf(await secrets.get()),
       clock,
       deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
-    })),
-    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+    }))
   }
 }
 
@@ -92,12 +105,20 @@ function lazySender (load: () => Promise<SmsSender>): SmsSender {
   }
 }
 
-// a Lambda function without its secrets parameter fails its init, before any request
-refuseDevSecretsOnLambda()
+// a Lambda function that reads secrets fails its init without its parameter, before any request;
+// the functions deployed without secrets say so (YZT_SECRETS=none) and only ever build the store runtime
+if (process.env.YZT_SECRETS !== 'none') refuseDevSecretsOnLambda()
 
 let shared: Promise<Runtime> | undefined
 /** one runtime per container; a failed build (e.g. SSM unreachable) is retried on the next call */
 export function runtime (): Promise<Runtime> {
   shared ??= buildRuntime().catch(err => { shared = undefined; throw err })
   return shared
+}
+
+let stores: StoreRuntime | undefined
+/** one store runtime per container, for the functions that never read the secrets parameter */
+export function storeRuntime (): Promise<StoreRuntime> {
+  stores ??= buildStoreRuntime()
+  return Promise.resolve(stores)
 }

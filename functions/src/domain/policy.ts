@@ -12,7 +12,10 @@ export const POLICY = {
   query: { retentionDays: 30 },
   idempotency: { ttlSeconds: 3600 },
   sms: { retentionDays: 7, unsentRetentionDays: 2, sendTries: 3, backoffMs: 200 },
-  enterprise: { deadlineMs: 2000, tries: 2 }
+  enterprise: { deadlineMs: 2000, tries: 2 },
+  // a query or SMS still holding a clear number this long after it was written is ended as FAILED by
+  // the sweep, which runs every sweepEveryMinutes: no clear number lives past 15 + 5 = 20 minutes
+  stuck: { afterMinutes: 15, sweepEveryMinutes: 5 }
 } as const
 
 export type Policy = typeof POLICY

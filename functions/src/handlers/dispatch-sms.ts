@@ -1,10 +1,10 @@
-import { runtime, type Runtime } from '#adapters/runtime'
+import { storeRuntime, type StoreRuntime } from '#adapters/runtime'
 import { dispatchSms } from '#domain/dispatch'
 import { logger } from '#lib/logger'
 import { countMetric, METRIC_NAMES } from '#lib/metrics'
 import { insertedKeys } from '#lib/stream'
 
-export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async messageId => {
+export const makeHandler = (rt: () => Promise<StoreRuntime>) => insertedKeys(async messageId => {
   const outcome = await dispatchSms(await rt(), messageId)
   if (outcome.status === 'sent') countMetric(METRIC_NAMES.smsSent)
   if (outcome.status === 'failed') {
@@ -13,4 +13,5 @@ export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async me
   } else logger.info('sms dispatched', { messageId, status: outcome.status })
 })
 
-export const handler = makeHandler(runtime)
+// reads no secret: the stores alone (its role has no grant on the secrets parameter)
+export const handler = makeHandler(storeRuntime)

@@ -1,9 +1,9 @@
 import { QUERY_ID_PATTERN, type QueryView } from '#contract/index'
-import { runtime, type Runtime } from '#adapters/runtime'
+import { storeRuntime, type StoreRuntime } from '#adapters/runtime'
 import { AppError } from '#domain/errors'
 import { httpRoute } from '#lib/http'
 
-export const makeHandler = (rt: () => Promise<Runtime>) =>
+export const makeHandler = (rt: () => Promise<StoreRuntime>) =>
   httpRoute({ status: 200 }, async ({ event }): Promise<QueryView> => {
     const queryId = event.pathParameters?.queryId ?? ''
     if (!QUERY_ID_PATTERN.test(queryId)) throw new AppError('NOT_FOUND')
@@ -20,4 +20,5 @@ export const makeHandler = (rt: () => Promise<Runtime>) =>
     }
   })
 
-export const handler = makeHandler(runtime)
+// reads no secret: the stores alone (its role has no grant on the secrets parameter)
+export const handler = makeHandler(storeRuntime)

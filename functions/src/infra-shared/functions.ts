@@ -1,17 +1,33 @@
-// Every Lambda function once: its handler module, sizing, the tables it touches and how it is triggered.
-// The bundler, the local runtime and the CDK stack all read this list.
+// Every Lambda function once: its handler module, sizing, the DynamoDB actions it calls on each table
+// and how it is triggered. The bundler, the local runtime and the CDK stack all read this list.
+import { POLICY } from '../domain/policy'
 import type { TableKey } from './tables'
 
-export type Access = 'read' | 'write' | 'readWrite'
+/**
+ * The DynamoDB API actions a function calls, each one granted on that table alone. A transaction
+ * (TransactWriteItems) needs no action of its own: IAM checks each item's Put/Update/Delete/ConditionCheck.
+ */
+export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query' | 'Scan'
 
 export interface FunctionDefinition {
   /** handler module, relative to functions/; it exports `handler` */
   readonly entry: string
   readonly memoryMb: number
   readonly timeoutSeconds: number
-  readonly tables: Partial<Record<TableKey, Access>>
+  /** exactly the actions the function's code calls, per table: the grant is this list and nothing more */
+  readonly tables: Partial<Record<TableKey, readonly DynamoAction[]>>
+  /** reads the secrets parameter (pepper, enterprise key); only these get it, and its name */
+  readonly readsSecrets?: boolean
   /** stream-triggered: the table whose INSERTs invoke it */
   readonly streamFrom?: TableKey
+  /** runs on a timer: EventBridge deployed, setInterval locally */
+  readonly schedule?: { readonly everyMinutes: number }
+  /**
+   * concurrent executions reserved (and capped) for this function, so one flooded route can neither
+   * take the account's whole concurrency nor be starved by another; applied where the stage config
+   * turns reserved concurrency on (an account's default quota may be too small for it)
+   */
+  readonly reservedConcurrency?: number
   readonly sendsSms?: boolean
   /** reads the enterprise configuration (catalogue and endpoints) at run time */
   readonly readsEnterprises?: boolean
@@ -22,19 +38,25 @@ export interface FunctionDefinition {
 export const FUNCTIONS = {
   sendCode: {
     entry: 'src/handlers/send-code.ts', memoryMb: 512, timeoutSeconds: 10,
-    tables: { subscribers: 'read', codes: 'write', limits: 'readWrite', outbox: 'write' }
+    // limit logs and the idempotency record read (Get), then one transaction: the logs (Update), the
+    // code, the outbox row and the idempotency record (Put)
+    tables: { subscribers: ['GetItem'], codes: ['PutItem'], limits: ['GetItem', 'UpdateItem', 'PutItem'], outbox: ['PutItem'] },
+    readsSecrets: true, reservedConcurrency: 20
   },
   submitQuery: {
     entry: 'src/handlers/submit-query.ts', memoryMb: 512, timeoutSeconds: 10,
-    tables: { subscribers: 'read', codes: 'readWrite', limits: 'readWrite', queries: 'write' }
+    // gates and the idempotency record (Get), failures and verdicts (Update), code try (Update), then one
+    // transaction: code (Delete), quota log (Update), cleared backoffs (Delete), idempotency record and query (Put)
+    tables: { subscribers: ['GetItem'], codes: ['UpdateItem', 'DeleteItem'], limits: ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'], queries: ['PutItem'] },
+    readsSecrets: true, reservedConcurrency: 20
   },
   getQuery: {
     entry: 'src/handlers/get-query.ts', memoryMb: 256, timeoutSeconds: 5,
-    tables: { queries: 'read' }
+    tables: { queries: ['GetItem'] }, reservedConcurrency: 10
   },
   listEnterprises: {
     entry: 'src/handlers/list-enterprises.ts', memoryMb: 256, timeoutSeconds: 5,
-    tables: {}, readsEnterprises: true
+    tables: {}, readsEnterprises: true, reservedConcurrency: 5
   },
   getOpenApi: {
     entry: 'src/handlers/get-openapi.ts', memoryMb: 256, timeoutSeconds: 5,
@@ -42,16 +64,28 @@ export const FUNCTIONS = {
   },
   processQuery: {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
-    tables: { queries: 'readWrite', outbox: 'write' }, streamFrom: 'queries', readsEnterprises: true
+    // claim (Update), then one transaction: results (Update) + the result SMS (Put)
+    tables: { queries: ['UpdateItem'], outbox: ['PutItem'] }, streamFrom: 'queries', readsEnterprises: true, readsSecrets: true
   },
   dispatchSms: {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
-    tables: { outbox: 'readWrite', queries: 'readWrite' }, streamFrom: 'outbox', sendsSms: true
+    // claim (Update), then one transaction: the message and its query (Update both)
+    tables: { outbox: ['UpdateItem'], queries: ['UpdateItem'] }, streamFrom: 'outbox', sendsSms: true
+  },
+  sweepStuck: {
+    entry: 'src/handlers/sweep-stuck.ts', memoryMb: 256, timeoutSeconds: 300,
+    // finds rows still holding a clear number past the bound (Scan), ends them (Update)
+    tables: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] }, schedule: { everyMinutes: POLICY.stuck.sweepEveryMinutes }
   },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,
-    tables: {}, mockOnly: true
+    // the enterprise key verifies the requests it answers, as a real enterprise's copy would
+    tables: {}, mockOnly: true, readsSecrets: true
   }
 } as const satisfies Record<string, FunctionDefinition>
 
 export type FunctionName = keyof typeof FUNCTIONS
+
+/** deployed names, shared by the stack and the operations scripts (`npm run redrive`) */
+export const deployedName = (stage: string, fn: FunctionName) => `yzt-${stage}-${fn}`
+export const dlqName = (stage: string, fn: FunctionName) => `yzt-${stage}-${fn}-dlq`

@@ -11,11 +11,17 @@ export interface TableDefinition {
   readonly ttlAttribute?: string
   /** KEYS_ONLY: stream records never carry a phone number; the consumer reads the item */
   readonly stream?: 'KEYS_ONLY'
+  /**
+   * point-in-time recovery (35 days of restorable history). Only where it protects something a user
+   * could not recreate; never on tables that hold a clear number or SMS text, even for seconds, since a
+   * restore would bring those back (SECURITY.md, "Backups")
+   */
+  readonly pointInTimeRecovery?: true
 }
 
 export const TABLES = {
   /** carrier real-name records: keyed hash of the number → keyed hash of the ID suffix, status */
-  subscribers: { name: 'Subscribers', envVar: 'SUBSCRIBERS_TABLE', partitionKey: 'pk' },
+  subscribers: { name: 'Subscribers', envVar: 'SUBSCRIBERS_TABLE', partitionKey: 'pk', pointInTimeRecovery: true },
   /** one live verification code per number (keyed hash of the code only) */
   codes: { name: 'VerificationCodes', envVar: 'CODES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
   /** sliding limit logs (one small item per counter and subject) and idempotency records (hashes, an hour) */

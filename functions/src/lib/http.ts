@@ -79,7 +79,8 @@ function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>): T {
 }
 
 function fieldErrors (issues: Issue[]): Record<string, string> {
-  const fields: Record<string, string> = {}
+  // no prototype: an unknown field named `__proto__` or `constructor` is named like any other
+  const fields: Record<string, string> = Object.create(null)
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys ?? []) fields[key.slice(0, 64)] ??= '不支持的字段'

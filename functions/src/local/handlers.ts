@@ -11,6 +11,7 @@ import { makeHandler as listEnterprises } from '#handlers/list-enterprises'
 import { handler as getOpenApi } from '#handlers/get-openapi'
 import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
+import { makeHandler as sweepStuck } from '#handlers/sweep-stuck'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -27,5 +28,8 @@ export function bindHandlers (rt: Runtime) {
     processQuery: processQuery(get),
     dispatchSms: dispatchSms(get)
   }
-  return { http, stream }
+  const scheduled: Partial<Record<FunctionName, () => Promise<unknown>>> = {
+    sweepStuck: sweepStuck(get)
+  }
+  return { http, stream, scheduled }
 }

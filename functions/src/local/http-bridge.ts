@@ -19,6 +19,20 @@ export async function readBody (req: IncomingMessage, limit = GATEWAY_MAX_BODY):
   return Buffer.concat(chunks)
 }
 
+/** The request's URL, or undefined when it is not one (`GET //`, `GET //x:y`): a 400, never a crash. */
+export function requestUrl (req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/'
+  // origin-form ("/path?query") or absolute-form ("http://host/path"); "//host/…" would parse as
+  // another host, or throw
+  const absolute = /^https?:\/\//i.test(target)
+  if (!absolute && (!target.startsWith('/') || target.startsWith('//'))) return undefined
+  try {
+    return absolute ? new URL(target) : new URL(target, 'http://local')
+  } catch {
+    return undefined
+  }
+}
+
 export function toEvent (req: IncomingMessage, url: URL, body: Buffer, routeKey: string, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {}
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v

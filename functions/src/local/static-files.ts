@@ -9,7 +9,16 @@ const TYPES: Record<string, string> = {
 }
 
 export function serveStatic (root: string, pathname: string, res: ServerResponse): void {
-  let file = path.join(root, path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, ''))
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(pathname)
+  } catch {
+    // a malformed %-escape ("/%E4%B8", "/%zz") is the client's mistake
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+    res.end('malformed path')
+    return
+  }
+  let file = path.join(root, path.normalize(decoded).replace(/^(\.\.[/\\])+/, ''))
   if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html')
   if (!fs.existsSync(file)) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })

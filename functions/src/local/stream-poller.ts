@@ -122,7 +122,8 @@ export class StreamPoller {
   }
 }
 
-function toLambdaRecord (r: _Record): DynamoDBRecord {
+/** a DynamoDB Streams record in the shape Lambda hands to a stream handler */
+export function toLambdaRecord (r: _Record): DynamoDBRecord {
   return {
     eventID: r.eventID,
     eventName: r.eventName as DynamoDBRecord['eventName'],

@@ -4,7 +4,6 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
-import { DEV_SMS_PATH, normalisePhone, type DevSmsResponse } from '#contract/index'
 import { buildRuntime, type Runtime } from '#adapters/runtime'
 import { masterKeysOf } from '#adapters/secrets'
 import { LocalSmsProvider } from '#adapters/sms-local'
@@ -12,14 +11,15 @@ import { AppError } from '#domain/errors'
 import { FUNCTIONS, type FunctionName } from '#infra-shared/functions'
 import { MOCK_ENTERPRISE_ROUTE, matchPath, ROUTES } from '#infra-shared/routes'
 import { TABLES } from '#infra-shared/tables'
-import { errorResult, json } from '#lib/http'
+import { errorResult } from '#lib/http'
 import { catalogue } from '#catalogue/index'
 import { MockEnterprises } from '#mock-enterprises/service'
 import { SeedFile } from '#mock-enterprises/seed'
 import type { Clock, Random } from '#ports'
 import { startDynamoLocal, LOCAL_CREDENTIALS, type DynamoLocal } from './dynamo-local'
+import { devRoute, type DevRoutes } from './dev-routes'
 import { bindHandlers } from './handlers'
-import { BodyTooLarge, readBody, sendResult, toEvent } from './http-bridge'
+import { BodyTooLarge, readBody, requestUrl, sendResult, toEvent } from './http-bridge'
 import { serveStatic } from './static-files'
 import { StreamPoller } from './stream-poller'
 import { createTables, streamArn } from './tables'
@@ -41,6 +41,10 @@ export interface SystemOptions {
   /** terminal output (SMS, dead letters) */
   print?: (line: string) => void
   pollIdleMs?: number
+  /** false: no stream pollers (tests of what happens when a consumer never runs) */
+  streams?: boolean
+  /** how often the scheduled functions run (default: their declared schedule) */
+  scheduleEveryMs?: number
 }
 
 export interface System {
@@ -95,7 +99,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       dynamo: clientConfig,
       sms
     })
-    sms.now = runtime.clock.now
+    sms.now = () => runtime.clock.now()
     stops.push(async () => runtime.doc.destroy())
     const ddbCalls: Record<string, number> = {}
     runtime.doc.middlewareStack.add((next, context) => async args => {
@@ -110,13 +114,21 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       bindings: seed.bindings, faults: seed.faults
     })
     mockServer.on('request', async (req, res) => {
-      const url = new URL(req.url ?? '/', mockUrl)
-      const params = req.method === 'POST' ? matchPath(MOCK_ENTERPRISE_ROUTE.path, url.pathname) : undefined
-      if (!params) { res.writeHead(404).end(); return }
-      const body = (await readBody(req, 64 * 1024).catch(() => undefined))?.toString('utf8')
-      if (body === undefined) { res.writeHead(413).end(); return }
-      const answer = await mock.answer(params.enterpriseId!, req.headers as Record<string, string>, body)
-      if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body)
+      try {
+        const url = requestUrl(req)
+        if (!url) { res.writeHead(400).end(); return }
+        const params = req.method === 'POST' ? matchPath(MOCK_ENTERPRISE_ROUTE.path, url.pathname) : undefined
+        if (!params) { res.writeHead(404).end(); return }
+        const body = (await readBody(req, 64 * 1024).catch(() => undefined))?.toString('utf8')
+        if (body === undefined) { res.writeHead(413).end(); return }
+        const answer = await mock.answer(params.enterpriseId!, req.headers as Record<string, string>, body)
+        if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body)
+      } catch (err) {
+        // whatever a request does, the mocked enterprises keep running
+        print(`mocked enterprises: ${(err as Error).message}`)
+        if (!res.headersSent) res.writeHead(500).end()
+        else res.destroy()
+      }
     })
 
     for (const s of seed.subscribers) {
@@ -134,7 +146,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     stops.push(async () => streams.destroy())
     const deadLetters: System['deadLetters'] = []
     for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      if (!('streamFrom' in fn)) continue
+      if (!('streamFrom' in fn) || options.streams === false) continue
       const handler = handlers.stream[name]!
       const poller = new StreamPoller({
         client: streams,
@@ -152,12 +164,33 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       stops.push(() => poller.stop())
     }
 
+    // scheduled functions: EventBridge rules deployed, timers here
+    for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      if (!('schedule' in fn)) continue
+      const run = handlers.scheduled[name]!
+      let running: Promise<unknown> | undefined
+      const timer = setInterval(() => {
+        // a run still going when the next is due: skip this one, as a sweep that overlaps itself helps nobody
+        running ??= run().catch(err => print(`${name}: ${(err as Error).message}`)).finally(() => { running = undefined })
+      }, options.scheduleEveryMs ?? fn.schedule.everyMinutes * 60_000)
+      timer.unref()
+      stops.push(async () => { clearInterval(timer); await running })
+    }
+
+    const dev: DevRoutes = { sms, mock, enterpriseIds: catalogue.enterprises.map(e => e.id) }
     const api = http.createServer(async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://local')
       const method = req.method ?? 'GET'
       // the H5 dev server (another port) may call the API; mini-program hosts do not use CORS
       const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET,POST,OPTIONS' }
       try {
+        const url = requestUrl(req)
+        if (!url) { sendResult(res, errorResult(new AppError('INVALID_INPUT', { fields: { path: '请求路径无效' } }))); return }
+        if (url.pathname.startsWith('/dev/')) {
+          // never CORS: no other origin may read live codes or turn the fault knobs
+          const answer = await devRoute(req, url, dev).catch(err => { if (err instanceof AppError) return errorResult(err); throw err })
+          sendResult(res, answer ?? errorResult(new AppError('NOT_FOUND', { message: '接口不存在' })))
+          return
+        }
         if (method === 'OPTIONS') { res.writeHead(204, cors).end(); return }
         for (const route of ROUTES) {
           const params = route.method === method ? matchPath(route.path, url.pathname) : undefined
@@ -167,20 +200,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
           sendResult(res, await handlers.http[route.fn]!(event), cors)
           return
         }
-        if (url.pathname === DEV_SMS_PATH && method === 'GET') {
-          const phone = url.searchParams.get('phone')
-          const messages = sms.messagesFor(phone ? normalisePhone(phone) : undefined)
-          const body: DevSmsResponse = { messages }
-          sendResult(res, json(200, body), cors)
-          return
-        }
-        if (url.pathname === '/dev/faults' && method === 'POST') {
-          const faults = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as Record<string, object>
-          for (const [id, f] of Object.entries(faults)) mock.setFaults(id, f)
-          sendResult(res, json(200, { ok: true }), cors)
-          return
-        }
-        if (url.pathname.startsWith('/v1/') || url.pathname.startsWith('/dev/') || !options.webRoot) {
+        if (url.pathname.startsWith('/v1/') || !options.webRoot) {
           sendResult(res, errorResult(new AppError('NOT_FOUND', { message: '接口不存在' })), cors)
           return
         }
@@ -188,9 +208,9 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
         serveStatic(options.webRoot, url.pathname, res)
       } catch (err) {
         if (err instanceof BodyTooLarge) { sendResult(res, errorResult(new AppError('PAYLOAD_TOO_LARGE')), cors); return }
-        if (err instanceof SyntaxError) { sendResult(res, errorResult(new AppError('INVALID_INPUT')), cors); return }
         print(`local server: ${(err as Error).message}`)
         if (!res.headersSent) sendResult(res, errorResult(new AppError('UNAVAILABLE')), cors)
+        else res.destroy()
       }
     })
     api.keepAliveTimeout = 5000

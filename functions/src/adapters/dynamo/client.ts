@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, UpdateCommand, type NativeAttributeValue, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, paginateScan, UpdateCommand, type NativeAttributeValue, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
 import { rateLimited } from '#domain/errors'
 import { TABLES, tableName, type TableKey } from '#infra-shared/tables'
 
@@ -50,5 +50,12 @@ export async function updateIf (doc: Doc, input: UpdateCommandInput): Promise<Re
       if (attempt >= 4) throw rateLimited(1)
       await new Promise(resolve => setTimeout(resolve, Math.random() * 20 * (attempt + 1)))
     }
+  }
+}
+
+/** Every item a filtered scan finds, page by page (the sweep's search; projection keeps it small). */
+export async function * scanAll (doc: Doc, input: ScanCommandInput): AsyncGenerator<Record<string, NativeAttributeValue>> {
+  for await (const page of paginateScan({ client: doc, pageSize: 500 }, input)) {
+    yield * page.Items ?? []
   }
 }

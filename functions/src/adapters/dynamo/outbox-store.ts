@@ -4,7 +4,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { maskPhone } from '#contract/index'
 import { POLICY } from '#domain/policy'
 import type { OutboxMessage, OutboxStore } from '#ports'
-import { seconds, updateIf, type Doc, type TableNames } from './client'
+import { scanAll, seconds, updateIf, type Doc, type TableNames } from './client'
 
 const DAY_S = 24 * 3600
 
@@ -45,6 +45,44 @@ export class DynamoOutboxStore implements OutboxStore {
 
   markFailed (message: OutboxMessage, now: number): Promise<void> {
     return this.finish(message, 'FAILED', now)
+  }
+
+  async failStuck (before: number, now: number): Promise<number> {
+    let ended = 0
+    const found = scanAll(this.doc, {
+      TableName: this.tables.outbox,
+      ProjectionExpression: 'pk, queryId',
+      FilterExpression: 'attribute_exists(#to) AND createdAt < :before',
+      ExpressionAttributeNames: { '#to': 'to' },
+      ExpressionAttributeValues: { ':before': before }
+    })
+    for await (const { pk, queryId } of found) {
+      // the clear data goes first and alone: it must go even if the query's update cannot be made
+      const done = await updateIf(this.doc, {
+        TableName: this.tables.outbox,
+        Key: { pk },
+        UpdateExpression: 'SET #s = :failed, finishedAt = :now, expiresAt = :exp REMOVE #to, #text',
+        ConditionExpression: 'attribute_exists(#to) AND createdAt < :before AND #s IN (:pending, :sending)',
+        ExpressionAttributeNames: { '#s': 'status', '#to': 'to', '#text': 'text' },
+        ExpressionAttributeValues: {
+          ':failed': 'FAILED', ':now': now, ':before': before, ':pending': 'PENDING', ':sending': 'SENDING',
+          ':exp': seconds(now) + POLICY.sms.retentionDays * DAY_S
+        }
+      })
+      if (!done) continue
+      ended++
+      if (queryId) {
+        await updateIf(this.doc, {
+          TableName: this.tables.queries,
+          Key: { pk: queryId },
+          UpdateExpression: 'SET #s = :failed, failedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND #s = :processing',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':failed': 'FAILED', ':now': now, ':processing': 'PROCESSING' }
+        })
+      }
+    }
+    return ended
   }
 
   private async finish (message: OutboxMessage, status: 'SENT' | 'FAILED', now: number, providerMessageId?: string): Promise<void> {

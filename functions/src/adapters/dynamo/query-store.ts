@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { OutboxMessage, QueryRecord, QueryResults, QueryStore } from '#ports'
-import { cancelledConditions, seconds, updateIf, type Doc, type TableNames } from './client'
+import { cancelledConditions, scanAll, seconds, updateIf, type Doc, type TableNames } from './client'
 import { outboxItem } from './outbox-store'
 
 export class DynamoQueryStore implements QueryStore {
@@ -53,5 +53,28 @@ export class DynamoQueryStore implements QueryStore {
       if (cancelledConditions(err)) return false
       throw err
     }
+  }
+
+  async failStuck (before: number, now: number): Promise<number> {
+    let ended = 0
+    const found = scanAll(this.doc, {
+      TableName: this.tables.queries,
+      ProjectionExpression: 'pk',
+      FilterExpression: 'attribute_exists(recipient) AND acceptedAt < :before',
+      ExpressionAttributeValues: { ':before': before }
+    })
+    for await (const { pk } of found) {
+      const done = await updateIf(this.doc, {
+        TableName: this.tables.queries,
+        Key: { pk },
+        UpdateExpression: 'SET #s = :failed, failedAt = :now REMOVE recipient',
+        // re-checked at write time: a query that finished meanwhile is left as it is
+        ConditionExpression: 'attribute_exists(recipient) AND acceptedAt < :before AND #s IN (:accepted, :processing)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':failed': 'FAILED', ':now': now, ':before': before, ':accepted': 'ACCEPTED', ':processing': 'PROCESSING' }
+      })
+      if (done) ended++
+    }
+    return ended
   }
 }
