@@ -3,8 +3,10 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { catalogue, type Catalogue } from '#catalogue/index'
 import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE } from '#domain/sms-text'
+import { EnterpriseBreakers } from '#domain/breaker'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
+import { DynamoBreakerStore } from './dynamo/breaker-store'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
 import { DynamoOutboxStore } from './dynamo/outbox-store'
 import { DynamoQueryStore } from './dynamo/query-store'
@@ -26,6 +28,8 @@ export interface Runtime {
   outbox: OutboxStore
   sms: SmsSender
   gateway: EnterpriseGateway
+  /** one set of circuit breakers per container, sharing open periods through DynamoDB */
+  breakers: EnterpriseBreakers
   smsSignature: string
 }
 
@@ -62,6 +66,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
       masterKey: secrets.enterpriseKey,
       clock
     }),
+    breakers: new EnterpriseBreakers(clock, new DynamoBreakerStore(doc, tables), catalogue.enterprises.map(e => e.id)),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
 }

@@ -37,7 +37,7 @@ export const FUNCTIONS = {
   },
   processQuery: {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
-    tables: { queries: 'readWrite', outbox: 'write' }, streamFrom: 'queries', callsEnterprises: true
+    tables: { queries: 'readWrite', outbox: 'write', enterpriseHealth: 'readWrite' }, streamFrom: 'queries', callsEnterprises: true
   },
   dispatchSms: {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
