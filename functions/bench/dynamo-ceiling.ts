@@ -1,0 +1,57 @@
+// (e) DynamoDB Local's own ceiling for the flow's op mix: the same stores and domain functions as the
+// flow (code → code SMS → query → processing → result SMS → status polls), called directly at high
+// concurrency on tables of their own: no HTTP, no stream polling, enterprises answering at once. The
+// requests per second it reaches is what DynamoDB Local (and the SDK in this process) can give.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { buildRuntime } from '../src/adapters/runtime'
+import { cryptoRandom } from '../src/adapters/crypto'
+import { dispatchSms } from '../src/domain/dispatch'
+import { processQuery } from '../src/domain/processing'
+import { requestCode, submitQuery } from '../src/domain/verification'
+import { LOCAL_CREDENTIALS } from '../src/local/dynamo-local'
+import { createTables } from '../src/local/tables'
+import { catalogue } from '../src/catalogue/index'
+import { seedSubscribers } from './support'
+
+export async function dynamoCeiling (endpoint: string, { seconds = 10, concurrency = 64, pollsPerFlow = 0, phones = 6000 } = {}) {
+  const config = { endpoint, region: 'local', credentials: LOCAL_CREDENTIALS }
+  const admin = new DynamoDBClient(config)
+  const env = await createTables(admin, 'ceiling_')
+  admin.destroy()
+  const flow = new AsyncLocalStorage<{ smsId?: string }>()
+  const rt = await buildRuntime({
+    env,
+    dynamo: config,
+    random: { code: () => '246810', id: () => { const id = randomUUID(); const f = flow.getStore(); if (f) f.smsId = id; return id } },
+    sms: { send: async () => ({ providerMessageId: cryptoRandom.id() }) },
+    gateway: { countAccounts: async id => Object.fromEntries(catalogue.enterprises.find(e => e.id === id)!.apps.map(a => [a.id, 1])) }
+  })
+  const numbers = Array.from({ length: phones }, (_, i) => `137${String(i).padStart(8, '0')}`)
+  await seedSubscribers({ runtime: rt }, numbers)
+  let requests = 0
+  rt.doc.middlewareStack.add(next => async args => { requests++; return next(args) }, { step: 'initialize', name: 'countRequests' })
+
+  let flows = 0
+  const started = Date.now()
+  const deadline = started + seconds * 1000
+  let n = 0
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (Date.now() < deadline) {
+      const phone = numbers.pop()
+      if (!phone) return
+      const state: { smsId?: string } = {}
+      await flow.run(state, () => requestCode(rt, { phone, ip: `10.0.${(++n >> 8) & 0xff}.${n & 0xff}` }))
+      await dispatchSms(rt, state.smsId!)
+      const { queryId } = await submitQuery(rt, { phone, idSuffix: '000000', code: '246810' })
+      await processQuery(rt, queryId)
+      await dispatchSms(rt, `result-${queryId}`)
+      for (let i = 0; i < Math.round(pollsPerFlow); i++) await rt.queries.get(queryId, Date.now())
+      flows++
+    }
+  }))
+  const elapsed = (Date.now() - started) / 1000
+  rt.doc.destroy()
+  return { requestsPerSecond: requests / elapsed, flowsPerSecond: flows / elapsed, requestsPerFlow: requests / flows, flows }
+}
