@@ -24,6 +24,7 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
   const errors: Record<string, number> = {}
   const fail = (what: string) => { errors[what] = (errors[what] ?? 0) + 1 }
   const codeFor = codeWaiter(sys)
+  const durations = timeFunctions(sys)
   let running = true
 
   const users = Array.from({ length: clients }, async () => {
@@ -77,10 +78,30 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
   await healthyWindow('healthy, at the end')
   running = false
   await Promise.all(users)
-  return { samples, errors, windows }
+  return { samples, errors, windows, durations }
 }
 
-export function report ({ samples, errors, windows }: Awaited<ReturnType<typeof outageRun>>) {
+/** processQuery and dispatchSms durations per record (claim → completion), by when they ended */
+function timeFunctions (sys: System) {
+  const durations = { processQuery: [] as { at: number, ms: number }[], dispatchSms: [] as { at: number, ms: number }[] }
+  const began = new Map<string, number>()
+  const done = (name: keyof typeof durations, id: string) => {
+    const t = began.get(id)
+    began.delete(id)
+    if (t !== undefined) durations[name].push({ at: Date.now(), ms: performance.now() - t })
+  }
+  const q = sys.runtime.queries
+  const o = sys.runtime.outbox
+  const { claim: claimQuery, complete } = { claim: q.claim.bind(q), complete: q.complete.bind(q) }
+  const { claim: claimSms, markSent } = { claim: o.claim.bind(o), markSent: o.markSent.bind(o) }
+  q.claim = (id, now) => { began.set(id, performance.now()); return claimQuery(id, now) }
+  q.complete = async (id, ...rest) => { const r = await complete(id, ...rest); done('processQuery', id); return r }
+  o.claim = (id, now) => { began.set(id, performance.now()); return claimSms(id, now) }
+  o.markSent = async (m, ...rest) => { await markSent(m, ...rest); done('dispatchSms', m.id) }
+  return durations
+}
+
+export function report ({ samples, errors, windows, durations }: Awaited<ReturnType<typeof outageRun>>) {
   const latency = (s: Sample) => s.sentAt - s.acceptedAt
   const within = (from: number, to: number) => samples.filter(s => s.sentAt >= from && s.sentAt < to)
   const stats = (w: Window) => {
@@ -116,5 +137,9 @@ export function report ({ samples, errors, windows }: Awaited<ReturnType<typeof 
   // (requests in it ÷ flows SENT in it)
   const last = windows.at(-1)!
   const healthy = stats(last)
+  for (const [name, xs] of Object.entries(durations)) {
+    const inHealthy = xs.filter(d => windows.some(w => !w.enterpriseId && d.at >= w.from && d.at < w.to)).map(d => d.ms)
+    lines.push(`    ${name} duration per record, healthy windows (claim → done): p50 ${pct(inHealthy, 0.5).toFixed(0)} ms, p99 ${pct(inHealthy, 0.99).toFixed(0)} ms`)
+  }
   return { lines, healthy, requestsPerFlow: last.requests! / healthy.n }
 }
