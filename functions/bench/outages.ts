@@ -47,8 +47,8 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
     }
   })
 
-  // every fault is compared with the healthy window just before it: on a shared machine the load of
-  // other work drifts within minutes, and an adjacent reference keeps the ratios honest
+  // every fault is compared with the healthy windows just before and after it: on a shared machine
+  // the load of other work drifts within minutes, and adjacent references keep the ratios honest
   const windows: Window[] = []
   const healthyWindow = async (name: string) => {
     const from = Date.now()
@@ -104,19 +104,20 @@ function timeFunctions (sys: System) {
 export function report ({ samples, errors, windows, durations }: Awaited<ReturnType<typeof outageRun>>) {
   const latency = (s: Sample) => s.sentAt - s.acceptedAt
   const within = (from: number, to: number) => samples.filter(s => s.sentAt >= from && s.sentAt < to)
-  const stats = (w: Window) => {
-    const xs = within(w.from, w.to).map(latency)
-    return { perSecond: xs.length / ((w.to - w.from) / 1000), p50: pct(xs, 0.5), p99: pct(xs, 0.99), n: xs.length }
+  const stats = (...ws: Window[]) => {
+    const xs = ws.flatMap(w => within(w.from, w.to)).map(latency)
+    const seconds = ws.reduce((sum, w) => sum + (w.to - w.from) / 1000, 0)
+    return { perSecond: xs.length / seconds, p50: pct(xs, 0.5), p99: pct(xs, 0.99), n: xs.length }
   }
   const lines: string[] = []
   lines.push('    window                       flows/s  ×healthy   accepted→SENT p50   p99 ms  ×healthy   asked/s  breaker')
-  let reference = stats(windows[0]!)
   const goals: string[] = []
-  for (const w of windows) {
+  windows.forEach((w, i) => {
     const s = stats(w)
-    if (!w.enterpriseId) reference = s
+    // a fault against the healthy windows either side of it (pooled): the machine's load drifts
+    const reference = w.enterpriseId ? stats(windows[i - 1]!, windows[i + 1]!) : s
     lines.push(`    ${w.name.padEnd(27)} ${s.perSecond.toFixed(1).padStart(8)} ${(s.perSecond / reference.perSecond).toFixed(2).padStart(9)} ${s.p50.toFixed(0).padStart(19)} ${s.p99.toFixed(0).padStart(8)} ${(s.p99 / reference.p99).toFixed(2).padStart(9)} ${w.asked === undefined ? '        —' : (w.asked / ((w.to - w.from) / 1000)).toFixed(1).padStart(9)}  ${w.breaker ?? '—'}`)
-    if (!w.enterpriseId) continue
+    if (!w.enterpriseId) return
     const after = samples.filter(x => x.sentAt >= w.faultAt! && x.sentAt < w.to)
     const slowed = after.filter(x => latency(x) > 1.5 * reference.p99)
     const first10 = within(w.faultAt!, w.from).map(latency)
@@ -130,7 +131,7 @@ export function report ({ samples, errors, windows, durations }: Awaited<ReturnT
       goals.push(`    goal with one hung: p99 ≤ 1.5 × healthy → ${p99Ratio.toFixed(2)} ${p99Ratio <= 1.5 ? 'met' : 'MISSED'}; ` +
         `throughput ≥ 0.9 × healthy → ${rateRatio.toFixed(2)} ${rateRatio >= 0.9 ? 'met' : 'MISSED'}`)
     }
-  }
+  })
   lines.push(...goals)
   if (Object.keys(errors).length) lines.push(`    errors: ${JSON.stringify(errors)}`)
   // the last healthy window (next to the ceiling's measurement): flows/s and DynamoDB requests per flow

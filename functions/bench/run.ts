@@ -111,14 +111,14 @@ async function main () {
     }
 
     if (SECTIONS.includes('d') || SECTIONS.includes('e')) {
-      console.log('\n(d) one enterprise down, 32 clients, one continuous run; steady state = from 10 s after the fault began, for 15 s')
+      console.log('\n(d) one enterprise down, 32 clients, one continuous run; steady state = from 10 s after the fault began, for 15 s; ×healthy against the healthy windows either side')
       const run = await outageRun(sys, phones)
       const { lines, healthy, requestsPerFlow } = report(run)
       for (const line of lines) console.log(line)
 
       const polls = Math.max(0, requestsPerFlow - 12)
       const ceiling = await dynamoCeiling(dynamo.endpoint, { pollsPerFlow: polls })
-      console.log('\n(e) DynamoDB Local\'s ceiling for the flow\'s op mix (same stores, 64 flows at once, no HTTP, no streams, instant enterprises)')
+      console.log('\n(e) DynamoDB Local\'s ceiling for the flow\'s op mix (same stores, 32 flows at once after 5 s of warm-up, no HTTP, no streams, instant enterprises)')
       console.log(`    ${ceiling.requestsPerSecond.toFixed(0)} requests/s (${ceiling.flowsPerSecond.toFixed(1)} flows/s × ${ceiling.requestsPerFlow.toFixed(1)} requests per flow, ${ceiling.flows} flows)`)
       const used = healthy.perSecond * requestsPerFlow / ceiling.requestsPerSecond
       console.log(`    healthy flow: ${healthy.perSecond.toFixed(1)} flows/s × ${requestsPerFlow.toFixed(1)} requests per flow ÷ ${ceiling.requestsPerSecond.toFixed(0)} = ${used.toFixed(2)} of the ceiling (goal ≥ 0.9)`)
