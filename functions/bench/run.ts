@@ -1,40 +1,22 @@
 // `npm run bench -w @yzt/functions`: (a) fan-out parallelism, (b) the full flow through the local
-// API at 1, 8 and 32 concurrent clients, (c) DynamoDB requests per accepted query.
-import * as http from 'node:http'
+// API at 1, 8 and 32 concurrent clients, (c) DynamoDB requests per accepted query, (d) one enterprise
+// hung / failing 50 % / slow at 32 clients, (e) DynamoDB Local's own ceiling for the flow's op mix and
+// how much of it the flow uses.
+import * as os from 'node:os'
 import { catalogue } from '../src/catalogue/index'
 import { askEnterprises } from '../src/domain/fan-out'
 import { startDynamoLocal } from '../src/local/dynamo-local'
 import { startSystem, type System } from '../src/local/system'
 import { logger } from '../src/lib/logger'
+import { dynamoCeiling } from './dynamo-ceiling'
+import { outageRun, report } from './outages'
+import { client, codeWaiter, median, nextDeviceAddress, pct, seedSubscribers } from './support'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 logger.setLogLevel('ERROR')
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]! }
-
-let devices = 0
-/** Each simulated user on its own loopback address (127.x.y.z), as distinct phones are in the field,
- *  so the per-IP code cap sees many users rather than one. */
-function nextDeviceAddress (): string {
-  const n = ++devices
-  return `127.${1 + ((n >> 16) & 0xff)}.${(n >> 8) & 0xff}.${1 + (n & 0xff) % 254}`
-}
-
-function client (base: string, localAddress: string) {
-  const agent = new http.Agent({ keepAlive: true, localAddress })
-  return (method: string, path: string, body?: unknown) => new Promise<{ status: number, json: any }>((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body)
-    const req = http.request(base + path, { method, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} }, res => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', c => { text += c })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }))
-    })
-    req.on('error', reject)
-    req.end(data)
-  })
-}
+/** which sections to run (default all): BENCH_SECTIONS=de runs only the outages and the ceiling */
+const SECTIONS = process.env.BENCH_SECTIONS ?? 'abcde'
 
 async function fanOutBench (sys: System) {
   const latencies = [100, 200, 300, 400, 500, 600, 700, 800]
@@ -52,7 +34,7 @@ async function fanOutBench (sys: System) {
   return { median: median(runs), slowest, sum }
 }
 
-async function flowBench (sys: System, concurrency: number, seconds: number, phones: string[]) {
+async function flowBench (sys: System, concurrency: number, seconds: number, phones: string[], codeFor: (phone: string) => Promise<string>) {
   const durations: number[] = []
   const steps = { code: [] as number[], query: [] as number[], sms: [] as number[] }
   let errors = 0
@@ -70,11 +52,7 @@ async function flowBench (sys: System, concurrency: number, seconds: number, pho
       const t0 = performance.now()
       const sent = await call('POST', '/v1/verification-codes', { phone })
       if (sent.status !== 202) { fail(`code ${sent.status} ${sent.json?.error?.code}`); continue }
-      let code: string | undefined
-      while (!code) {
-        code = sys.sms.all().find(m => m.to === phone)?.text.match(/验证码为(\d{6})/)?.[1]
-        if (!code) await new Promise(r => setTimeout(r, 10))
-      }
+      const code = await codeFor(phone)
       const t1 = performance.now()
       const q = await call('POST', '/v1/queries', { phone, idSuffix: '000000', code, consent: true })
       if (q.status !== 202) { fail(`query ${q.status} ${q.json?.error?.code}`); continue }
@@ -98,33 +76,53 @@ async function flowBench (sys: System, concurrency: number, seconds: number, pho
 
 async function main () {
   const seconds = Number(process.env.BENCH_SECONDS ?? 15)
-  const phones = Array.from({ length: 3000 }, (_, i) => `135${String(i).padStart(8, '0')}`)
+  const phones = Array.from({ length: 15_000 }, (_, i) => `135${String(i).padStart(8, '0')}`)
   const dynamo = await startDynamoLocal()
-  const sys = await startSystem({
-    dynamoEndpoint: dynamo.endpoint,
-    seed: { subscribers: phones.map(phone => ({ phone, idSuffix: '000000', status: 'active' })) },
-    pollIdleMs: 20
-  })
+  const sys = await startSystem({ dynamoEndpoint: dynamo.endpoint, pollIdleMs: 20 })
+  const codeFor = codeWaiter(sys)
+  console.log(`machine: ${os.cpus().length} cores (shared with other work: figures vary from run to run), Node ${process.version}`)
   try {
-    const a = await fanOutBench(sys)
-    console.log('\n(a) fan-out to 8 enterprises at 100…800 ms (median of 5)')
-    console.log(`    took ${a.median.toFixed(0)} ms; slowest enterprise ${a.slowest} ms → ratio ${(a.median / a.slowest).toFixed(2)} (sequential would be ${(a.sum / a.slowest).toFixed(2)})`)
-
-    console.log(`\n(b) full flow (code → query → result SMS) through the local API, ${seconds} s per level`)
-    console.log('    clients  flows  flows/s   p50 ms   p99 ms   code p50  query p50  sms p50  errors')
-    const perQuery: string[] = []
-    for (const c of [1, 8, 32]) {
-      Object.keys(sys.ddbCalls).forEach(k => { sys.ddbCalls[k] = 0 })
-      const r = await flowBench(sys, c, seconds, phones)
-      await new Promise(res => setTimeout(res, 500))
-      console.log(`    ${String(c).padStart(7)}  ${String(r.flows).padStart(5)}  ${r.perSecond.toFixed(1).padStart(7)}  ${r.p50.toFixed(0).padStart(7)}  ${r.p99.toFixed(0).padStart(7)}  ${median(r.steps.code).toFixed(0).padStart(8)}  ${median(r.steps.query).toFixed(0).padStart(9)}  ${median(r.steps.sms).toFixed(0).padStart(7)}  ${String(r.errors).padStart(6)}`)
-      if (r.errors) console.log(`             errors: ${JSON.stringify(r.errorKinds)}`)
-      perQuery.push(`    ${c} clients: ${(r.calls / r.accepted).toFixed(2)} requests per accepted query (${Object.entries(sys.ddbCalls).map(([k, v]) => `${k.replace('Command', '')} ${(v / r.accepted).toFixed(2)}`).join(', ')}); of which status polls ${(r.polls / r.accepted).toFixed(2)}; without polls ${((r.calls - r.polls) / r.accepted).toFixed(2)}`)
+    await seedSubscribers(sys, phones)
+    if (SECTIONS.includes('a')) {
+      const a = await fanOutBench(sys)
+      console.log('\n(a) fan-out to 8 enterprises at 100…800 ms (median of 5)')
+      console.log(`    took ${a.median.toFixed(0)} ms; slowest enterprise ${a.slowest} ms → ratio ${(a.median / a.slowest).toFixed(2)} (sequential would be ${(a.sum / a.slowest).toFixed(2)})`)
     }
-    console.log('\n(c) DynamoDB requests per accepted query (SDK middleware count)')
-    for (const line of perQuery) console.log(line)
-    console.log('    design minimum 12: send code 2 (subscriber get, limits+code+outbox transaction), code SMS 2 (claim, sent),')
-    console.log('    submit 4 (lock get, code try, subscriber get, code+quota+query transaction), process 2 (claim, results+outbox transaction), result SMS 2 (claim, sent)')
+
+    if (SECTIONS.includes('b')) {
+      console.log(`\n(b) full flow (code → query → result SMS) through the local API, ${seconds} s per level`)
+      console.log('    clients  flows  flows/s   p50 ms   p99 ms   code p50  query p50  sms p50  errors')
+      const perQuery: string[] = []
+      for (const c of [1, 8, 32]) {
+        Object.keys(sys.ddbCalls).forEach(k => { sys.ddbCalls[k] = 0 })
+        const r = await flowBench(sys, c, seconds, phones, codeFor)
+        await new Promise(res => setTimeout(res, 500))
+        console.log(`    ${String(c).padStart(7)}  ${String(r.flows).padStart(5)}  ${r.perSecond.toFixed(1).padStart(7)}  ${r.p50.toFixed(0).padStart(7)}  ${r.p99.toFixed(0).padStart(7)}  ${median(r.steps.code).toFixed(0).padStart(8)}  ${median(r.steps.query).toFixed(0).padStart(9)}  ${median(r.steps.sms).toFixed(0).padStart(7)}  ${String(r.errors).padStart(6)}`)
+        if (r.errors) console.log(`             errors: ${JSON.stringify(r.errorKinds)}`)
+        perQuery.push(`    ${c} clients: ${(r.calls / r.accepted).toFixed(2)} requests per accepted query (${Object.entries(sys.ddbCalls).map(([k, v]) => `${k.replace('Command', '')} ${(v / r.accepted).toFixed(2)}`).join(', ')}); of which status polls ${(r.polls / r.accepted).toFixed(2)}; without polls ${((r.calls - r.polls) / r.accepted).toFixed(2)}`)
+      }
+      if (SECTIONS.includes('c')) {
+        console.log('\n(c) DynamoDB requests per accepted query (SDK middleware count)')
+        for (const line of perQuery) console.log(line)
+        console.log('    design minimum 12: send code 2 (subscriber get, limits+code+outbox transaction), code SMS 2 (claim, sent),')
+        console.log('    submit 4 (lock get, code try, subscriber get, code+quota+query transaction), process 2 (claim, results+outbox transaction), result SMS 2 (claim, sent);')
+        console.log('    plus one breaker-state read (BatchGetItem) per container per second, not per query')
+      }
+    }
+
+    if (SECTIONS.includes('d') || SECTIONS.includes('e')) {
+      console.log('\n(d) one enterprise down, 32 clients, one continuous run; steady state = from 10 s after the fault began, for 15 s; ×healthy against the healthy windows either side')
+      const run = await outageRun(sys, phones)
+      const { lines, healthy, requestsPerFlow } = report(run)
+      for (const line of lines) console.log(line)
+
+      const polls = Math.max(0, requestsPerFlow - 12)
+      const ceiling = await dynamoCeiling(dynamo.endpoint, { pollsPerFlow: polls })
+      console.log('\n(e) DynamoDB Local\'s ceiling for the flow\'s op mix (same stores, 32 flows at once after 5 s of warm-up, no HTTP, no streams, instant enterprises)')
+      console.log(`    ${ceiling.requestsPerSecond.toFixed(0)} requests/s (${ceiling.flowsPerSecond.toFixed(1)} flows/s × ${ceiling.requestsPerFlow.toFixed(1)} requests per flow, ${ceiling.flows} flows)`)
+      const used = healthy.perSecond * requestsPerFlow / ceiling.requestsPerSecond
+      console.log(`    healthy flow: ${healthy.perSecond.toFixed(1)} flows/s × ${requestsPerFlow.toFixed(1)} requests per flow ÷ ${ceiling.requestsPerSecond.toFixed(0)} = ${used.toFixed(2)} of the ceiling (goal ≥ 0.9)`)
+    }
   } finally {
     await sys.stop()
     await dynamo.stop()

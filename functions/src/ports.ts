@@ -149,3 +149,13 @@ export interface EnterpriseGateway {
   /** account counts per app id of this enterprise; throws on failure or malformed answers */
   countAccounts (enterpriseId: string, phone: string, signal: AbortSignal): Promise<Record<string, number>>
 }
+
+/** The circuit breakers' shared state: when each enterprise's open period ends (epoch ms). */
+export interface BreakerStore {
+  /** enterprise id → open until, for those with a stored open period (possibly already past) */
+  openUntil (enterpriseIds: readonly string[]): Promise<Record<string, number>>
+  /** records an open period; never shortens a longer one */
+  open (enterpriseId: string, until: number, now: number): Promise<void>
+  /** forgets an open period that has ended (a probe succeeded); a later one stays */
+  close (enterpriseId: string, now: number): Promise<void>
+}

@@ -186,10 +186,13 @@ export class YztStack extends cdk.Stack {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
           // the record is the message: only new items start work; updates and TTL deletes would replay it
           filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
-          batchSize: 10,
+          // sized in functions.ts (the local poller reads the same numbers)
+          batchSize: def.consumer.batchSize,
+          parallelizationFactor: def.consumer.parallelizationFactor,
+          maxRecordAge: cdk.Duration.seconds(def.consumer.maxRecordAgeSeconds),
           reportBatchItemFailures: true,
           bisectBatchOnError: true,
-          retryAttempts: 3,
+          retryAttempts: def.consumer.retryAttempts,
           onFailure: new SqsDlq(dlq)
         }))
         alarm(`${name}DlqDepth`, dlq.metricApproximateNumberOfMessagesVisible({ period: cdk.Duration.minutes(5), statistic: 'Maximum' }), 1,

@@ -185,6 +185,12 @@ describe('streams', () => {
     expect(m.BisectBatchOnFunctionError).toBe(true)
     expect(m.MaximumRetryAttempts).toBeGreaterThanOrEqual(0)
     expect(m.MaximumRetryAttempts).toBeLessThanOrEqual(5)
+    // sized from the shared definition, as the local poller is
+    const consumer = (def as { consumer: { batchSize: number, parallelizationFactor: number, retryAttempts: number, maxRecordAgeSeconds: number } }).consumer
+    expect(m.BatchSize).toBe(consumer.batchSize)
+    expect(m.ParallelizationFactor).toBe(consumer.parallelizationFactor)
+    expect(m.MaximumRetryAttempts).toBe(consumer.retryAttempts)
+    expect(m.MaximumRecordAgeInSeconds).toBe(consumer.maxRecordAgeSeconds)
     const dlq = m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]
     expect(prod.json.Resources[dlq]!.Type).toBe('AWS::SQS::Queue')
     prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -192,6 +198,13 @@ describe('streams', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }]
     })
+  })
+
+  test.each(streamConsumers)('%s has the reserved concurrency of its shared definition, enough for every shard\'s parallel batches', (name, def) => {
+    const { reservedConcurrency, consumer } = def as { reservedConcurrency: number, consumer: { parallelizationFactor: number } }
+    expect(prod.json.Resources[functionId(prod, name)]!.Properties.ReservedConcurrentExecutions).toBe(reservedConcurrency)
+    // at least four shards' worth, or Lambda throttles the event source itself
+    expect(reservedConcurrency).toBeGreaterThanOrEqual(4 * consumer.parallelizationFactor)
   })
 
   test('nothing else is stream-triggered', () => {

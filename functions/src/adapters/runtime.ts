@@ -3,8 +3,10 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE } from '#domain/sms-text'
 import { timedGateway } from '#lib/metrics'
+import { EnterpriseBreakers } from '#domain/breaker'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
+import { DynamoBreakerStore } from './dynamo/breaker-store'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
 import { DynamoOutboxStore } from './dynamo/outbox-store'
 import { DynamoQueryStore } from './dynamo/query-store'
@@ -34,6 +36,8 @@ export interface Runtime extends StoreRuntime {
   /** read at use time: re-read from SSM once older than 5 minutes */
   secrets: SecretsSource
   gateway: EnterpriseGateway
+  /** one set of circuit breakers per container, sharing open periods through DynamoDB */
+  breakers: EnterpriseBreakers
 }
 
 export interface RuntimeOptions {
@@ -82,7 +86,8 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
       masterKeys: async () => masterKeysOf(await secrets.get()),
       clock,
       deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
-    }))
+    })),
+    breakers: new EnterpriseBreakers(clock, new DynamoBreakerStore(stores.doc, tableNames(env)))
   }
 }
 

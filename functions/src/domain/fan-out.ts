@@ -1,10 +1,15 @@
 // Ask every enterprise at once; each gets a deadline and one retry. An enterprise that still
-// fails makes its apps "unavailable": absence of an answer is not absence of accounts.
+// fails makes its apps "unavailable": absence of an answer is not absence of accounts. An enterprise
+// whose breaker is open is not asked at all: its apps are unavailable at once.
 import type { Catalogue } from '#catalogue/index'
 import type { EnterpriseGateway, QueryResults } from '#ports'
+import type { EnterpriseBreakers } from './breaker'
 import { POLICY } from './policy'
 
-export interface FanOutOptions { deadlineMs?: number, tries?: number }
+export interface FanOutOptions { deadlineMs?: number, tries?: number, breakers?: EnterpriseBreakers }
+
+/** the failure reason of an enterprise skipped because its breaker is open */
+export const CIRCUIT_OPEN = 'circuit open'
 
 export interface FanOutReport {
   results: QueryResults
@@ -15,22 +20,31 @@ export async function askEnterprises (
   gateway: EnterpriseGateway,
   catalogue: Catalogue,
   phone: string,
-  { deadlineMs = POLICY.enterprise.deadlineMs, tries = POLICY.enterprise.tries }: FanOutOptions = {}
+  { deadlineMs = POLICY.enterprise.deadlineMs, tries = POLICY.enterprise.tries, breakers }: FanOutOptions = {}
 ): Promise<FanOutReport> {
   const answers = await Promise.all(catalogue.enterprises.map(async enterprise => {
+    const verdict = breakers?.admit(enterprise.id) ?? 'call'
+    if (verdict === 'skip') return { enterprise, counts: undefined, failure: CIRCUIT_OPEN }
+    // a probe is one try: against an enterprise still down it costs one deadline, not two
+    const answer = await ask(enterprise, verdict === 'probe' ? 1 : tries)
+    await breakers?.record(enterprise.id, answer.failure === undefined, verdict === 'probe')
+    return answer
+  }))
+  async function ask (enterprise: Catalogue['enterprises'][number], tries: number) {
     let reason = ''
     for (let attempt = 1; attempt <= tries; attempt++) {
       try {
         const counts = await gateway.countAccounts(enterprise.id, phone, AbortSignal.timeout(deadlineMs))
         const missing = enterprise.apps.find(app => !isCount(counts[app.id]))
         if (missing) throw new Error(`no count for ${missing.id}`)
-        return { enterprise, counts }
+        return { enterprise, counts, failure: undefined }
       } catch (err) {
         reason = errorReason(err)
       }
     }
-    return { enterprise, failure: reason }
-  }))
+    return { enterprise, counts: undefined, failure: reason }
+  }
+
   const results: QueryResults = {}
   const failures: FanOutReport['failures'] = []
   for (const answer of answers) {

@@ -12,7 +12,13 @@ export const POLICY = {
   query: { retentionDays: 30 },
   idempotency: { ttlSeconds: 3600 },
   sms: { retentionDays: 7, unsentRetentionDays: 2, sendTries: 3, backoffMs: 200 },
-  enterprise: { deadlineMs: 2000, tries: 2 },
+  enterprise: {
+    deadlineMs: 2000,
+    tries: 2,
+    // 5 failed answers in a row open the breaker for 10 s; then one probe (a single try) at a time.
+    // A probe outlives its deadline only if its container died: after 5 s another may go.
+    breaker: { failuresToOpen: 5, openMs: 10_000, probeTimeoutMs: 5000, refreshMs: 1000 }
+  },
   // a query or SMS still holding a clear number this long after it was written is ended as FAILED by
   // the sweep, which runs every sweepEveryMinutes: no clear number lives past 15 + 5 = 20 minutes
   stuck: { afterMinutes: 15, sweepEveryMinutes: 5 }

@@ -2,6 +2,7 @@
 // the claim and the completion are conditional, and the SMS id is derived from the query id.
 import type { Catalogue } from '#catalogue/index'
 import type { Clock, EnterpriseGateway, QueryStore } from '#ports'
+import type { EnterpriseBreakers } from './breaker'
 import { askEnterprises, type FanOutOptions } from './fan-out'
 import { resultSmsText } from './sms-text'
 
@@ -12,6 +13,8 @@ export interface ProcessingDeps {
   catalogue: Catalogue
   smsSignature?: string
   fanOut?: FanOutOptions
+  /** this container's circuit breakers; without them every enterprise is always asked */
+  breakers?: EnterpriseBreakers
 }
 
 export type ProcessOutcome =
@@ -19,9 +22,10 @@ export type ProcessOutcome =
   | { status: 'skipped' }
 
 export async function processQuery (deps: ProcessingDeps, queryId: string): Promise<ProcessOutcome> {
-  const recipient = await deps.queries.claim(queryId, deps.clock.now())
+  // the breakers' shared state is read alongside the claim: no added wait
+  const [recipient] = await Promise.all([deps.queries.claim(queryId, deps.clock.now()), deps.breakers?.refresh(deps.catalogue.enterprises.map(e => e.id))])
   if (!recipient) return { status: 'skipped' }
-  const { results, failures } = await askEnterprises(deps.gateway, deps.catalogue, recipient, deps.fanOut)
+  const { results, failures } = await askEnterprises(deps.gateway, deps.catalogue, recipient, { breakers: deps.breakers, ...deps.fanOut })
   const processedAt = deps.clock.now()
   const text = resultSmsText({ catalogue: deps.catalogue, phone: recipient, results, processedAt, signature: deps.smsSignature })
   const done = await deps.queries.complete(queryId, results, {

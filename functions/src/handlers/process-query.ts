@@ -3,6 +3,7 @@ import { processQuery } from '#domain/processing'
 import { logger } from '#lib/logger'
 import { enterpriseMetric } from '#lib/metrics'
 import { insertedKeys } from '#lib/stream'
+import { FUNCTIONS } from '#infra-shared/functions'
 
 export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async queryId => {
   const runtime = await rt()
@@ -12,6 +13,6 @@ export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async qu
     for (const { id } of catalogue.enterprises) enterpriseMetric(id, 'enterpriseUnavailable', outcome.unavailable.includes(id) ? 1 : 0)
   }
   logger.info('query processed', { queryId, ...outcome })
-})
+}, FUNCTIONS.processQuery.consumer.recordConcurrency)
 
 export const handler = makeHandler(runtime)

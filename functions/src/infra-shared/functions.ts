@@ -7,7 +7,21 @@ import type { TableKey } from './tables'
  * The DynamoDB API actions a function calls, each one granted on that table alone. A transaction
  * (TransactWriteItems) needs no action of its own: IAM checks each item's Put/Update/Delete/ConditionCheck.
  */
-export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query' | 'Scan'
+export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query' | 'Scan'
+
+/** How a stream's records reach a consumer: the CDK event source mapping and the local poller read it. */
+export interface StreamConsumer {
+  /** records per invocation */
+  readonly batchSize: number
+  /** batches of one shard processed at once (Lambda: 1–10) */
+  readonly parallelizationFactor: number
+  /** records of one batch handled at once inside the function */
+  readonly recordConcurrency: number
+  /** failed records are retried this many times (halving the batch), then go to the dead-letter queue */
+  readonly retryAttempts: number
+  /** a record still unprocessed after this long goes to the dead-letter queue unprocessed (see docs/CAPACITY.md) */
+  readonly maxRecordAgeSeconds: number
+}
 
 export interface FunctionDefinition {
   /** handler module, relative to functions/; it exports `handler` */
@@ -22,10 +36,13 @@ export interface FunctionDefinition {
   readonly streamFrom?: TableKey
   /** runs on a timer: EventBridge deployed, setInterval locally */
   readonly schedule?: { readonly everyMinutes: number }
+  /** stream-triggered functions: batch and concurrency sizing */
+  readonly consumer?: StreamConsumer
   /**
    * concurrent executions reserved (and capped) for this function, so one flooded route can neither
-   * take the account's whole concurrency nor be starved by another; applied where the stage config
-   * turns reserved concurrency on (an account's default quota may be too small for it)
+   * take the account's whole concurrency nor be starved by another, and a stream backlog drained at
+   * once cannot flood the enterprises or the SMS provider; applied where the stage config turns
+   * reserved concurrency on (an account's default quota may be too small for it)
    */
   readonly reservedConcurrency?: number
   readonly sendsSms?: boolean
@@ -64,13 +81,23 @@ export const FUNCTIONS = {
   },
   processQuery: {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
-    // claim (Update), then one transaction: results (Update) + the result SMS (Put)
-    tables: { queries: ['UpdateItem'], outbox: ['PutItem'] }, streamFrom: 'queries', readsEnterprises: true, readsSecrets: true
+    // claim (Update) and the breakers' shared state (BatchGet, Put/Delete when one opens or closes),
+    // then one transaction: results (Update) + the result SMS (Put)
+    tables: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'] },
+    streamFrom: 'queries', readsEnterprises: true, readsSecrets: true,
+    // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
+    // 10 batches of 25 per shard keep a hung enterprise from capping a shard; 100 at once bounds the
+    // enterprises' load when a backlog drains (docs/CAPACITY.md)
+    consumer: { batchSize: 25, parallelizationFactor: 10, recordConcurrency: 25, retryAttempts: 3, maxRecordAgeSeconds: 900 },
+    reservedConcurrency: 100
   },
   dispatchSms: {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
     // claim (Update), then one transaction: the message and its query (Update both)
-    tables: { outbox: ['UpdateItem'], queries: ['UpdateItem'] }, streamFrom: 'outbox', sendsSms: true
+    tables: { outbox: ['UpdateItem'], queries: ['UpdateItem'] }, streamFrom: 'outbox', sendsSms: true,
+    // 40 × 10 sends at once stays under the SMS provider's account QPS (docs/CAPACITY.md)
+    consumer: { batchSize: 10, parallelizationFactor: 5, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 900 },
+    reservedConcurrency: 40
   },
   sweepStuck: {
     entry: 'src/handlers/sweep-stuck.ts', memoryMb: 256, timeoutSeconds: 300,

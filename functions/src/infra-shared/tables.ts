@@ -29,7 +29,9 @@ export const TABLES = {
   /** accepted queries; an INSERT starts processing */
   queries: { name: 'Queries', envVar: 'QUERIES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
   /** SMS to send; an INSERT starts dispatch */
-  outbox: { name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
+  outbox: { name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
+  /** circuit breakers: one item per enterprise while it is considered down (no personal data) */
+  enterpriseHealth: { name: 'EnterpriseHealth', envVar: 'ENTERPRISE_HEALTH_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' }
 } as const satisfies Record<string, TableDefinition>
 
 export type TableKey = keyof typeof TABLES

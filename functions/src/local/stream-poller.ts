@@ -1,10 +1,13 @@
 // Lambda's DynamoDB event source, on one machine: reads each table's stream and hands INSERT records
-// to the same stream handler Lambda runs. Failed records (batch item failures) are retried with
-// backoff like Lambda's bounded retries, then set aside as the dead-letter queue would.
+// to the same stream handler Lambda runs, sized by the same consumer definition (functions.ts): batches
+// of batchSize, up to parallelizationFactor of them per shard at once. Failed records (batch item
+// failures) are retried with backoff like Lambda's bounded retries, then set aside as the dead-letter
+// queue would; so are records older than maxRecordAgeSeconds, unprocessed.
 import {
   DescribeStreamCommand, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record
 } from '@aws-sdk/client-dynamodb-streams'
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda'
+import type { StreamConsumer } from '#infra-shared/functions'
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>
 
@@ -13,9 +16,11 @@ export interface PollerOptions {
   streamArn: string
   handler: StreamHandler
   name: string
+  consumer: StreamConsumer
   idleMs?: number
-  maxRetries?: number
-  onDeadLetter?: (record: DynamoDBRecord, name: string) => void
+  /** wall clock for record age (stream records carry wall-clock creation times) */
+  now?: () => number
+  onDeadLetter?: (record: DynamoDBRecord, name: string, reason: 'failed' | 'expired') => void
   onError?: (err: unknown) => void
 }
 
@@ -25,6 +30,7 @@ export class StreamPoller {
   private readonly shards = new Set<string>()
   private readonly lastSequence = new Map<string, string>()
   private loops: Promise<void>[] = []
+  private readonly deliveries = new Set<Promise<void>>()
 
   constructor (private readonly o: PollerOptions) {}
 
@@ -37,6 +43,7 @@ export class StreamPoller {
     this.running = false
     this.stopped.abort()
     await Promise.allSettled(this.loops)
+    await Promise.allSettled([...this.deliveries])
   }
 
   private async discover (): Promise<void> {
@@ -60,7 +67,11 @@ export class StreamPoller {
   private async poll (shardId: string): Promise<void> {
     let iterator: string | undefined
     let emptyReads = 0
+    const { batchSize, parallelizationFactor } = this.o.consumer
+    const inFlight = new Set<Promise<void>>()
     while (this.running) {
+      // as Lambda does with a parallelization factor: read on while fewer batches than that are out
+      if (inFlight.size >= parallelizationFactor) { await Promise.race(inFlight); continue }
       try {
         // DynamoDB Local can leave an iterator taken on an empty shard blind to later writes:
         // take a fresh one from the last record seen every second or so of silence
@@ -74,10 +85,16 @@ export class StreamPoller {
           emptyReads = 0
         }
         if (!iterator) break
-        const out = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }))
+        const free = parallelizationFactor - inFlight.size
+        const out = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize * free }))
         const records = out.Records ?? []
-        const inserts = records.filter(r => r.eventName === 'INSERT')
-        if (inserts.length) await this.deliver(inserts.map(toLambdaRecord))
+        const inserts = records.filter(r => r.eventName === 'INSERT').map(toLambdaRecord)
+        for (let i = 0; i < inserts.length; i += batchSize) {
+          const delivery: Promise<void> = this.deliver(inserts.slice(i, i + batchSize))
+            .finally(() => { inFlight.delete(delivery); this.deliveries.delete(delivery) })
+          inFlight.add(delivery)
+          this.deliveries.add(delivery)
+        }
         const last = records.at(-1)?.dynamodb?.SequenceNumber
         if (last) this.lastSequence.set(shardId, last)
         iterator = out.NextShardIterator
@@ -97,9 +114,15 @@ export class StreamPoller {
 
   private async deliver (records: DynamoDBRecord[]): Promise<void> {
     let pending = records
-    const maxRetries = this.o.maxRetries ?? 5
-    for (let attempt = 0; pending.length && attempt <= maxRetries; attempt++) {
+    const { retryAttempts, maxRecordAgeSeconds } = this.o.consumer
+    const now = this.o.now ?? Date.now
+    for (let attempt = 0; pending.length && attempt <= retryAttempts; attempt++) {
       if (attempt) await this.sleep(Math.min(100 * 2 ** attempt, 5000))
+      // too old to be worth doing: set aside unprocessed, as Lambda does past MaximumRecordAgeInSeconds
+      const oldest = now() / 1000 - maxRecordAgeSeconds
+      for (const r of pending) if ((r.dynamodb?.ApproximateCreationDateTime ?? Infinity) < oldest) this.o.onDeadLetter?.(r, this.o.name, 'expired')
+      pending = pending.filter(r => (r.dynamodb?.ApproximateCreationDateTime ?? Infinity) >= oldest)
+      if (!pending.length) break
       let failed: Set<string>
       try {
         const res = await this.o.handler({ Records: pending })
@@ -109,7 +132,7 @@ export class StreamPoller {
       }
       pending = pending.filter(r => failed.has(r.dynamodb!.SequenceNumber!))
     }
-    for (const record of pending) this.o.onDeadLetter?.(record, this.o.name)
+    for (const record of pending) this.o.onDeadLetter?.(record, this.o.name, 'failed')
   }
 
   private sleep (ms: number): Promise<void> {

@@ -56,7 +56,7 @@ export interface System {
   mock: MockEnterprises
   /** DynamoDB requests per command, counted by an SDK middleware */
   ddbCalls: Record<string, number>
-  deadLetters: { stream: string, key: string }[]
+  deadLetters: { stream: string, key: string, reason: 'failed' | 'expired' }[]
   stop (): Promise<void>
 }
 
@@ -153,11 +153,12 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
         streamArn: await streamArn(admin, tableEnv[TABLES[fn.streamFrom].envVar]!),
         handler,
         name,
+        consumer: fn.consumer,
         idleMs: options.pollIdleMs,
         onError: err => { if (process.env.YZT_DEBUG_STREAMS) print(`stream ${name}: ${(err as Error).name} ${(err as Error).message}`) },
-        onDeadLetter: (record, stream) => {
-          deadLetters.push({ stream, key: record.dynamodb?.Keys?.pk?.S ?? '' })
-          print(`⚠️  ${stream}: record ${record.dynamodb?.SequenceNumber} failed after retries (dead letter)`)
+        onDeadLetter: (record, stream, reason) => {
+          deadLetters.push({ stream, key: record.dynamodb?.Keys?.pk?.S ?? '', reason })
+          print(`⚠️  ${stream}: record ${record.dynamodb?.SequenceNumber} ${reason === 'expired' ? 'older than the maximum record age' : 'failed after retries'} (dead letter)`)
         }
       })
       poller.start()

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { SIGNATURE_HEADER } from '../../src/lib/signing'
 import { freePort, startDynamoLocal, type DynamoLocal } from '../../src/local/dynamo-local'
 import type { OutboxMessage } from '../../src/ports'
+import { EnterpriseBreakers } from '../../src/domain/breaker'
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const ALICE = { phone: '13800005551', idSuffix: '12345X' }
@@ -86,6 +87,9 @@ describe('enterprises misbehaving on the wire', () => {
     // a new day: the daily query quota and the code limits start again
     sys.clock.advance(DAY)
     tencentCalls = 0
+    // each test meets tencent as a fresh container would: five faults in a row would otherwise open
+    // its circuit breaker, which breaker.test.ts and outage.test.ts cover
+    sys.runtime.breakers = new EnterpriseBreakers(sys.clock, undefined, ENTERPRISES)
   })
 
   test.each<[string, Mode]>([

@@ -1,0 +1,64 @@
+// What the bench sections share: percentiles, one HTTP client per simulated device, and seeding.
+import * as http from 'node:http'
+import type { System } from '../src/local/system'
+
+export const median = (xs: number[]) => pct(xs, 0.5)
+export const pct = (xs: number[], p: number) => {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))]!
+}
+
+let devices = 0
+/** Each simulated user on its own loopback address (127.x.y.z), as distinct phones are in the field,
+ *  so the per-IP code cap sees many users rather than one. */
+export function nextDeviceAddress (): string {
+  const n = ++devices
+  return `127.${1 + ((n >> 16) & 0xff)}.${(n >> 8) & 0xff}.${1 + (n & 0xff) % 254}`
+}
+
+export type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number, json: any }>
+
+export function client (base: string, localAddress: string): Call {
+  const agent = new http.Agent({ keepAlive: true, localAddress })
+  return (method, path, body) => new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body)
+    const req = http.request(base + path, { method, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} }, res => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', c => { text += c })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }))
+    })
+    req.on('error', reject)
+    req.end(data)
+  })
+}
+
+/** subscribers written 32 at a time (startSystem's seed writes one by one) */
+export async function seedSubscribers (sys: Pick<System, 'runtime'>, phones: string[]): Promise<void> {
+  const rt = sys.runtime
+  const queue = [...phones]
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    for (let phone = queue.pop(); phone; phone = queue.pop()) {
+      await rt.subscribers.put({ phoneHash: rt.hasher.phone(phone), idSuffixHash: rt.hasher.idSuffix(phone, '000000'), status: 'active' })
+    }
+  }))
+}
+
+/** The code SMS of a number, as soon as it is delivered (no scan of every SMS so far). */
+export function codeWaiter (sys: Pick<System, 'sms'>) {
+  const waiting = new Map<string, (code: string) => void>()
+  const arrived = new Map<string, string>()
+  const previous = sys.sms.onDeliver
+  sys.sms.onDeliver = m => {
+    previous(m)
+    const code = m.text.match(/验证码为(\d{6})/)?.[1]
+    if (!code) return
+    const w = waiting.get(m.to)
+    if (w) { waiting.delete(m.to); w(code) } else arrived.set(m.to, code)
+  }
+  return (phone: string) => new Promise<string>(resolve => {
+    const code = arrived.get(phone)
+    if (code) { arrived.delete(phone); resolve(code) } else waiting.set(phone, resolve)
+  })
+}
