@@ -1,7 +1,7 @@
 // Everything a deployment may vary, resolved once from CDK context (cdk.json or `-c key=value`).
 // Defaults make `cdk synth` work on a fresh clone with no AWS account and no flags.
 // the functions' own default, so an unset signature means the same thing deployed and locally
-import { DEFAULT_SIGNATURE } from '@yzt/functions/sms-text'
+import { DEFAULT_SIGNATURE } from '@yzt/functions/sms-templates'
 import { SMS_PROVIDERS, type SmsProvider } from './sms'
 
 export type Stage = 'dev' | 'prod'

@@ -2,7 +2,7 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { catalogue, type Catalogue } from '#catalogue/index'
 import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
-import { DEFAULT_SIGNATURE } from '#domain/sms-text'
+import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
@@ -26,6 +26,7 @@ export interface Runtime {
   outbox: OutboxStore
   sms: SmsSender
   gateway: EnterpriseGateway
+  smsTemplates: SmsTemplates
   smsSignature: string
 }
 
@@ -44,6 +45,8 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const secrets = await loadSecrets(env)
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
+  const templates = smsTemplates(catalogue)
+  const signature = env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   return {
     clock,
     random: options.random ?? cryptoRandom,
@@ -55,23 +58,37 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     verification: new DynamoVerificationStore(doc, tables),
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
-    sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER),
+    sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER, { secrets, templates, signature }),
     gateway: options.gateway ?? httpEnterpriseGateway({
       endpointTemplate: env.ENTERPRISE_ENDPOINT_TEMPLATE ?? 'http://127.0.0.1:3001/enterprises/{id}/account-counts',
       endpoints: env.ENTERPRISE_ENDPOINTS ? JSON.parse(env.ENTERPRISE_ENDPOINTS) : undefined,
       masterKey: secrets.enterpriseKey,
       clock
     }),
-    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+    smsTemplates: templates,
+    smsSignature: signature
   }
 }
 
-/** The extension point for SMS providers: a mainland provider is one more case here. */
-export function smsSenderFor (provider = 'sns'): SmsSender {
+/** The SMS providers, by SMS_PROVIDER; each SDK is a chunk of its own, loaded on the first send. */
+export function smsSenderFor (provider = 'sns', ctx: { secrets: Secrets, templates: SmsTemplates, signature: string }): SmsSender {
   switch (provider) {
     case 'sns': return lazySender(() => import('./sms-sns').then(m => m.snsSmsSender()))
+    case 'aliyun': {
+      const settings = required(ctx.secrets.sms?.aliyun, provider)
+      return lazySender(() => import('./sms-aliyun').then(m => m.aliyunSmsSender(settings, ctx.signature)))
+    }
+    case 'tencent': {
+      const settings = required(ctx.secrets.sms?.tencent, provider)
+      return lazySender(() => import('./sms-tencent').then(m => m.tencentSmsSender(settings, ctx.templates, ctx.signature)))
+    }
     default: throw new Error(`unknown SMS_PROVIDER ${provider}`)
   }
+}
+
+function required<T> (settings: T | undefined, provider: string): T {
+  if (!settings) throw new Error(`SMS_PROVIDER ${provider}: the secrets parameter has no sms.${provider} entry`)
+  return settings
 }
 
 /** loads a sender's SDK client on the first send only */

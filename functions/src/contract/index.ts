@@ -61,7 +61,10 @@ export const SubmitQueryRequest = z.strictObject({
 })
 export type SubmitQueryRequest = z.output<typeof SubmitQueryRequest>
 
-export const QUERY_STATUSES = ['ACCEPTED', 'PROCESSING', 'SENT', 'FAILED'] as const
+/** SENT: the provider accepted the result SMS; DELIVERED / UNDELIVERED: its delivery receipt came back */
+export const QUERY_STATUSES = ['ACCEPTED', 'PROCESSING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED'] as const
+/** no further change will come from the back end (a SENT query may still turn DELIVERED or UNDELIVERED) */
+export const FINAL_QUERY_STATUSES: readonly QueryStatus[] = ['DELIVERED', 'UNDELIVERED', 'FAILED']
 export const QueryStatus = z.enum(QUERY_STATUSES)
 export type QueryStatus = z.infer<typeof QueryStatus>
 

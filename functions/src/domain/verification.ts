@@ -4,7 +4,7 @@ import { maskPhone, type SendCodeResponse, type SubmitQueryResponse } from '#con
 import type { Clock, Hasher, Random, SubscriberStore, VerificationStore } from '#ports'
 import { AppError, rateLimited } from './errors'
 import { POLICY } from './policy'
-import { codeSmsText } from './sms-text'
+import { codeSms } from './sms-templates'
 
 export interface VerificationDeps {
   clock: Clock
@@ -12,7 +12,6 @@ export interface VerificationDeps {
   hasher: Hasher
   subscribers: SubscriberStore
   verification: VerificationStore
-  smsSignature?: string
 }
 
 /** Every number gets the same answer and the same writes; only a subscriber gets the SMS. */
@@ -27,7 +26,7 @@ export async function requestCode (deps: VerificationDeps, input: { phone: strin
     codeHash: deps.hasher.code(input.phone, code),
     now,
     sms: subscriber && {
-      id: deps.random.id(), kind: 'code', to: input.phone, text: codeSmsText(code, deps.smsSignature)
+      id: deps.random.id(), to: input.phone, ...codeSms(code)
     }
   })
   if (!outcome.ok) {

@@ -43,6 +43,10 @@ export const FUNCTIONS = {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
     tables: { outbox: 'readWrite', queries: 'readWrite' }, streamFrom: 'outbox', sendsSms: true
   },
+  smsReceipt: {
+    entry: 'src/handlers/sms-receipt.ts', memoryMb: 256, timeoutSeconds: 10,
+    tables: { outbox: 'readWrite', queries: 'write' }
+  },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,
     tables: {}, mockOnly: true

@@ -11,7 +11,12 @@ export interface TableDefinition {
   readonly ttlAttribute?: string
   /** KEYS_ONLY: stream records never carry a phone number; the consumer reads the item */
   readonly stream?: 'KEYS_ONLY'
+  /** global secondary indexes, keys only (a string partition key each) */
+  readonly indexes?: readonly { readonly name: string, readonly partitionKey: string }[]
 }
+
+/** finds a sent SMS by the provider's id, for receipts that do not echo ours (Tencent Cloud's) */
+export const PROVIDER_MESSAGE_INDEX = 'byProviderMessageId'
 
 export const TABLES = {
   /** carrier real-name records: keyed hash of the number → keyed hash of the ID suffix, status */
@@ -23,7 +28,10 @@ export const TABLES = {
   /** accepted queries; an INSERT starts processing */
   queries: { name: 'Queries', envVar: 'QUERIES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
   /** SMS to send; an INSERT starts dispatch */
-  outbox: { name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
+  outbox: {
+    name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY',
+    indexes: [{ name: PROVIDER_MESSAGE_INDEX, partitionKey: 'providerMessageId' }]
+  }
 } as const satisfies Record<string, TableDefinition>
 
 export type TableKey = keyof typeof TABLES

@@ -10,6 +10,7 @@ import { makeHandler as getQuery } from '#handlers/get-query'
 import { handler as listEnterprises } from '#handlers/list-enterprises'
 import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
+import { makeHandler as smsReceipt } from '#handlers/sms-receipt'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -19,7 +20,8 @@ export function bindHandlers (rt: Runtime) {
     sendCode: sendCode(get),
     submitQuery: submitQuery(get),
     getQuery: getQuery(get),
-    listEnterprises
+    listEnterprises,
+    smsReceipt: smsReceipt(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),

@@ -1,10 +1,18 @@
 import { catalogue, parseCatalogue } from '../../src/catalogue/index'
 import { chinaDayKey, chinaMonthDay, nextChinaMidnight } from '../../src/domain/china-time'
-import { codeSmsText, resultSmsText } from '../../src/domain/sms-text'
+import { codeSms, renderSms, resultSms, signName, smsTemplates, type SmsContent } from '../../src/domain/sms-templates'
+import type { Catalogue } from '../../src/catalogue/index'
 import enterprises from '../../src/catalogue/enterprises.json'
 
 const PRODUCT_EXAMPLE = '截至7月21日，您名下尾号为5551的电话卡所注册的互联网账号如下：闲鱼账号1个、淘宝账号1个、钉钉账号0个、支付宝账号1个、抖音平台账号0个、百度平台账号2个、京东平台账号1个、美团平台账号1个、快手平台账号0个、QQ账号0个、微信账号1个。'
 const EXAMPLE_COUNTS = { xianyu: 1, taobao: 1, dingtalk: 0, alipay: 1, douyin: 0, baidu: 2, jd: 1, meituan: 1, kuaishou: 0, qq: 0, wechat: 1 }
+const TEMPLATES = smsTemplates(catalogue)
+
+/** the text the local inbox and SNS get: rendered from the template the providers are registered with */
+function resultSmsText (input: { catalogue: Catalogue, phone: string, results: Parameters<typeof resultSms>[0]['results'], processedAt: number, signature?: string }): string {
+  return renderSms(smsTemplates(input.catalogue), resultSms(input), input.signature)
+}
+const codeSmsText = (code: string) => renderSms(TEMPLATES, codeSms(code))
 
 test('the result SMS is PRODUCT.md word for word after the signature', () => {
   const text = resultSmsText({ catalogue, phone: '13800005551', results: EXAMPLE_COUNTS, processedAt: Date.parse('2026-07-21T10:00:00+08:00') })
@@ -67,5 +75,37 @@ describe('catalogue', () => {
   test('an entry without a guide is refused', () => {
     const { guide: _guide, ...bad } = enterprises.enterprises[0]!
     expect(() => parseCatalogue({ enterprises: [bad] })).toThrow()
+  })
+})
+
+describe('templates and parameters', () => {
+  test('the result template: the date, the last four digits and one parameter per app, in SMS order', () => {
+    expect(TEMPLATES.result.params).toEqual(['date', 'tail', ...catalogue.apps.map(a => a.id)])
+    expect(TEMPLATES.result.text).toBe('截至{date}，您名下尾号为{tail}的电话卡所注册的互联网账号如下：闲鱼账号{xianyu}、淘宝账号{taobao}、钉钉账号{dingtalk}、支付宝账号{alipay}、抖音平台账号{douyin}、百度平台账号{baidu}、京东平台账号{jd}、美团平台账号{meituan}、快手平台账号{kuaishou}、QQ账号{qq}、微信账号{wechat}。')
+    expect(resultSms({ catalogue, phone: '13800005551', results: { ...EXAMPLE_COUNTS, qq: 'unavailable' }, processedAt: Date.parse('2026-07-21T10:00:00+08:00') }).params)
+      .toMatchObject({ date: '7月21日', tail: '5551', xianyu: '1个', dingtalk: '0个', qq: '暂无法查询' })
+  })
+  test('the code SMS is the code template with one parameter', () => {
+    expect(codeSms('042817')).toEqual({ template: 'code', params: { code: '042817' } })
+  })
+  test('a missing, extra or unknown parameter or template is refused, not sent half-filled', () => {
+    expect(() => renderSms(TEMPLATES, { template: 'code', params: {} })).toThrow(/missing \[code\]/)
+    expect(() => renderSms(TEMPLATES, { template: 'code', params: { code: '1', extra: 'x' } })).toThrow(/extra \[extra\]/)
+    expect(() => renderSms(TEMPLATES, { template: 'nope', params: {} } as unknown as SmsContent)).toThrow(/unknown SMS template/)
+  })
+  test('the case and lifecycle messages are template entries with PRODUCT.md texts', () => {
+    const render = (sms: SmsContent) => renderSms(TEMPLATES, sms)
+    expect(render({ template: 'caseAccepted', params: { ticket: 'YZT-20260721-ABC234', apps: '淘宝、抖音平台' } }))
+      .toBe('【一证通查】您的异议申请已受理，工单号YZT-20260721-ABC234，涉及淘宝、抖音平台，企业将在5个工作日内处理，结果将短信通知您。')
+    expect(render({ template: 'caseResolved', params: { ticket: 'T', app: '淘宝', outcome: '解绑账号1个' } })).toBe('【一证通查】工单T：淘宝已处理，解绑账号1个。')
+    expect(render({ template: 'caseRejected', params: { ticket: 'T', app: '淘宝', reason: 'r', hotline: '95188' } })).toBe('【一证通查】工单T：淘宝未能处理您的申请（r）。如有疑问请致电95188。')
+    const result = resultSms({ catalogue, phone: '13800005551', results: EXAMPLE_COUNTS, processedAt: Date.parse('2026-07-21T10:00:00+08:00') })
+    // the seed text stays word for word, one sentence follows
+    expect(render({ template: 'resultReissued', params: { ...result.params, olderAccounts: '2' } }))
+      .toBe(`【一证通查】${PRODUCT_EXAMPLE}其中2个账号注册于您启用该号码之前，可能属于号码的前任使用者，可在小程序“异议账号处理”中申请解绑。`)
+  })
+  test('the sign name a provider takes is the signature without brackets', () => {
+    expect(signName()).toBe('一证通查')
+    expect(signName('【测试】')).toBe('测试')
   })
 })
