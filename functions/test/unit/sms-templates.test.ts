@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { catalogue, parseCatalogue } from '../../src/catalogue/index'
+import { registrationTexts, segments } from '../../scripts/sms-templates'
 import { chinaDayKey, chinaMonthDay, nextChinaMidnight } from '../../src/domain/china-time'
 import { codeSms, renderSms, resultSms, signName, smsTemplates, type SmsContent } from '../../src/domain/sms-templates'
 import type { Catalogue } from '../../src/catalogue/index'
@@ -107,5 +110,27 @@ describe('templates and parameters', () => {
   test('the sign name a provider takes is the signature without brackets', () => {
     expect(signName()).toBe('一证通查')
     expect(signName('【测试】')).toBe('测试')
+  })
+})
+
+describe('what the operator registers (infra/README.md)', () => {
+  const readme = readFileSync(join(__dirname, '../../../infra/README.md'), 'utf8')
+  test.each(Object.entries(TEMPLATES))('%s: both providers\' texts are in the README word for word', (_id, t) => {
+    const { aliyun, tencent } = registrationTexts(t)
+    expect(readme).toContain(`Aliyun:  ${aliyun}\n`)
+    expect(readme).toContain(`Tencent: ${tencent}\n`)
+  })
+  test('the cost note: the code SMS is one segment, the seed\'s result SMS two, the longest three', () => {
+    const seed = `【一证通查】${PRODUCT_EXAMPLE}`
+    expect(codeSmsText('042817')).toHaveLength(31)
+    expect(segments(31)).toBe(1)
+    expect(seed).toHaveLength(128)
+    expect(segments(seed.length)).toBe(2)
+    const results = Object.fromEntries(catalogue.apps.map(a => [a.id, 'unavailable' as const]))
+    const longest = resultSmsText({ catalogue, phone: '13800005551', results, processedAt: Date.parse('2026-12-31T10:00:00+08:00') })
+    expect(longest).toHaveLength(162)
+    expect(segments(longest.length)).toBe(3)
+    expect(readme).toContain('is 128 characters:\n**two** segments')
+    expect(readme).toContain('is 162 characters, three segments')
   })
 })
