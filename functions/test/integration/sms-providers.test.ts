@@ -167,7 +167,8 @@ describe.each(PROVIDERS)('$name', provider => {
     ['API throttling: retried, then SENT', (p: Provider) => [p.throttled], 2, 'SENT'],
     ['a provider system error: retried, then SENT', (p: Provider) => [p.systemError], 2, 'SENT'],
     ['a dropped connection: retried, then SENT', () => ['drop'] as Behaviour[], 2, 'SENT'],
-    ['throttled on every try: three calls, then FAILED', (p: Provider) => [p.throttled, p.throttled, p.throttled], 3, 'FAILED']
+    ['throttled on every try: three calls, then FAILED', (p: Provider) => [p.throttled, p.throttled, p.throttled], 3, 'FAILED'],
+    ['accepted without a provider id: SENT once, not sent again', () => ['ok-without-id'] as Behaviour[], 1, 'SENT']
   ])('%s', async (_what, script, calls, status) => {
     fake.script.push(...script(provider))
     const id = await queueCode()

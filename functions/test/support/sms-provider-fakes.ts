@@ -4,7 +4,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** what the fake does with the next SendSms: accept, answer a business code, an HTTP error, or drop the connection */
-export type Behaviour = 'ok' | { code: string } | { httpStatus: number, code: string } | 'drop'
+export type Behaviour = 'ok' | 'ok-without-id' | { code: string } | { httpStatus: number, code: string } | 'drop'
 
 export interface FakeCall { headers: http.IncomingHttpHeaders, query: URLSearchParams, body: string }
 
@@ -46,6 +46,7 @@ async function fake (answer: Answer): Promise<FakeProvider> {
 /** dysmsapi SendSms: parameters in the query string, ACS3-HMAC-SHA256 signed; business errors come back as HTTP 200 */
 export const fakeAliyun = () => fake((b, _call, n) => {
   if (b === 'ok') return { status: 200, body: { Code: 'OK', Message: 'OK', BizId: `biz-${n}`, RequestId: `r${n}` } }
+  if (b === 'ok-without-id') return { status: 200, body: { Code: 'OK', Message: 'OK', RequestId: `r${n}` } }
   if ('httpStatus' in b) return { status: b.httpStatus, body: { Code: b.code, Message: b.code, RequestId: `r${n}` } }
   return { status: 200, body: { Code: b.code, Message: b.code, RequestId: `r${n}` } }
 })
@@ -57,6 +58,7 @@ export const fakeTencent = () => fake((b, call, n) => {
     SerialNo: serial, PhoneNumber: sent.PhoneNumberSet?.[0] ?? '', Fee: code === 'Ok' ? 1 : 0, SessionContext: sent.SessionContext ?? '', Code: code, Message: code, IsoCode: 'CN'
   })
   if (b === 'ok') return { status: 200, body: { Response: { SendStatusSet: [status('Ok', `serial-${n}`)], RequestId: `r${n}` } } }
+  if (b === 'ok-without-id') return { status: 200, body: { Response: { SendStatusSet: [status('Ok', '')], RequestId: `r${n}` } } }
   if ('httpStatus' in b) return { status: 200, body: { Response: { Error: { Code: b.code, Message: b.code }, RequestId: `r${n}` } } }
   return { status: 200, body: { Response: { SendStatusSet: [status(b.code, '')], RequestId: `r${n}` } } }
 })

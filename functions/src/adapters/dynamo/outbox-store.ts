@@ -98,16 +98,19 @@ export class DynamoOutboxStore implements OutboxStore {
   }
 
   private async finish (message: OutboxMessage, status: 'SENT' | 'FAILED', now: number, sent?: { providerMessageId: string, recipientHash: string }): Promise<void> {
+    // an empty provider id is no id (and no index key DynamoDB would accept): receipts cannot match it
+    const pid = sent?.providerMessageId || undefined
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [{
       Update: {
         TableName: this.tables.outbox,
         Key: { pk: message.id },
-        UpdateExpression: `SET #s = :status, finishedAt = :now, expiresAt = :exp${sent === undefined ? '' : ', providerMessageId = :pid, recipientHash = :h'} REMOVE #to, params`,
+        UpdateExpression: `SET #s = :status, finishedAt = :now, expiresAt = :exp${sent === undefined ? '' : ', recipientHash = :h'}${pid === undefined ? '' : ', providerMessageId = :pid'} REMOVE #to, params`,
         ConditionExpression: '#s = :sending',
         ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
         ExpressionAttributeValues: {
           ':status': status, ':now': now, ':sending': 'SENDING', ':exp': seconds(now) + POLICY.sms.retentionDays * DAY_S,
-          ...(sent !== undefined && { ':pid': sent.providerMessageId, ':h': sent.recipientHash })
+          ...(sent !== undefined && { ':h': sent.recipientHash }),
+          ...(pid !== undefined && { ':pid': pid })
         }
       }
     }]
