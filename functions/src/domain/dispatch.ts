@@ -36,7 +36,14 @@ export async function dispatchSms (deps: DispatchDeps, messageId: string): Promi
   const sleep = deps.sleep ?? ((ms: number) => new Promise(resolve => setTimeout(resolve, ms)))
   const tries = deps.tries ?? POLICY.sms.sendTries
   const backoff = deps.backoffMs ?? POLICY.sms.backoffMs
-  const text = renderSms(deps.smsTemplates, message, deps.smsSignature)
+  let text: string
+  try {
+    text = renderSms(deps.smsTemplates, message, deps.smsSignature)
+  } catch (err) {
+    // a row that no template can render (parameters of an older catalogue) will never send: say so now
+    await deps.outbox.markFailed(message, deps.clock.now())
+    return { status: 'failed', error: (err as Error).message }
+  }
   let error = ''
   for (let attempt = 1; attempt <= tries; attempt++) {
     let sent: Awaited<ReturnType<SmsSender['send']>>
