@@ -51,10 +51,10 @@ export async function dynamoCeiling (endpoint: string, { warmSeconds = 5, second
       // each flow from its own /24, as distinct phones are in the field
       const requester = requesterOf(rt.hasher, { sourceIp: `10.${(++n >> 8) & 0xff}.${n & 0xff}.1` })
       await flow.run(state, () => requestCode(rt, { phone, requester }))
-      await dispatchSms(rt, state.smsId!)
+      await dispatchSms({ ...rt, smsTemplates: await rt.templates() }, state.smsId!)
       const { queryId } = await submitQuery(rt, { phone, idSuffix: '000000', code: '246810', requester })
       await processQuery({ ...rt, catalogue: (await rt.enterprises()).catalogue }, queryId)
-      await dispatchSms(rt, `result-${queryId}`)
+      await dispatchSms({ ...rt, smsTemplates: await rt.templates() }, `result-${queryId}`)
       for (let i = 0; i < Math.round(pollsPerFlow); i++) await rt.queries.get(queryId, Date.now())
       if (counting && Date.now() < deadline) flows++
     }

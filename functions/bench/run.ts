@@ -61,7 +61,7 @@ async function flowBench (sys: System, concurrency: number, seconds: number, pho
       for (;;) {
         polls++
         const s = await call('GET', `/v1/queries/${q.json.queryId}`)
-        if (s.json?.status === 'SENT') break
+        if (s.json?.status === 'SENT' || s.json?.status === 'DELIVERED') break
         if (s.json?.status === 'FAILED') { fail('FAILED'); break }
         await new Promise(r => setTimeout(r, 50))
       }

@@ -1,6 +1,7 @@
 // What the domain needs from the outside world. Adapters implement these; tests swap them.
 import type { QueryStatus } from './contract/index'
 import type { LimitCheck, LimitName, Refusal } from './domain/limits'
+import type { SmsContent } from './domain/sms-templates'
 
 export interface Clock {
   /** epoch milliseconds */
@@ -48,13 +49,19 @@ export interface IdempotencyRecord {
   answer: Record<string, unknown>
 }
 
-export interface OutboxMessage {
+export interface OutboxMessage extends SmsContent {
   id: string
-  kind: 'code' | 'result'
-  /** the recipient in clear: allowed only while the message is unsent */
+  /** the recipient in clear: allowed only while the message is unsent (the params of a code SMS hold the code: dropped with it) */
   to: string
-  text: string
   queryId?: string
+}
+
+/** what a provider reports about a message it accepted; `recipientHash` is the keyed hash of the number it names */
+export interface DeliveryReceipt {
+  messageId: string
+  providerMessageId: string
+  recipientHash: string
+  delivered: boolean
 }
 
 export interface IssueCodeInput {
@@ -133,16 +140,31 @@ export interface QueryStore {
 export interface OutboxStore {
   /** PENDING|SENDING → SENDING; undefined when already SENT or FAILED (a duplicate delivery) */
   claim (id: string, now: number): Promise<OutboxMessage | undefined>
-  /** SENT, recipient and text dropped, and the query (if any) SENT, in one transaction */
-  markSent (message: OutboxMessage, providerMessageId: string, now: number): Promise<void>
+  /** SENT, recipient and parameters dropped (their keyed hash kept to match receipts), and the query (if any) SENT, in one transaction */
+  markSent (message: OutboxMessage, sent: { providerMessageId: string, recipientHash: string }, now: number): Promise<void>
   markFailed (message: OutboxMessage, now: number): Promise<void>
-  /** PENDING|SENDING messages written before `before` → FAILED, recipient and text dropped, their query FAILED; how many */
+  /** PENDING|SENDING messages written before `before` → FAILED, recipient and parameters dropped, their query FAILED; how many */
   failStuck (before: number, now: number): Promise<number>
+  /** our message id for a provider's id (receipts that do not echo ours) */
+  messageIdFor (providerMessageId: string): Promise<string | undefined>
+  /**
+   * SENT → DELIVERED | UNDELIVERED (and the query likewise) only when the provider's id and the recipient's
+   * hash match what was sent; false for anything else (forged, replayed, unknown), with nothing written
+   */
+  markDelivery (receipt: DeliveryReceipt, now: number): Promise<boolean>
+}
+
+/** One SMS as a sender gets it: the template and parameters for providers that take registered templates, the rendered text for those that take text. */
+export interface SmsToSend extends SmsContent {
+  to: string
+  text: string
+  /** our message id: the provider must not deliver twice for the same key where it supports that */
+  idempotencyKey: string
 }
 
 export interface SmsSender {
-  /** idempotencyKey: the provider must not deliver twice for the same key where it supports that */
-  send (message: { to: string, text: string, idempotencyKey: string }): Promise<{ providerMessageId: string }>
+  /** `delivered`: the sender knows at once that the message reached the phone (the local carrier) */
+  send (message: SmsToSend): Promise<{ providerMessageId: string, delivered?: boolean }>
 }
 
 export interface EnterpriseGateway {

@@ -3,7 +3,7 @@
 // the functions' own default, so an unset signature means the same thing deployed and locally
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DEFAULT_SIGNATURE } from '@yzt/functions/domain/sms-text'
+import { DEFAULT_SIGNATURE } from '@yzt/functions/domain/sms-templates'
 import { EnterpriseDocument, parseEnterpriseConfig } from '@yzt/functions/adapters/enterprise-config'
 import { catalogue } from '@yzt/functions/catalogue'
 import { SMS_PROVIDERS, type SmsProvider } from './sms'

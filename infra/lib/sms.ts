@@ -1,7 +1,7 @@
-// The SMS sender is chosen by configuration (SMS_PROVIDER). Amazon SNS cannot send SMS from the AWS
-// China regions, so a mainland provider (Aliyun, Tencent Cloud SMS, …) is expected later: add its
-// name here with the permissions its sender needs (typically reading its API credentials from SSM),
-// and the matching sender in functions/src/adapters. Only 'sns' exists today.
+// The SMS sender is chosen by configuration (SMS_PROVIDER): the permissions each provider's sender
+// needs beyond what every function has. Amazon SNS cannot send SMS from the AWS China regions; the
+// mainland providers (Aliyun, Tencent Cloud SMS) are reached over HTTPS with their own API keys, which
+// live in the secrets parameter every function may already read, so they need no AWS permission.
 import * as cdk from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam'
 
@@ -13,7 +13,9 @@ export const SMS_PROVIDERS = {
       actions: ['sns:Publish'],
       notResources: [`arn:${cdk.Aws.PARTITION}:sns:*:*:*`]
     }))
-  }
+  },
+  aliyun: () => {},
+  tencent: () => {}
 } satisfies Record<string, (grantee: iam.IGrantable) => void>
 
 export type SmsProvider = keyof typeof SMS_PROVIDERS

@@ -94,6 +94,9 @@ export class YztStack extends cdk.Stack {
         billing: dynamodb.Billing.onDemand(),
         timeToLiveAttribute: 'ttlAttribute' in def ? def.ttlAttribute : undefined,
         dynamoStream: 'stream' in def ? dynamodb.StreamViewType[def.stream] : undefined,
+        globalSecondaryIndexes: ('indexes' in def ? def.indexes : []).map(i => ({
+          indexName: i.name, partitionKey: { name: i.partitionKey, type: dynamodb.AttributeType.STRING }, projectionType: dynamodb.ProjectionType.KEYS_ONLY
+        })),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: 'pointInTimeRecovery' in def && def.pointInTimeRecovery },
         deletionProtection: prod,
         removalPolicy

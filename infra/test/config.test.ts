@@ -16,6 +16,7 @@ test('prod has no mocks and insists on real enterprise endpoints', () => {
 test('command-line strings are parsed, and unknown values refused', () => {
   expect(from({ mockEnterprises: 'false', enterpriseEndpointTemplate: 'https://p.example.com/{id}' }).mockEnterprises).toBe(false)
   expect(() => from({ stage: 'staging' })).toThrow(/stage/)
-  expect(() => from({ smsProvider: 'aliyun' })).toThrow(/smsProvider must be one of sns/)
+  expect(() => from({ smsProvider: 'twilio' })).toThrow(/smsProvider must be one of sns, aliyun, tencent/)
+  expect(from({ smsProvider: 'tencent' }).smsProvider).toBe('tencent')
   expect(() => from({ mockEnterprises: 'no' })).toThrow(/true or false/)
 })

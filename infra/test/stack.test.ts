@@ -52,7 +52,12 @@ describe('tables', () => {
     const p = table.Properties
     expect(p.TableName).toBe(`yzt-dev-${def.name}`)
     expect(p.KeySchema).toEqual([{ AttributeName: def.partitionKey, KeyType: 'HASH' }])
-    expect(p.AttributeDefinitions).toEqual([{ AttributeName: def.partitionKey, AttributeType: 'S' }])
+    const indexes = 'indexes' in def ? def.indexes : []
+    expect(p.AttributeDefinitions).toEqual([def.partitionKey, ...indexes.map(i => i.partitionKey)].map(AttributeName => ({ AttributeName, AttributeType: 'S' })))
+    // keys-only indexes: no number or text is copied into an index
+    expect(p.GlobalSecondaryIndexes).toEqual(indexes.length ? indexes.map(i => ({
+      IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }
+    })) : undefined)
     expect(p.BillingMode).toBe('PAY_PER_REQUEST')
     expect(p.TimeToLiveSpecification).toEqual('ttlAttribute' in def ? { AttributeName: def.ttlAttribute, Enabled: true } : undefined)
     expect(p.StreamSpecification).toEqual('stream' in def ? { StreamViewType: def.stream } : undefined)
@@ -232,8 +237,9 @@ describe('permissions', () => {
     getQuery: { queries: ['GetItem'] },
     listEnterprises: {},
     getOpenApi: {},
-    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'] },
+    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
+    smsReceipt: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] },
     sweepStuck: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] },
     mockEnterprise: {}
   }

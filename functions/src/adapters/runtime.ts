@@ -1,7 +1,7 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
-import { DEFAULT_SIGNATURE } from '#domain/sms-text'
+import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
 import { clockFromEnv } from './clock'
@@ -24,7 +24,6 @@ export interface StoreRuntime {
   verification: VerificationStore
   queries: QueryStore
   outbox: OutboxStore
-  sms: SmsSender
   smsSignature: string
 }
 
@@ -38,6 +37,9 @@ export interface Runtime extends StoreRuntime {
   gateway: EnterpriseGateway
   /** one set of circuit breakers per container, sharing open periods through DynamoDB */
   breakers: EnterpriseBreakers
+  sms: SmsSender
+  /** the SMS templates of the current catalogue (the result template names every app) */
+  templates: () => Promise<SmsTemplates>
 }
 
 export interface RuntimeOptions {
@@ -62,7 +64,6 @@ export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
     verification: new DynamoVerificationStore(doc, tables),
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
-    sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
 }
@@ -75,8 +76,11 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   // the pepper keys every stored hash: it is read once and never rotated under a running function
   const { pepper } = await secrets.get()
   const enterprises = enterpriseConfigSource(env)
+  const templates = async () => smsTemplates((await enterprises()).catalogue)
   return {
     ...stores,
+    sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER, { secrets, templates, signature: stores.smsSignature }),
+    templates,
     random: options.random ?? cryptoRandom,
     hasher: hmacHasher(pepper),
     enterprises,
@@ -91,12 +95,28 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   }
 }
 
-/** The extension point for SMS providers: a mainland provider is one more case here. */
-export function smsSenderFor (provider = 'sns'): SmsSender {
+/** The SMS providers, by SMS_PROVIDER; each SDK is a chunk of its own, loaded on the first send. */
+export function smsSenderFor (
+  provider = 'sns',
+  ctx: { secrets: SecretsSource, templates: () => Promise<SmsTemplates>, signature: string }
+): SmsSender {
   switch (provider) {
     case 'sns': return lazySender(() => import('./sms-sns').then(m => m.snsSmsSender()))
+    case 'aliyun': return lazySender(async () => {
+      const settings = required((await ctx.secrets.get()).sms?.aliyun, provider)
+      return import('./sms-aliyun').then(m => m.aliyunSmsSender(settings, ctx.signature))
+    })
+    case 'tencent': return lazySender(async () => {
+      const settings = required((await ctx.secrets.get()).sms?.tencent, provider)
+      return import('./sms-tencent').then(m => m.tencentSmsSender(settings, ctx.templates, ctx.signature))
+    })
     default: throw new Error(`unknown SMS_PROVIDER ${provider}`)
   }
+}
+
+function required<T> (settings: T | undefined, provider: string): T {
+  if (!settings) throw new Error(`SMS_PROVIDER ${provider}: the secrets parameter has no sms.${provider} entry`)
+  return settings
 }
 
 /** loads a sender's SDK client on the first send only */

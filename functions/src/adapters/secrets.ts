@@ -1,17 +1,47 @@
-// The hashing pepper and the enterprise master key(s). Deployed: one SSM SecureString (JSON), read
-// again once the cached copy is older than 5 minutes, at the moment it is used, so a warm function
-// picks up a rotated enterprise key. Local: environment variables, or fixed public dev values —
-// never on Lambda, where a missing SECRETS_PARAMETER stops the function instead.
+// The hashing pepper, the enterprise master key(s) and the mainland SMS provider's account. Deployed:
+// one SSM SecureString (JSON), read again once the cached copy is older than 5 minutes, at the moment
+// it is used, so a warm function picks up a rotated enterprise key. Local: environment variables, or
+// fixed public dev values (the local runtime has its own SMS carrier) — never on Lambda, where a
+// missing SECRETS_PARAMETER stops the function instead.
 import * as z from 'zod'
 import type { Clock } from '#ports'
 import type { MasterKeys } from '#lib/signing'
+
+/** templateCodes / templateIds: our template id (sms-templates.ts) → the code the provider gave the registered text */
+const TemplateCodes = z.record(z.string(), z.string().min(1))
+/** the secret path segment of the receipt route for this provider (infra/README.md) */
+const ReceiptToken = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/)
+
+export const AliyunSmsSettings = z.object({
+  accessKeyId: z.string().min(1),
+  accessKeySecret: z.string().min(1),
+  templateCodes: TemplateCodes,
+  /** host[:port]; tests point it at a loopback fake */
+  endpoint: z.string().default('dysmsapi.aliyuncs.com'),
+  protocol: z.enum(['https', 'http']).default('https'),
+  receiptToken: ReceiptToken
+})
+export type AliyunSmsSettings = z.infer<typeof AliyunSmsSettings>
+
+export const TencentSmsSettings = z.object({
+  secretId: z.string().min(1),
+  secretKey: z.string().min(1),
+  smsSdkAppId: z.string().min(1),
+  templateIds: TemplateCodes,
+  region: z.string().default('ap-guangzhou'),
+  endpoint: z.string().default('sms.tencentcloudapi.com'),
+  protocol: z.enum(['https', 'http']).default('https'),
+  receiptToken: ReceiptToken
+})
+export type TencentSmsSettings = z.infer<typeof TencentSmsSettings>
 
 export const Secrets = z.object({
   pepper: z.string().min(16),
   /** signs every request to the enterprises (each enterprise gets a key derived from it) */
   enterpriseKey: z.string().min(16),
   /** during a rotation: the master key before `enterpriseKey`, still accepted until `acceptUntil` */
-  previousEnterpriseKey: z.object({ key: z.string().min(16), acceptUntil: z.iso.datetime({ offset: true }) }).optional()
+  previousEnterpriseKey: z.object({ key: z.string().min(16), acceptUntil: z.iso.datetime({ offset: true }) }).optional(),
+  sms: z.object({ aliyun: AliyunSmsSettings.optional(), tencent: TencentSmsSettings.optional() }).optional()
 })
 export type Secrets = z.infer<typeof Secrets>
 

@@ -1,8 +1,9 @@
-// The local runtime's SMS "carrier": prints every message, keeps them for GET /dev/sms, and honours
-// idempotency keys the way a real provider's would (a re-send with the same key delivers nothing).
+// The local runtime's SMS "carrier": prints every message, keeps them for GET /dev/sms, honours
+// idempotency keys the way a real provider's would (a re-send with the same key delivers nothing),
+// and reports delivery at once, so the local runtime marks messages DELIVERED without a receipt route.
 import { randomUUID } from 'node:crypto'
 import { maskPhone } from '#contract/index'
-import type { SmsSender } from '#ports'
+import type { SmsSender, SmsToSend } from '#ports'
 
 export interface DeliveredSms { to: string, text: string, createdAt: number, providerMessageId: string }
 
@@ -14,15 +15,15 @@ export class LocalSmsProvider implements SmsSender {
   onDeliver: (sms: DeliveredSms) => void = () => {}
   now: () => number = Date.now
 
-  async send ({ to, text, idempotencyKey }: { to: string, text: string, idempotencyKey: string }) {
+  async send ({ to, text, idempotencyKey }: SmsToSend) {
     const known = this.byKey.get(idempotencyKey)
-    if (known) return { providerMessageId: known }
+    if (known) return { providerMessageId: known, delivered: true }
     if (this.failRate > 0 && Math.random() < this.failRate) throw new Error('local SMS provider: simulated failure')
     const sms = { to, text, createdAt: this.now(), providerMessageId: randomUUID() }
     this.byKey.set(idempotencyKey, sms.providerMessageId)
     this.delivered.push(sms)
     this.onDeliver(sms)
-    return { providerMessageId: sms.providerMessageId }
+    return { providerMessageId: sms.providerMessageId, delivered: true }
   }
 
   /** newest first; recipients masked */

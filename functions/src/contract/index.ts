@@ -69,7 +69,10 @@ export type SubmitQueryRequest = z.output<typeof SubmitQueryRequest>
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key'
 export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, '请求标识应为16至64位字母、数字、下划线或连字符'))
 
-export const QUERY_STATUSES = ['ACCEPTED', 'PROCESSING', 'SENT', 'FAILED'] as const
+/** SENT: the provider accepted the result SMS; DELIVERED / UNDELIVERED: its delivery receipt came back */
+export const QUERY_STATUSES = ['ACCEPTED', 'PROCESSING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED'] as const
+/** no further change will come from the back end (a SENT query may still turn DELIVERED or UNDELIVERED) */
+export const FINAL_QUERY_STATUSES: readonly QueryStatus[] = ['DELIVERED', 'UNDELIVERED', 'FAILED']
 export const QueryStatus = z.enum(QUERY_STATUSES)
 export type QueryStatus = z.infer<typeof QueryStatus>
 

@@ -4,14 +4,13 @@ import type { Catalogue } from '#catalogue/index'
 import type { Clock, EnterpriseGateway, QueryStore } from '#ports'
 import type { EnterpriseBreakers } from './breaker'
 import { askEnterprises, type FanOutOptions } from './fan-out'
-import { resultSmsText } from './sms-text'
+import { resultSms } from './sms-templates'
 
 export interface ProcessingDeps {
   clock: Clock
   queries: QueryStore
   gateway: EnterpriseGateway
   catalogue: Catalogue
-  smsSignature?: string
   fanOut?: FanOutOptions
   /** this container's circuit breakers; without them every enterprise is always asked */
   breakers?: EnterpriseBreakers
@@ -27,9 +26,9 @@ export async function processQuery (deps: ProcessingDeps, queryId: string): Prom
   if (!recipient) return { status: 'skipped' }
   const { results, failures } = await askEnterprises(deps.gateway, deps.catalogue, recipient, { breakers: deps.breakers, ...deps.fanOut })
   const processedAt = deps.clock.now()
-  const text = resultSmsText({ catalogue: deps.catalogue, phone: recipient, results, processedAt, signature: deps.smsSignature })
+  const sms = resultSms({ catalogue: deps.catalogue, phone: recipient, results, processedAt })
   const done = await deps.queries.complete(queryId, results, {
-    id: `result-${queryId}`, kind: 'result', to: recipient, text, queryId
+    id: `result-${queryId}`, to: recipient, ...sms, queryId
   }, processedAt)
   if (!done) return { status: 'skipped' }
   return { status: 'queued', unavailable: failures.map(f => f.enterpriseId) }

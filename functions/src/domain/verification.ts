@@ -8,7 +8,7 @@ import { AppError, rateLimited } from './errors'
 import { LIMITS, allowedAt, retryAfterSeconds, type LimitCheck, type LimitName, type Refusal } from './limits'
 import { POLICY } from './policy'
 import type { Requester } from './requester'
-import { codeSmsText } from './sms-text'
+import { codeSms } from './sms-templates'
 
 export interface VerificationDeps {
   clock: Clock
@@ -16,7 +16,6 @@ export interface VerificationDeps {
   hasher: Hasher
   subscribers: SubscriberStore
   verification: VerificationStore
-  smsSignature?: string
 }
 
 const verifyNumber = (phoneHash: string): LimitCheck => ({ spec: LIMITS.verifyNumber, subject: phoneHash })
@@ -80,7 +79,7 @@ export async function requestCode (
       limits: codeLimits(phoneHash, input.requester),
       codeExpiresAt: logs => codeExpiresAt(logs, now),
       sms: subscriber?.status === 'active' && !locked
-        ? { id: deps.random.id(), kind: 'code', to: input.phone, text: codeSmsText(code, deps.smsSignature) }
+        ? { id: deps.random.id(), to: input.phone, ...codeSms(code) }
         : undefined,
       idempotency: remember && { ...remember, answer }
     })

@@ -1,12 +1,13 @@
-import { storeRuntime, type StoreRuntime } from '#adapters/runtime'
+import { runtime, type Runtime } from '#adapters/runtime'
 import { dispatchSms } from '#domain/dispatch'
 import { logger } from '#lib/logger'
 import { countMetric, METRIC_NAMES } from '#lib/metrics'
 import { insertedKeys } from '#lib/stream'
 import { FUNCTIONS } from '#infra-shared/functions'
 
-export const makeHandler = (rt: () => Promise<StoreRuntime>) => insertedKeys(async messageId => {
-  const outcome = await dispatchSms(await rt(), messageId)
+export const makeHandler = (rt: () => Promise<Runtime>) => insertedKeys(async messageId => {
+  const r = await rt()
+  const outcome = await dispatchSms({ ...r, smsTemplates: await r.templates() }, messageId)
   if (outcome.status === 'sent') countMetric(METRIC_NAMES.smsSent)
   if (outcome.status === 'failed') {
     countMetric(METRIC_NAMES.smsFailed)
@@ -14,5 +15,4 @@ export const makeHandler = (rt: () => Promise<StoreRuntime>) => insertedKeys(asy
   } else logger.info('sms dispatched', { messageId, status: outcome.status })
 }, FUNCTIONS.dispatchSms.consumer.recordConcurrency)
 
-// reads no secret: the stores alone (its role has no grant on the secrets parameter)
-export const handler = makeHandler(storeRuntime)
+export const handler = makeHandler(runtime)

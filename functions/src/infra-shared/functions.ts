@@ -95,6 +95,8 @@ export const FUNCTIONS = {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
     // claim (Update), then one transaction: the message and its query (Update both)
     tables: { outbox: ['UpdateItem'], queries: ['UpdateItem'] }, streamFrom: 'outbox', sendsSms: true,
+    // the recipient's keyed hash (kept to match receipts) needs the pepper; a mainland provider's account is there too
+    readsSecrets: true, readsEnterprises: true,
     // 40 × 10 sends at once stays under the SMS provider's account QPS (docs/CAPACITY.md)
     consumer: { batchSize: 10, parallelizationFactor: 5, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 900 },
     reservedConcurrency: 40
@@ -103,6 +105,11 @@ export const FUNCTIONS = {
     entry: 'src/handlers/sweep-stuck.ts', memoryMb: 256, timeoutSeconds: 300,
     // finds rows still holding a clear number past the bound (Scan), ends them (Update)
     tables: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] }, schedule: { everyMinutes: POLICY.stuck.sweepEveryMinutes }
+  },
+  smsReceipt: {
+    entry: 'src/handlers/sms-receipt.ts', memoryMb: 256, timeoutSeconds: 10,
+    // the message by our id (Get) or the provider's (Query on its index), then one transaction: message and query (Update both)
+    tables: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true
   },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,

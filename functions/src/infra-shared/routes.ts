@@ -13,7 +13,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/queries', fn: 'submitQuery' },
   { method: 'GET', path: '/v1/queries/{queryId}', fn: 'getQuery' },
   { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' },
-  { method: 'GET', path: '/v1/openapi.json', fn: 'getOpenApi' }
+  { method: 'GET', path: '/v1/openapi.json', fn: 'getOpenApi' },
+  // the SMS provider's delivery reports; {token} is a secret per provider (infra/README.md, SECURITY.md)
+  { method: 'POST', path: '/v1/sms-receipts/{provider}/{token}', fn: 'smsReceipt' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */

@@ -17,7 +17,12 @@ export interface TableDefinition {
    * restore would bring those back (SECURITY.md, "Backups")
    */
   readonly pointInTimeRecovery?: true
+  /** global secondary indexes, keys only (a string partition key each) */
+  readonly indexes?: readonly { readonly name: string, readonly partitionKey: string }[]
 }
+
+/** finds a sent SMS by the provider's id, for receipts that do not echo ours (Tencent Cloud's) */
+export const PROVIDER_MESSAGE_INDEX = 'byProviderMessageId'
 
 export const TABLES = {
   /** carrier real-name records: keyed hash of the number → keyed hash of the ID suffix, status */
@@ -29,7 +34,10 @@ export const TABLES = {
   /** accepted queries; an INSERT starts processing */
   queries: { name: 'Queries', envVar: 'QUERIES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
   /** SMS to send; an INSERT starts dispatch */
-  outbox: { name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
+  outbox: {
+    name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY',
+    indexes: [{ name: PROVIDER_MESSAGE_INDEX, partitionKey: 'providerMessageId' }]
+  },
   /** circuit breakers: one item per enterprise while it is considered down (no personal data) */
   enterpriseHealth: { name: 'EnterpriseHealth', envVar: 'ENTERPRISE_HEALTH_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' }
 } as const satisfies Record<string, TableDefinition>

@@ -40,6 +40,8 @@ export interface RouteSpec<T> {
   /** POST routes: the request body schema */
   body?: Schema<T>
   status: number
+  /** the body cap, when a route needs more than MAX_BODY_BYTES (a provider's batch of receipts) */
+  maxBodyBytes?: number
 }
 
 export function httpRoute<T = undefined> (
@@ -50,7 +52,7 @@ export function httpRoute<T = undefined> (
     // request id and cold start on every line of this invocation (the local runtime passes no context)
     if (context) logger.addContext(context)
     try {
-      const body = spec.body ? parseBody(event, spec.body) : undefined as T
+      const body = spec.body ? parseBody(event, spec.body, spec.maxBodyBytes) : undefined as T
       return json(spec.status, await run({ body, event }))
     } catch (err) {
       if (err instanceof AppError) return errorResult(err)
@@ -62,11 +64,11 @@ export function httpRoute<T = undefined> (
   }
 }
 
-function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>): T {
+function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>, maxBytes = MAX_BODY_BYTES): T {
   const contentType = (event.headers?.['content-type'] ?? '').toLowerCase()
   if (!/^application\/json\s*(;|$)/.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE')
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? ''
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE')
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE')
   let value: unknown
   try {
     value = JSON.parse(raw)

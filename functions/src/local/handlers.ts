@@ -12,6 +12,7 @@ import { handler as getOpenApi } from '#handlers/get-openapi'
 import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
 import { makeHandler as sweepStuck } from '#handlers/sweep-stuck'
+import { makeHandler as smsReceipt } from '#handlers/sms-receipt'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -22,7 +23,8 @@ export function bindHandlers (rt: Runtime) {
     submitQuery: submitQuery(get),
     getQuery: getQuery(get),
     listEnterprises: listEnterprises(rt.enterprises),
-    getOpenApi
+    getOpenApi,
+    smsReceipt: smsReceipt(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),

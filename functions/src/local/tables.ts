@@ -17,12 +17,18 @@ export async function createTables (client: DynamoDBClient, prefix = '', { ttl =
   const env = tableEnv(prefix)
   await Promise.all(Object.values(TABLES).map(async table => {
     const TableName = env[table.envVar]!
+    const indexes = 'indexes' in table ? table.indexes : []
     try {
       await client.send(new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: 'S' }],
+        AttributeDefinitions: [table.partitionKey, ...indexes.map(i => i.partitionKey)].map(AttributeName => ({ AttributeName, AttributeType: 'S' })),
         KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
+        ...(indexes.length > 0 && {
+          GlobalSecondaryIndexes: indexes.map(i => ({
+            IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }
+          }))
+        }),
         ...('stream' in table && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } })
       }))
       if (ttl && 'ttlAttribute' in table) {

@@ -20,7 +20,8 @@ function expectError (res: { status: number, body: unknown, text: string, header
 
 test('every route in the shared route table answers', async () => {
   expect(ROUTES.map(r => `${r.method} ${r.path}`)).toEqual([
-    'POST /v1/verification-codes', 'POST /v1/queries', 'GET /v1/queries/{queryId}', 'GET /v1/enterprises', 'GET /v1/openapi.json'
+    'POST /v1/verification-codes', 'POST /v1/queries', 'GET /v1/queries/{queryId}', 'GET /v1/enterprises', 'GET /v1/openapi.json',
+    'POST /v1/sms-receipts/{provider}/{token}'
   ])
   const res = await call(sys.url, 'GET', '/v1/enterprises')
   expect(res.status).toBe(200)

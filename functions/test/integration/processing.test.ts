@@ -3,6 +3,8 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda'
 import { makeHandler as processHandler } from '../../src/handlers/process-query'
 import { makeHandler as dispatchHandler } from '../../src/handlers/dispatch-sms'
+import { catalogue } from '../../src/catalogue/index'
+import { resultSms } from '../../src/domain/sms-templates'
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const ALICE = { phone: '13800005551', idSuffix: '12345X' }
@@ -20,10 +22,10 @@ async function accept (who = ALICE): Promise<string> {
 }
 
 const status = async (queryId: string) => (await call(sys.url, 'GET', `/v1/queries/${queryId}`)).body
-const resultSms = (phone: string) => sys.sms.all().filter(m => m.to === phone && m.text.includes('截至'))
+const resultTexts = (phone: string) => sys.sms.all().filter(m => m.to === phone && m.text.includes('截至'))
 const settled = (queryId: string) => waitFor(async () => {
   const s = await status(queryId)
-  return ['SENT', 'FAILED'].includes(s.status) ? s : undefined
+  return ['DELIVERED', 'UNDELIVERED', 'FAILED'].includes(s.status) ? s : undefined
 }, 'query settled')
 
 test('accepted → processing → one result SMS, word for word, dated in China time; GET never shows counts', async () => {
@@ -32,12 +34,12 @@ test('accepted → processing → one result SMS, word for word, dated in China 
   sys.clock.t = Date.parse('2026-07-20T23:30:00Z')
   const queryId = await accept()
   const first = await status(queryId)
-  expect(['ACCEPTED', 'PROCESSING', 'SENT']).toContain(first.status)
+  expect(['ACCEPTED', 'PROCESSING', 'SENT', 'DELIVERED']).toContain(first.status)
   const final = await settled(queryId)
   expect(final).toEqual({
-    queryId, maskedPhone: '138****5551', status: 'SENT', acceptedAt: '2026-07-20T23:30:00.000Z', sentAt: expect.any(String)
+    queryId, maskedPhone: '138****5551', status: 'DELIVERED', acceptedAt: '2026-07-20T23:30:00.000Z', sentAt: expect.any(String)
   })
-  expect(resultSms(ALICE.phone).map(m => m.text)).toEqual([ALICE_SMS])
+  expect(resultTexts(ALICE.phone).map(m => m.text)).toEqual([ALICE_SMS])
   expect(sys.mock.served).toEqual({ alibaba: 1, alipay: 1, douyin: 1, baidu: 1, jd: 1, meituan: 1, kuaishou: 1, tencent: 1 })
 })
 
@@ -52,7 +54,7 @@ test('a number outside the seed gets counts derived from the number, the same ev
   const again = await requestCodeAndRead(sys, who.phone)
   const second = await call(sys.url, 'POST', '/v1/queries', { ...who, code: again, consent: true })
   await settled(second.body.queryId)
-  const [a, b] = resultSms(who.phone).map(m => m.text)
+  const [a, b] = resultTexts(who.phone).map(m => m.text)
   expect(a).toMatch(/闲鱼账号\d个/)
   expect(b).toBe(a)
 })
@@ -61,8 +63,8 @@ test('an enterprise that times out yields 暂无法查询 for exactly its apps',
   sys = await startTestSystem()
   sys.mock.setFaults('alibaba', { latencyMs: 2500 })
   const queryId = await accept()
-  expect((await settled(queryId)).status).toBe('SENT')
-  const [text] = resultSms(ALICE.phone).map(m => m.text)
+  expect((await settled(queryId)).status).toBe('DELIVERED')
+  const [text] = resultTexts(ALICE.phone).map(m => m.text)
   expect(text).toContain('闲鱼账号暂无法查询、淘宝账号暂无法查询、钉钉账号暂无法查询、支付宝账号1个')
   expect(text!.match(/暂无法查询/g)).toHaveLength(3)
   expect(sys.mock.served.alibaba).toBe(2) // the deadline, then one retry
@@ -76,7 +78,7 @@ test.each([
   sys.mock.setFaults('tencent', faults)
   const queryId = await accept()
   await settled(queryId)
-  const [text] = resultSms(ALICE.phone).map(m => m.text)
+  const [text] = resultTexts(ALICE.phone).map(m => m.text)
   expect(text).toContain('快手平台账号0个、QQ账号暂无法查询、微信账号暂无法查询。')
   expect(text!.match(/暂无法查询/g)).toHaveLength(2)
 })
@@ -94,8 +96,8 @@ test('a stream record delivered twice produces one SMS', async () => {
     expect(await processHandler(rt)(insert(queryId, `q${i}`))).toEqual({ batchItemFailures: [] })
     expect(await dispatchHandler(rt)(insert(`result-${queryId}`, `s${i}`))).toEqual({ batchItemFailures: [] })
   }
-  expect(resultSms(ALICE.phone)).toHaveLength(1)
-  expect((await status(queryId)).status).toBe('SENT')
+  expect(resultTexts(ALICE.phone)).toHaveLength(1)
+  expect((await status(queryId)).status).toBe('DELIVERED')
 })
 
 test('a crash after the provider accepted but before the state was saved: the redelivery sends nothing twice', async () => {
@@ -115,19 +117,19 @@ test('a crash after the provider accepted but before the state was saved: the re
   await sys.runtime.doc.send(new UpdateCommand({
     TableName: sys.table('SmsOutbox'),
     Key: { pk: messageId },
-    UpdateExpression: 'SET #s = :sending, #to = :to, #text = :text',
-    ExpressionAttributeNames: { '#s': 'status', '#to': 'to', '#text': 'text' },
-    ExpressionAttributeValues: { ':sending': 'SENDING', ':to': ALICE.phone, ':text': ALICE_SMS }
+    UpdateExpression: 'SET #s = :sending, #to = :to, params = :params',
+    ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
+    ExpressionAttributeValues: { ':sending': 'SENDING', ':to': ALICE.phone, ':params': resultSms({ catalogue, phone: ALICE.phone, results: {}, processedAt: 0 }).params }
   }))
   const res = await dispatchHandler(() => Promise.resolve(sys.runtime))({
     Records: [{ eventName: 'INSERT', eventSource: 'aws:dynamodb', dynamodb: { Keys: { pk: { S: messageId } }, SequenceNumber: '1' } }]
   })
   expect(res).toEqual({ batchItemFailures: [] })
-  expect(resultSms(ALICE.phone)).toHaveLength(1)
+  expect(resultTexts(ALICE.phone)).toHaveLength(1)
   const outbox = (await sys.dump()).SmsOutbox!.find(m => m.pk === messageId)!
-  expect(outbox.status).toBe('SENT')
+  expect(outbox.status).toBe('DELIVERED')
   expect(outbox).not.toHaveProperty('to')
-  expect((await status(queryId)).status).toBe('SENT')
+  expect((await status(queryId)).status).toBe('DELIVERED')
 })
 
 test('the SMS provider failing: retried with backoff, then FAILED, visible in GET', async () => {
@@ -138,7 +140,7 @@ test('the SMS provider failing: retried with backoff, then FAILED, visible in GE
   const final = await settled(body.queryId)
   expect(final.status).toBe('FAILED')
   expect(final).not.toHaveProperty('sentAt')
-  const outbox = (await sys.dump()).SmsOutbox!.find(m => m.kind === 'result')!
+  const outbox = (await sys.dump()).SmsOutbox!.find(m => m.template === 'result')!
   expect(outbox).toMatchObject({ status: 'FAILED', tries: 1 })
   expect(outbox).not.toHaveProperty('to')
 })

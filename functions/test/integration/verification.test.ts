@@ -170,7 +170,7 @@ describe('verification codes', () => {
     await requestCodeAndRead(sys, ALICE.phone)
     const before = await waitFor(async () => {
       const tables = await sys.dump()
-      return tables.SmsOutbox!.every(m => m.status === 'SENT') ? tables : undefined
+      return tables.SmsOutbox!.every(m => m.status === 'DELIVERED') ? tables : undefined
     }, 'code SMS recorded as sent')
     sys.clock.advance(10_000)
     expect((await sendCode(ALICE.phone)).status).toBe(429)
@@ -254,12 +254,12 @@ describe('privacy at rest', () => {
   test('no number, ID suffix or code in any table once the result is sent; TTLs everywhere', async () => {
     const code = await requestCodeAndRead(sys, ALICE.phone)
     const { body } = await submit(ALICE, code)
-    await waitFor(async () => (await call(sys.url, 'GET', `/v1/queries/${body.queryId}`)).body.status === 'SENT', 'SENT')
+    await waitFor(async () => (await call(sys.url, 'GET', `/v1/queries/${body.queryId}`)).body.status === 'DELIVERED', 'DELIVERED')
     const tables = await sys.dump()
     const all = JSON.stringify(tables)
     for (const secret of [ALICE.phone, ALICE.idSuffix, code, BOB.phone]) expect(all).not.toContain(secret)
-    const result = tables.SmsOutbox!.find(m => m.kind === 'result')!
-    expect(result).toMatchObject({ status: 'SENT', maskedTo: '138****5551' })
+    const result = tables.SmsOutbox!.find(m => m.template === 'result')!
+    expect(result).toMatchObject({ status: 'DELIVERED', maskedTo: '138****5551' })
     expect(result).not.toHaveProperty('to')
     expect(result).not.toHaveProperty('text')
     expect(tables.Queries![0]).not.toHaveProperty('recipient')

@@ -20,7 +20,7 @@ const ENTERPRISES = ['alibaba', 'alipay', 'douyin', 'baidu', 'jd', 'meituan', 'k
 const status = async (sys: TestSystem, queryId: string) => (await call(sys.url, 'GET', `/v1/queries/${queryId}`)).body
 const settled = (sys: TestSystem, queryId: string, timeoutMs = 20_000) => waitFor(async () => {
   const s = await status(sys, queryId)
-  return ['SENT', 'FAILED'].includes(s?.status) ? s : undefined
+  return ['DELIVERED', 'UNDELIVERED', 'FAILED'].includes(s?.status) ? s : undefined
 }, 'query settled', timeoutMs)
 const resultSms = (sys: TestSystem) => sys.sms.all().filter(m => m.to === ALICE.phone && m.text.includes('截至'))
 
@@ -101,7 +101,7 @@ describe('enterprises misbehaving on the wire', () => {
   ])('an enterprise that %s is unavailable after one retry, and only its apps', async (_what, m) => {
     mode = m
     const queryId = await accept(sys)
-    expect((await settled(sys, queryId)).status).toBe('SENT')
+    expect((await settled(sys, queryId)).status).toBe('DELIVERED')
     const text = resultSms(sys).at(-1)!.text
     expect(text).toContain('快手平台账号0个、QQ账号暂无法查询、微信账号暂无法查询。')
     expect(text.match(/暂无法查询/g)).toHaveLength(2)
@@ -139,9 +139,9 @@ describe('the SMS provider', () => {
   function crashOnceAfterSend (): void {
     const markSent = sys.runtime.outbox.markSent.bind(sys.runtime.outbox)
     let crashes = 0
-    sys.runtime.outbox.markSent = async (message: OutboxMessage, providerId: string, now: number) => {
-      if (message.kind === 'result' && crashes++ === 0) throw new Error('crashed before saving')
-      return markSent(message, providerId, now)
+    sys.runtime.outbox.markSent = async (message: OutboxMessage, sent, now: number) => {
+      if (message.template === 'result' && crashes++ === 0) throw new Error('crashed before saving')
+      return markSent(message, sent, now)
     }
   }
 
@@ -149,14 +149,14 @@ describe('the SMS provider', () => {
     const calls = recordSends()
     crashOnceAfterSend()
     const queryId = await accept(sys)
-    expect((await settled(sys, queryId)).status).toBe('SENT')
+    expect((await settled(sys, queryId)).status).toBe('DELIVERED')
     const results = calls.filter(c => c.kind === 'result')
     // the real stream poller redelivered the record; the provider saw the same key twice and delivered once
     expect(results).toHaveLength(2)
     expect(results[1]!.key).toBe(results[0]!.key)
     expect(resultSms(sys)).toHaveLength(1)
-    const outbox = (await sys.dump()).SmsOutbox!.find(m => m.kind === 'result')!
-    expect(outbox).toMatchObject({ status: 'SENT', tries: 2 })
+    const outbox = (await sys.dump()).SmsOutbox!.find(m => m.template === 'result')!
+    expect(outbox).toMatchObject({ status: 'DELIVERED', tries: 2 })
   })
 
   test('the same crash with a provider that has no idempotency key sends twice: the guarantee SECURITY.md states', async () => {
@@ -166,14 +166,14 @@ describe('the SMS provider', () => {
     sys.sms.send = message => send({ ...message, idempotencyKey: `${message.idempotencyKey}#${n++}` })
     crashOnceAfterSend()
     const queryId = await accept(sys)
-    expect((await settled(sys, queryId)).status).toBe('SENT')
+    expect((await settled(sys, queryId)).status).toBe('DELIVERED')
     expect(resultSms(sys)).toHaveLength(2)
   })
 
   test('failing twice then accepting: retried with growing backoff under one key, one SMS, SENT', async () => {
     const calls = recordSends(attempt => attempt <= 2 ? 'fail' : 'ok')
     const queryId = await accept(sys)
-    expect((await settled(sys, queryId)).status).toBe('SENT')
+    expect((await settled(sys, queryId)).status).toBe('DELIVERED')
     const results = calls.filter(c => c.kind === 'result')
     expect(results.map(c => c.key)).toEqual(Array(3).fill(`result-${queryId}`))
     // lower bounds only: timers never fire early, and the second pause is the longer one
@@ -190,10 +190,10 @@ describe('the SMS provider', () => {
     expect(final).toMatchObject({ status: 'FAILED' })
     expect(final).not.toHaveProperty('sentAt')
     expect(calls.filter(c => c.kind === 'result')).toHaveLength(3)
-    const outbox = (await sys.dump()).SmsOutbox!.find(m => m.kind === 'result')!
+    const outbox = (await sys.dump()).SmsOutbox!.find(m => m.template === 'result')!
     expect(outbox.status).toBe('FAILED')
     expect(outbox).not.toHaveProperty('to')
-    expect(outbox).not.toHaveProperty('text')
+    expect(outbox).not.toHaveProperty('params')
   })
 })
 
@@ -238,18 +238,18 @@ describe('DynamoDB Local killed mid-run and restarted on the same data', () => {
 
     dynamo = await startDynamoLocal({ port, dataDir })
     // the query in flight at the kill completes: one result SMS, SENT
-    expect((await settled(sys, queryId, 40_000)).status).toBe('SENT')
+    expect((await settled(sys, queryId, 40_000)).status).toBe('DELIVERED')
     expect(resultSms(sys)).toHaveLength(1)
     // nothing half-written: exactly the accepted query, no trace of the requests refused with 503
     const tables = await sys.dump()
     expect(tables.Queries!.map(q => q.pk)).toEqual([queryId])
-    expect(tables.SmsOutbox!.every(m => m.status === 'SENT')).toBe(true)
+    expect(tables.SmsOutbox!.every(m => m.status === 'DELIVERED')).toBe(true)
     expect(tables.VerificationCodes).toEqual([])
     // and the system takes new work
     const bob = { phone: '13900007777', idSuffix: '654321' }
     const bobCode = await requestCodeAndRead(sys, bob.phone)
     const next = await call(sys.url, 'POST', '/v1/queries', { ...bob, code: bobCode, consent: true })
     expect(next.status).toBe(202)
-    expect((await settled(sys, next.body.queryId, 20_000)).status).toBe('SENT')
+    expect((await settled(sys, next.body.queryId, 20_000)).status).toBe('DELIVERED')
   }, 60_000)
 })

@@ -1,20 +1,22 @@
-// The SMS outbox: PENDING → SENDING → SENT | FAILED. Recipient and text are dropped once the
-// message has left (the text of a code SMS holds the code).
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+// The SMS outbox: PENDING → SENDING → SENT | FAILED, then SENT → DELIVERED | UNDELIVERED on the
+// provider's receipt. Recipient and parameters are dropped once the message has left (the parameters
+// of a code SMS hold the code); the recipient's keyed hash stays to check receipts against.
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { maskPhone } from '#contract/index'
 import { POLICY } from '#domain/policy'
-import type { OutboxMessage, OutboxStore } from '#ports'
-import { scanAll, seconds, updateIf, type Doc, type TableNames } from './client'
+import { PROVIDER_MESSAGE_INDEX } from '#infra-shared/tables'
+import type { DeliveryReceipt, OutboxMessage, OutboxStore } from '#ports'
+import { cancelledConditions, scanAll, seconds, updateIf, type Doc, type TableNames } from './client'
 
 const DAY_S = 24 * 3600
 
 export function outboxItem (sms: OutboxMessage, now: number) {
   return {
     pk: sms.id,
-    kind: sms.kind,
+    template: sms.template,
+    params: sms.params,
     to: sms.to,
     maskedTo: maskPhone(sms.to),
-    text: sms.text,
     queryId: sms.queryId,
     status: 'PENDING',
     tries: 0,
@@ -36,11 +38,11 @@ export class DynamoOutboxStore implements OutboxStore {
       ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
       ExpressionAttributeValues: { ':sending': 'SENDING', ':pending': 'PENDING', ':now': now, ':nowS': seconds(now), ':one': 1 }
     })
-    return a && { id, kind: a.kind, to: a.to, text: a.text, queryId: a.queryId }
+    return a && { id, template: a.template, params: a.params, to: a.to, queryId: a.queryId }
   }
 
-  markSent (message: OutboxMessage, providerMessageId: string, now: number): Promise<void> {
-    return this.finish(message, 'SENT', now, providerMessageId)
+  markSent (message: OutboxMessage, sent: { providerMessageId: string, recipientHash: string }, now: number): Promise<void> {
+    return this.finish(message, 'SENT', now, sent)
   }
 
   markFailed (message: OutboxMessage, now: number): Promise<void> {
@@ -61,9 +63,9 @@ export class DynamoOutboxStore implements OutboxStore {
       const done = await updateIf(this.doc, {
         TableName: this.tables.outbox,
         Key: { pk },
-        UpdateExpression: 'SET #s = :failed, finishedAt = :now, expiresAt = :exp REMOVE #to, #text',
+        UpdateExpression: 'SET #s = :failed, finishedAt = :now, expiresAt = :exp REMOVE #to, params',
         ConditionExpression: 'attribute_exists(#to) AND createdAt < :before AND #s IN (:pending, :sending)',
-        ExpressionAttributeNames: { '#s': 'status', '#to': 'to', '#text': 'text' },
+        ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
         ExpressionAttributeValues: {
           ':failed': 'FAILED', ':now': now, ':before': before, ':pending': 'PENDING', ':sending': 'SENDING',
           ':exp': seconds(now) + POLICY.sms.retentionDays * DAY_S
@@ -85,17 +87,68 @@ export class DynamoOutboxStore implements OutboxStore {
     return ended
   }
 
-  private async finish (message: OutboxMessage, status: 'SENT' | 'FAILED', now: number, providerMessageId?: string): Promise<void> {
+  async messageIdFor (providerMessageId: string): Promise<string | undefined> {
+    const { Items } = await this.doc.send(new QueryCommand({
+      TableName: this.tables.outbox,
+      IndexName: PROVIDER_MESSAGE_INDEX,
+      KeyConditionExpression: 'providerMessageId = :pid',
+      ExpressionAttributeValues: { ':pid': providerMessageId },
+      Limit: 2
+    }))
+    // an id the provider gave twice is not one we can trust to name a message
+    return Items?.length === 1 ? Items[0]!.pk as string : undefined
+  }
+
+  async markDelivery (receipt: DeliveryReceipt, now: number): Promise<boolean> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tables.outbox, Key: { pk: receipt.messageId }, ConsistentRead: true }))
+    if (!Item || Item.status !== 'SENT') return false
+    const status = receipt.delivered ? 'DELIVERED' : 'UNDELIVERED'
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [{
+      Update: {
+        TableName: this.tables.outbox,
+        Key: { pk: receipt.messageId },
+        UpdateExpression: 'SET #s = :status, deliveredAt = :now',
+        // every check in the write itself: a receipt raced by another one, or naming another number or send, writes nothing
+        ConditionExpression: '#s = :sent AND providerMessageId = :pid AND recipientHash = :h',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':now': now, ':sent': 'SENT', ':pid': receipt.providerMessageId, ':h': receipt.recipientHash }
+      }
+    }]
+    if (typeof Item.queryId === 'string') {
+      items.push({
+        Update: {
+          TableName: this.tables.queries,
+          Key: { pk: Item.queryId },
+          UpdateExpression: 'SET #s = :status, deliveredAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND #s = :sent',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':now': now, ':sent': 'SENT' }
+        }
+      })
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
+      return true
+    } catch (err) {
+      if (cancelledConditions(err)) return false
+      throw err
+    }
+  }
+
+  private async finish (message: OutboxMessage, status: 'SENT' | 'FAILED', now: number, sent?: { providerMessageId: string, recipientHash: string }): Promise<void> {
+    // an empty provider id is no id (and no index key DynamoDB would accept): receipts cannot match it
+    const pid = sent?.providerMessageId || undefined
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [{
       Update: {
         TableName: this.tables.outbox,
         Key: { pk: message.id },
-        UpdateExpression: `SET #s = :status, finishedAt = :now, expiresAt = :exp${providerMessageId === undefined ? '' : ', providerMessageId = :pid'} REMOVE #to, #text`,
+        UpdateExpression: `SET #s = :status, finishedAt = :now, expiresAt = :exp${sent === undefined ? '' : ', recipientHash = :h'}${pid === undefined ? '' : ', providerMessageId = :pid'} REMOVE #to, params`,
         ConditionExpression: '#s = :sending',
-        ExpressionAttributeNames: { '#s': 'status', '#to': 'to', '#text': 'text' },
+        ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
         ExpressionAttributeValues: {
           ':status': status, ':now': now, ':sending': 'SENDING', ':exp': seconds(now) + POLICY.sms.retentionDays * DAY_S,
-          ...(providerMessageId !== undefined && { ':pid': providerMessageId })
+          ...(sent !== undefined && { ':h': sent.recipientHash }),
+          ...(pid !== undefined && { ':pid': pid })
         }
       }
     }]

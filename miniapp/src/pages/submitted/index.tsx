@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import type { QueryStatus } from '@yzt/functions/contract'
+import { FINAL_QUERY_STATUSES, type QueryStatus } from '@yzt/functions/contract'
 import { asApiError, getQuery } from '../../services/api'
 import { describeError } from '../../utils/messages'
 import { param } from '../../utils/params'
@@ -16,6 +16,8 @@ const STATUS_TEXT: Record<QueryStatus, { title: string, detail: string }> = {
   ACCEPTED: { title: '已受理', detail: '正在排队，即将向各企业查询。' },
   PROCESSING: { title: '正在查询', detail: '正在向各企业查询该号码绑定的账号，通常在1分钟内完成。' },
   SENT: { title: '结果短信已发送', detail: '请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
+  DELIVERED: { title: '结果短信已送达', detail: '运营商已确认送达，请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
+  UNDELIVERED: { title: '结果短信未能送达', detail: '运营商报告短信未送达（如手机关机、停机或拦截）。请确认手机能正常接收短信后，返回首页重新查询。' },
   FAILED: { title: '查询未能完成', detail: '本次查询未能完成，未发送结果短信。请稍后返回首页重新查询。' }
 }
 
@@ -41,7 +43,8 @@ export default function SubmittedPage () {
         setStatus(view.status)
         setMaskedPhone(view.maskedPhone)
         setPollNote('')
-        if (view.status === 'SENT' || view.status === 'FAILED') return
+        // SENT ends the wait too: not every provider sends delivery receipts (SNS does not)
+        if (view.status === 'SENT' || FINAL_QUERY_STATUSES.includes(view.status)) return
       } catch (err) {
         if (stopped) return
         const e = asApiError(err)
@@ -60,7 +63,7 @@ export default function SubmittedPage () {
   }, [queryId])
 
   const s = STATUS_TEXT[status]
-  const done = status === 'SENT' || status === 'FAILED'
+  const done = status === 'SENT' || FINAL_QUERY_STATUSES.includes(status)
   return (
     <View className='page submitted'>
       <View className='hero'>
@@ -68,7 +71,7 @@ export default function SubmittedPage () {
         <Text className='hero-sub'>为保护您的信息，结果不在页面显示。号码：{maskedPhone}</Text>
       </View>
 
-      <View className={`notice ${status === 'SENT' ? 'notice-ok' : status === 'FAILED' ? 'notice-warn' : 'notice-info'}`} id='status'>
+      <View className={`notice ${status === 'SENT' || status === 'DELIVERED' ? 'notice-ok' : status === 'FAILED' || status === 'UNDELIVERED' ? 'notice-warn' : 'notice-info'}`} id='status'>
         <Text className='status-title'>{done ? '' : '⏳ '}{s.title}</Text>
         <Text className='status-detail'>{s.detail}</Text>
         {pollNote ? <Text className='status-detail' id='poll-note'>{pollNote}</Text> : null}
