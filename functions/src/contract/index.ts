@@ -115,7 +115,7 @@ export type EnterprisesResponse = z.infer<typeof EnterprisesResponse>
 
 export const ERROR_CODES = [
   'INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'UNAVAILABLE'
+  'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED'
 ] as const
 export const ErrorCode = z.enum(ERROR_CODES)
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -125,10 +125,23 @@ export const ErrorBody = z.object({
     code: ErrorCode,
     message: z.string(),
     fields: z.optional(z.record(z.string(), z.string())),
-    retryAfterSeconds: z.optional(z.number())
+    retryAfterSeconds: z.optional(z.number()),
+    /** verification failures: tries left before the number is paused */
+    triesLeft: z.optional(z.number())
   })
 })
 export type ErrorBody = z.infer<typeof ErrorBody>
+
+/**
+ * Header on POST /v1/verification-codes and POST /v1/queries: one random key per logical submit, reused on
+ * every retry of it, so a retry after a lost answer gets the first answer (same queryId) instead of a 2nd try.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key'
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/
+/** Header with the host's login code: `weapp:<code>` (Taro.login) or `alipay:<code>` (my.getAuthCode). */
+export const LOGIN_HEADER = 'X-Yzt-Login'
+
+export * from './messages'
 
 /** Local runtime only: the SMS the simulated carrier delivered. */
 export const DevSmsResponse = z.object({
