@@ -53,7 +53,7 @@ export default function QueryPage () {
   // what stops the submit, said at the control rather than a silent grey button
   const submitHint = busy
     ? ''
-    : missing.length ? `请先填写：${missing.join('、')}` : !consent ? '请先勾选“我单独同意”' : ''
+    : missing.length ? `请先填写：${missing.join('、')}` : !consent ? '请先勾选上方的同意选项' : ''
 
   // A rate limit is shown with the seconds still left, and goes when they run out.
   const liveError = (e: ApiError | null) => {
