@@ -119,7 +119,7 @@ test('the guide lists 8 enterprises and 11 apps; each has its own page with tap-
   await expect(page.locator('.mode', { hasText: '统一账号' })).toHaveCount(5)
   await expect(page.locator('#cancelled .hotline')).toHaveCount(8)
   await record(page, 'guide')
-  await page.getByRole('link', { name: /腾讯/ }).click()
+  await page.locator('#enterprise-tencent').click()
   await expect(page.locator('#enterprise-title')).toHaveText('腾讯', { timeout: 10_000 })
   await expect(page.getByRole('link', { name: /拨打客服电话/ })).toBeVisible()
   await record(page, 'guide-enterprise', { full: true })
@@ -306,7 +306,7 @@ test('关怀模式: remembered on the device, 20 px text, 56 px controls, one fi
 
 test('the privacy notice and 模拟短信 pages', async ({ browser }) => {
   const privacy = await open(browser, '#/pages/privacy/index')
-  await privacy.getByText('个人信息处理规则').first().waitFor({ timeout: 15_000 })
+  await privacy.locator('.hero-title', { hasText: '个人信息处理规则' }).waitFor({ timeout: 15_000 })
   await record(privacy, 'privacy')
   await privacy.close()
   const page = await open(browser, '#/pages/dev-sms/index?phone=13800005551')

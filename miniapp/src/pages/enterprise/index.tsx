@@ -19,7 +19,7 @@ export default function EnterprisePage () {
         ? (
           <View className='notice notice-warn' id='enterprise-error' role='alert'>
             <Text>{error}</Text>
-            <Button className='btn-default' role='button' onClick={reload}>重试</Button>
+            <Button className='btn-default' role='button' tabIndex={0} onClick={reload}>重试</Button>
           </View>)
         : null}
       {!enterprises && !error ? <Text className='section-title' role='status'>正在加载…</Text> : null}

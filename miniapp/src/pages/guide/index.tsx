@@ -23,14 +23,14 @@ export default function GuidePage () {
         ? (
           <View className='notice notice-warn' id='guide-error' role='alert'>
             <Text>{error}</Text>
-            <Button className='btn-default' role='button' onClick={load}>重试</Button>
+            <Button className='btn-default' role='button' tabIndex={0} onClick={load}>重试</Button>
           </View>)
         : null}
       {!enterprises && !error ? <Text className='section-title' id='guide-loading' role='status'>正在加载…</Text> : null}
 
       {enterprises
         ? (
-          <View className='links enterprise-list' role='list'>
+          <View className='links enterprise-list'>
             {enterprises.map(e => (
               <View className='link-row enterprise' key={e.id} id={`enterprise-${e.id}`} role='link' tabIndex={0}
                 onClick={() => Taro.navigateTo({ url: `/pages/enterprise/index?id=${encodeURIComponent(e.id)}` })}>

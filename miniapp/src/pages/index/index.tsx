@@ -143,7 +143,7 @@ export default function QueryPage () {
     <Field id={f} label={LABEL[f]} maxlength={FULL_LENGTH[f]} value={values[f]} error={shownError(f)} disabled={busy}
       onInput={onInput(f)} onBlur={onBlur(f)} {...extra}>
       {f === 'code'
-        ? <Button id='send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} role='button'
+        ? <Button id='send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} role='button' tabIndex={0}
           aria-disabled={canSend ? 'false' : 'true'} aria-describedby={codeError ? 'send-error' : undefined}
           onClick={onSendCode}>{sendLabel}</Button>
         : null}
@@ -182,12 +182,12 @@ export default function QueryPage () {
       {care && !lastStep
         ? (
           <View className='actions'>
-            <Button id='next-step' className='btn-primary' role='button' onClick={() => {
+            <Button id='next-step' className='btn-primary' role='button' tabIndex={0} onClick={() => {
               const f = STEPS[step]
               if (checked[f].error) { setTouched(prev => ({ ...prev, [f]: true })); return }
               setStep(step + 1)
             }}>下一步</Button>
-            {step > 0 ? <Button id='prev-step' className='btn-default' role='button' onClick={() => setStep(step - 1)}>上一步</Button> : null}
+            {step > 0 ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
           </View>)
         : null}
 
@@ -212,7 +212,7 @@ export default function QueryPage () {
               ? describeError(new ApiError('OUTCOME_UNKNOWN', ''))
               : '仍未能确认是否已提交。您填写的内容仍在，点“重新确认”再试；不会重复查询。'}</Text>
             {unknown === 'gave-up'
-              ? <Button id='check-again' className='btn-default' role='button' onClick={() => { void submit() }}>重新确认</Button>
+              ? <Button id='check-again' className='btn-default' role='button' tabIndex={0} onClick={() => { void submit() }}>重新确认</Button>
               : null}
           </View>)
         : null}
@@ -223,11 +223,11 @@ export default function QueryPage () {
       {lastStep
         ? (
           <View className='actions'>
-            <Button id='submit' className={`btn-primary ${allValid && !busy ? '' : 'is-disabled'}`} role='button'
+            <Button id='submit' className={`btn-primary ${allValid && !busy ? '' : 'is-disabled'}`} role='button' tabIndex={0}
               aria-disabled={allValid && !busy ? 'false' : 'true'} aria-describedby={submitHint ? 'submit-hint' : undefined}
               onClick={onSubmit}>{busy ? '正在提交' : '提交查询'}</Button>
             {submitHint ? <Text className='submit-hint' id='submit-hint'>{submitHint}</Text> : null}
-            {care ? <Button id='prev-step' className='btn-default' role='button' onClick={() => setStep(step - 1)}>上一步</Button> : null}
+            {care ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
           </View>)
         : null}
 

@@ -87,11 +87,11 @@ export default function SubmittedPage () {
 
       <View className='actions'>
         {retry
-          ? <Button id='back-home' className='btn-primary' role='button' onClick={home}>返回首页重新查询</Button>
-          : <Button id='to-guide' className='btn-primary' role='button' onClick={toGuide}>解绑与明细查询</Button>}
+          ? <Button id='back-home' className='btn-primary' role='button' tabIndex={0} onClick={home}>返回首页重新查询</Button>
+          : <Button id='to-guide' className='btn-primary' role='button' tabIndex={0} onClick={toGuide}>解绑与明细查询</Button>}
         {retry
-          ? <Button id='to-guide' className='btn-default' role='button' onClick={toGuide}>解绑与明细查询</Button>
-          : <Button id='back-home' className='btn-default' role='button' onClick={home}>返回首页</Button>}
+          ? <Button id='to-guide' className='btn-default' role='button' tabIndex={0} onClick={toGuide}>解绑与明细查询</Button>
+          : <Button id='back-home' className='btn-default' role='button' tabIndex={0} onClick={home}>返回首页</Button>}
       </View>
 
       {found
