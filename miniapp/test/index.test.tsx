@@ -125,6 +125,11 @@ describe('verification code', () => {
     expect(byId(container, 'send-code')).toHaveTextContent('120秒后重新获取')
     await act(async () => { jest.advanceTimersByTime(119_000) })
     expect(byId(container, 'send-code')).toHaveTextContent('1秒后重新获取')
+    // the sentence counts down with the button instead of going stale, and goes when the wait is over
+    expect(byId(container, 'send-error')).toHaveTextContent('操作过于频繁，请1秒后再试。')
+    await act(async () => { jest.advanceTimersByTime(1_500) })
+    expect(byId(container, 'send-error')).toBeNull()
+    expect(disabled(byId(container, 'send-code'))).toBe(false)
   })
 
   test('the wait can come from the Retry-After header alone', async () => {
@@ -186,6 +191,26 @@ describe('submitting', () => {
     await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent(words))
     expect(byId(container, 'form-error')).not.toHaveTextContent('server wording')
     expect(navigateTo).not.toHaveBeenCalled()
+  })
+
+  test('a verification failure says how many tries remain', async () => {
+    const { user, container } = await setup()
+    await fillValid(user, container)
+    respond({ status: 403, data: err('VERIFICATION_FAILED', 'x', { triesLeft: 2 }) })
+    await user.click(byId(container, 'submit'))
+    await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent('还可尝试2次'))
+    expect(byId(container, 'form-error').getAttribute('role')).toBe('alert')
+  })
+
+  test('a field error is tied to its input, and the label names and focuses it', async () => {
+    const { user, container } = await setup()
+    const phone = await field(container, 'phone')
+    expect(phone.id).toBe('phone-input')
+    expect(container.querySelector('#phone-label label')?.getAttribute('for')).toBe('phone-input')
+    await user.type(phone, '12800005551')
+    expect(phone.getAttribute('aria-invalid')).toBe('true')
+    expect(phone.getAttribute('aria-describedby')).toBe('phone-error')
+    expect(byId(container, 'phone-error')).toHaveTextContent('请输入正确的11位手机号码')
   })
 
   test('CODE_INVALID marks the code field; typing a new code clears it', async () => {
