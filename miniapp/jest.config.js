@@ -4,6 +4,8 @@ module.exports = {
   displayName: 'miniapp',
   rootDir: __dirname,
   testEnvironment: 'jsdom',
+  // Taro's H5 components render through Stencil on real timers: on a busy shared machine 5 s is too short
+  testTimeout: 30_000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testMatch: ['<rootDir>/test/**/*.test.{ts,tsx}'],

@@ -69,7 +69,7 @@ for (const platform of ['weapp', 'alipay', 'h5']) {
 // The local build must contain the page: proves the check above can see it when it is there.
 if (run('build:h5:local')) {
   check(devPageIn(path.join(root, 'dist/h5-local')).length > 0, 'h5-local: the 模拟短信 page is in the local build')
-  const e2e = spawnSync(process.execPath, ['e2e/run.mjs'], { cwd: root, stdio: 'inherit' })
+  const e2e = spawnSync('npx', ['playwright', 'test', '-c', 'playwright.config.mjs'], { cwd: root, stdio: 'inherit' })
   check(e2e.status === 0, 'browser tests against the local runtime')
 }
 

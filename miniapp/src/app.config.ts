@@ -8,6 +8,7 @@ export default defineAppConfig({
     'pages/index/index',
     'pages/submitted/index',
     'pages/guide/index',
+    'pages/enterprise/index',
     'pages/privacy/index',
     ...(devSms ? ['pages/dev-sms/index'] : [])
   ],

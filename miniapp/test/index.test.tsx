@@ -30,8 +30,8 @@ async function setup ({ fakeTimers = false } = {}) {
   const user = userEvent.setup(fakeTimers ? { advanceTimers: ms => jest.advanceTimersByTime(ms) } : {})
   return { user, ...view }
 }
-// The custom element gets disabled="false" rather than no attribute when enabled.
-const disabled = (el: HTMLElement) => el.hasAttribute('disabled') && el.getAttribute('disabled') !== 'false'
+// Buttons stay tappable (a tap explains what is missing) and say they are unavailable with aria-disabled.
+const disabled = (el: HTMLElement) => el.getAttribute('aria-disabled') === 'true'
 
 async function fillValid (user: ReturnType<typeof userEvent.setup>, container: HTMLElement) {
   await user.type(await field(container, 'phone'), '13800005551')
@@ -125,6 +125,11 @@ describe('verification code', () => {
     expect(byId(container, 'send-code')).toHaveTextContent('120秒后重新获取')
     await act(async () => { jest.advanceTimersByTime(119_000) })
     expect(byId(container, 'send-code')).toHaveTextContent('1秒后重新获取')
+    // the sentence counts down with the button instead of going stale, and goes when the wait is over
+    expect(byId(container, 'send-error')).toHaveTextContent('操作过于频繁，请1秒后再试。')
+    await act(async () => { jest.advanceTimersByTime(1_500) })
+    expect(byId(container, 'send-error')).toBeNull()
+    expect(disabled(byId(container, 'send-code'))).toBe(false)
   })
 
   test('the wait can come from the Retry-After header alone', async () => {
@@ -150,7 +155,12 @@ describe('submitting', () => {
     expect((await field(container, 'idSuffix')).value).toBe('')
     expect((await field(container, 'code')).value).toBe('')
     expect(Taro.setStorage).not.toHaveBeenCalled()
-    expect(Taro.setStorageSync).not.toHaveBeenCalled()
+    // storage only ever holds the submit's random key, and loses it once the answer came
+    for (const [name, value] of (Taro.setStorageSync as unknown as jest.Mock).mock.calls) {
+      expect(name).toBe('yzt.idempotency.queries')
+      expect(value).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    }
+    expect(Taro.removeStorageSync).toHaveBeenCalledWith('yzt.idempotency.queries')
     expect(window.localStorage.length + window.sessionStorage.length).toBe(0)
   })
 
@@ -183,6 +193,26 @@ describe('submitting', () => {
     expect(navigateTo).not.toHaveBeenCalled()
   })
 
+  test('a verification failure says how many tries remain', async () => {
+    const { user, container } = await setup()
+    await fillValid(user, container)
+    respond({ status: 403, data: err('VERIFICATION_FAILED', 'x', { triesLeft: 2 }) })
+    await user.click(byId(container, 'submit'))
+    await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent('还可尝试2次'))
+    expect(byId(container, 'form-error').getAttribute('role')).toBe('alert')
+  })
+
+  test('a field error is tied to its input, and the label names and focuses it', async () => {
+    const { user, container } = await setup()
+    const phone = await field(container, 'phone')
+    expect(phone.id).toBe('phone-input')
+    expect(container.querySelector('#phone-label label')?.getAttribute('for')).toBe('phone-input')
+    await user.type(phone, '12800005551')
+    expect(phone.getAttribute('aria-invalid')).toBe('true')
+    expect(phone.getAttribute('aria-describedby')).toBe('phone-error')
+    expect(byId(container, 'phone-error')).toHaveTextContent('请输入正确的11位手机号码')
+  })
+
   test('CODE_INVALID marks the code field; typing a new code clears it', async () => {
     const { user, container } = await setup()
     await fillValid(user, container)
@@ -204,12 +234,61 @@ describe('submitting', () => {
     await waitFor(() => expect(byId(container, 'idSuffix-error')).toHaveTextContent('身份证号码后六位格式不正确'))
   })
 
-  test('a network failure says so', async () => {
+  test('a lost answer is not a failure: the page says the outcome is unknown and asks again with the same key', async () => {
     const { user, container } = await setup()
     await fillValid(user, container)
-    request.mockImplementationOnce(() => Promise.reject(new Error('request:fail')))
+    request.mockImplementationOnce(() => Promise.reject(new Error('request:fail timeout')))
+    respond(ACCEPTED)
     await user.click(byId(container, 'submit'))
-    await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent('网络连接失败'))
+    await waitFor(() => expect(byId(container, 'outcome-unknown')).toHaveTextContent('暂不确定是否已提交成功'))
+    expect(byId(container, 'form-error')).toBeNull()
+    await waitFor(() => expect(navigateTo).toHaveBeenCalled(), { timeout: 3000 })
+    const [first, second] = request.mock.calls.map(c => c[0])
+    expect(second.header['Idempotency-Key']).toBe(first.header['Idempotency-Key'])
+    expect(second.data).toBe(first.data)
+  })
+
+  test('when no answer comes at all, 重新确认 asks again with the same key; the form stays filled', async () => {
+    const { user, container } = await setup({ fakeTimers: true })
+    await fillValid(user, container)
+    request.mockImplementation(() => Promise.reject(new Error('request:fail')))
+    await user.click(byId(container, 'submit'))
+    for (let i = 0; i < 6; i++) await act(() => jest.advanceTimersByTimeAsync(16_000))
+    await waitFor(() => expect(byId(container, 'check-again')).not.toBeNull())
+    expect(byId(container, 'outcome-unknown')).toHaveTextContent('仍未能确认是否已提交')
+    expect((await field(container, 'code')).value).toBe('123456')
+    request.mockReset()
+    respond(ACCEPTED)
+    await user.click(byId(container, 'check-again'))
+    await waitFor(() => expect(navigateTo).toHaveBeenCalled())
+    const keys = new Set((request.mock.calls as { header: Record<string, string> }[][]).map(c => c[0].header['Idempotency-Key']))
+    expect(keys.size).toBe(1)
+  })
+
+  test('a new submit (changed code) gets a new key', async () => {
+    const { user, container } = await setup()
+    await fillValid(user, container)
+    respond({ status: 401, data: err('CODE_INVALID') })
+    await user.click(byId(container, 'submit'))
+    await waitFor(() => expect(byId(container, 'form-error')).not.toBeNull())
+    const code = await field(container, 'code')
+    await user.clear(code)
+    await user.type(code, '654321')
+    respond(ACCEPTED)
+    await user.click(byId(container, 'submit'))
+    await waitFor(() => expect(navigateTo).toHaveBeenCalled())
+    const [a, b] = request.mock.calls.map(c => c[0].header['Idempotency-Key'])
+    expect(a).not.toBe(b)
+  })
+
+  test('the disabled submit says what is missing, at the control', async () => {
+    const { user, container } = await setup()
+    expect(byId(container, 'submit-hint')).toHaveTextContent('请先填写：手机号码、身份证后六位、验证码')
+    await user.type(await field(container, 'phone'), '13800005551')
+    await user.type(await field(container, 'idSuffix'), '12345x')
+    await user.type(await field(container, 'code'), '123456')
+    expect(byId(container, 'submit-hint')).toHaveTextContent('请先勾选上方的同意选项')
+    expect(byId(container, 'submit').getAttribute('aria-describedby')).toBe('submit-hint')
   })
 })
 
@@ -221,5 +300,43 @@ describe('navigation', () => {
     await user.type(await field(container, 'phone'), '13800005551')
     await user.click(byId(container, 'dev-sms-link'))
     expect(navigateTo).toHaveBeenLastCalledWith({ url: '/pages/dev-sms/index?phone=13800005551' })
+  })
+})
+
+describe('关怀模式', () => {
+  test('the switch is remembered on the device and shows one field per step', async () => {
+    const { user, container } = await setup()
+    const sw = byId(container, 'care-switch')
+    expect(sw.getAttribute('role')).toBe('switch')
+    expect(sw.getAttribute('aria-checked')).toBe('false')
+    await user.click(sw)
+    expect(Taro.setStorageSync).toHaveBeenCalledWith('yzt.care', '1')
+    expect(byId(container, 'care-switch').getAttribute('aria-checked')).toBe('true')
+    expect(container.querySelector('.page')).toHaveClass('care')
+    expect(byId(container, 'step-count')).toHaveTextContent('第1步，共3步')
+    expect(byId(container, 'idSuffix')).toBeNull()
+    await user.click(byId(container, 'next-step'))
+    expect(byId(container, 'idSuffix')).toBeNull() // an empty number does not move on
+    await user.type(await field(container, 'phone'), '13800005551')
+    await user.click(byId(container, 'next-step'))
+    await field(container, 'idSuffix')
+    expect(byId(container, 'phone')).toBeNull()
+    await user.type(await field(container, 'idSuffix'), '12345x')
+    await user.click(byId(container, 'next-step'))
+    await field(container, 'code')
+    expect(byId(container, 'submit')).not.toBeNull()
+  })
+
+  test('starts on when stored, or when the host font is large', async () => {
+    ;(Taro.getStorageSync as unknown as jest.Mock).mockImplementation((k: string) => (k === 'yzt.care' ? '1' : ''))
+    const a = render(<QueryPage />)
+    expect(a.container.querySelector('.page')).toHaveClass('care')
+    a.unmount()
+    ;(Taro.getStorageSync as unknown as jest.Mock).mockImplementation(() => '')
+    ;(Taro.getSystemInfoSync as unknown as jest.Mock).mockImplementationOnce(() => ({ fontSizeSetting: 22 }))
+    const b = render(<QueryPage />)
+    expect(b.container.querySelector('.page')).toHaveClass('care')
+    b.unmount()
+    ;(Taro.getStorageSync as unknown as jest.Mock).mockReset()
   })
 })

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import Taro from '@tarojs/taro'
 import SubmittedPage, { POLL_INTERVAL_MS, POLL_LIMIT_MS } from '../src/pages/submitted/index'
@@ -52,7 +52,13 @@ test('says where the SMS goes, polls until SENT and then stops', async () => {
 test('shows what the SMS will contain: every app in SMS order as "N个", and what 暂无法查询 means', async () => {
   api(['SENT'])
   const { container } = render(<SubmittedPage />)
+  // folded by default: the page's action stays above the fold
+  await waitFor(() => expect(container.querySelector('#sms-toggle')).not.toBeNull())
+  expect(container.querySelector('#app-list')).toBeNull()
+  expect(container.querySelector('#sms-toggle')?.getAttribute('aria-expanded')).toBe('false')
+  fireEvent.click(container.querySelector('#sms-toggle') as HTMLElement)
   await waitFor(() => expect(container.querySelectorAll('#app-list .app-row')).toHaveLength(11))
+  expect(container.querySelector('#sms-toggle')?.getAttribute('aria-expanded')).toBe('true')
   const rows = [...container.querySelectorAll('#app-list .app-row')].map(r => r.textContent)
   expect(rows).toEqual(appLabels.map(l => `${l}N个`))
   expect(container.querySelector('#unavailable-note')).toHaveTextContent('暂无法查询')
@@ -106,7 +112,6 @@ test('leads on to the guide and back home', async () => {
   const { container } = render(<SubmittedPage />)
   await user.click(container.querySelector('#to-guide') as HTMLElement)
   expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/guide/index' })
-  expect(screen.getByText('如查询结果与您掌握的情况不一致，请进入解绑与明细查询。')).toBeInTheDocument()
   await user.click(container.querySelector('#back-home') as HTMLElement)
   expect(Taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/index/index' })
 })
@@ -123,9 +128,24 @@ test('stops polling when the page is closed', async () => {
 test('a catalogue failure is shown with a retry', async () => {
   api(['SENT'], { status: 503, data: err('UNAVAILABLE') })
   const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#sms-toggle')).not.toBeNull())
+  fireEvent.click(container.querySelector('#sms-toggle') as HTMLElement)
   await waitFor(() => expect(container.textContent).toContain('查询服务暂时不可用'))
   api(['SENT'])
   jest.useRealTimers()
   await userEvent.setup().click(screen.getByText(/点此重试/))
   await waitFor(() => expect(container.querySelectorAll('#app-list .app-row')).toHaveLength(11))
+})
+
+test('an unknown query says only that: no 已受理 beside it, no emoji, the way home first', async () => {
+  api(['ERR:NOT_FOUND'])
+  request.mockImplementation(({ url }: { url: string }) => Promise.resolve(url.endsWith('/v1/enterprises')
+    ? { statusCode: 200, data: enterprisesBody, header: {} }
+    : { statusCode: 404, data: err('NOT_FOUND'), header: {} }))
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('未找到该查询记录'))
+  expect(container.textContent).not.toMatch(/已受理|正在排队|正在查询/)
+  expect(container.textContent).not.toMatch(/\p{Extended_Pictographic}/u)
+  expect(container.querySelector('#icon-warn')?.getAttribute('role')).toBe('img')
+  expect(container.querySelector('.btn-primary')).toHaveTextContent('返回首页重新查询')
 })

@@ -32,7 +32,15 @@ test('every error code gets its own plain words', () => {
   const texts = codes.map(c => describeError(new ApiError(c, 'server text')))
   expect(new Set(texts).size).toBe(codes.length)
   for (const t of texts) expect(t).not.toContain('server text')
-  expect(describeError(new ApiError('PAYLOAD_TOO_LARGE', 'x'))).toBe('服务出现异常，请稍后再试。')
+  expect(describeError(new ApiError('BAD_RESPONSE', 'x'))).toBe('服务出现异常，请稍后再试。')
+})
+
+test('a rate limit says the seconds still left, a failed check the tries left', () => {
+  const e = new ApiError('RATE_LIMITED', 'x', 429, {}, 41)
+  expect(describeError(e)).toBe('操作过于频繁，请41秒后再试。')
+  expect(describeError(e, 12)).toBe('操作过于频繁，请12秒后再试。')
+  const v = new ApiError('VERIFICATION_FAILED', 'x', 403, {}, undefined, 1)
+  expect(describeError(v)).toContain('还可尝试1次')
 })
 
 test('times are shown in China time whatever the device zone', () => {

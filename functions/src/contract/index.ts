@@ -67,7 +67,8 @@ export type SubmitQueryRequest = z.output<typeof SubmitQueryRequest>
  * another request is refused with IDEMPOTENCY_KEY_REUSED. One fresh key per user action.
  */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key'
-export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, '请求标识应为16至64位字母、数字、下划线或连字符'))
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/
+export const IdempotencyKey = z.string().check(z.regex(IDEMPOTENCY_KEY_PATTERN, '请求标识应为16至64位字母、数字、下划线或连字符'))
 
 /** SENT: the provider accepted the result SMS; DELIVERED / UNDELIVERED: its delivery receipt came back */
 export const QUERY_STATUSES = ['ACCEPTED', 'PROCESSING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED'] as const
@@ -136,10 +137,17 @@ export const ErrorBody = z.object({
     code: ErrorCode,
     message: z.string(),
     fields: z.optional(z.record(z.string(), z.string())),
-    retryAfterSeconds: z.optional(z.number())
+    retryAfterSeconds: z.optional(z.number()),
+    /** verification failures: tries left before the number is paused */
+    triesLeft: z.optional(z.number())
   })
 })
 export type ErrorBody = z.infer<typeof ErrorBody>
+
+/** Header with the host's login code: `weapp:<code>` (Taro.login) or `alipay:<code>` (my.getAuthCode). */
+export const LOGIN_HEADER = 'X-Yzt-Login'
+
+export * from './messages'
 
 /** Local runtime only: the SMS the simulated carrier delivered. */
 export const DevSmsResponse = z.object({

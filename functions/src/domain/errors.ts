@@ -1,5 +1,6 @@
 // Domain failures with their stable API code. The HTTP edge maps them; nothing else builds error bodies.
-import type { ErrorCode } from '#contract/index'
+// Status by code here, message by code from the contract's table.
+import { errorMessage, type ErrorCode } from '#contract/index'
 
 const STATUS: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -13,25 +14,15 @@ const STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503
 }
 
-const MESSAGE: Record<ErrorCode, string> = {
-  INVALID_INPUT: '输入信息有误，请检查后重试',
-  CODE_INVALID: '验证码错误或已失效，请重新获取',
-  VERIFICATION_FAILED: '身份核验未通过，请确认手机号码与身份证号码后六位是否正确',
-  NOT_FOUND: '未找到该查询记录',
-  PAYLOAD_TOO_LARGE: '请求内容过大',
-  UNSUPPORTED_MEDIA_TYPE: '请求格式不正确，请使用 JSON',
-  IDEMPOTENCY_KEY_REUSED: '该请求标识已用于另一项请求，请刷新页面后重新提交',
-  RATE_LIMITED: '操作过于频繁，请稍后再试',
-  UNAVAILABLE: '服务暂时不可用，请稍后再试'
-}
 
 export class AppError extends Error {
   readonly status: number
   constructor (
     readonly code: ErrorCode,
-    readonly details: { fields?: Record<string, string>, retryAfterSeconds?: number, message?: string } = {}
+    readonly details: { fields?: Record<string, string>, retryAfterSeconds?: number, triesLeft?: number, message?: string } = {}
   ) {
-    super(details.message ?? MESSAGE[code])
+    // wording comes from the contract's table (#contract/messages), shared with the mini-program
+    super(details.message ?? errorMessage(code, details))
     this.status = STATUS[code]
   }
 }

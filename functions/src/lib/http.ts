@@ -33,6 +33,7 @@ export function errorResult (err: AppError): HttpResult {
     body.error.retryAfterSeconds = err.details.retryAfterSeconds
     headers['retry-after'] = String(err.details.retryAfterSeconds)
   }
+  if (err.details.triesLeft !== undefined) body.error.triesLeft = err.details.triesLeft
   return json(err.status, body, headers)
 }
 

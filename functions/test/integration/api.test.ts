@@ -1,6 +1,6 @@
 // The HTTP API over real sockets: the route table, the contract's shapes, and every error code.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
-import { ErrorBody, EnterprisesResponse, ERROR_CODES } from '../../src/contract/index'
+import { ErrorBody, EnterprisesResponse, ERROR_CODES, ERROR_MESSAGES } from '../../src/contract/index'
 import { buildRuntime } from '../../src/adapters/runtime'
 import { makeHandler as sendCodeHandler } from '../../src/handlers/send-code'
 import { ROUTES } from '../../src/infra-shared/routes'
@@ -90,9 +90,9 @@ test('503 UNAVAILABLE, without details, when the database cannot be reached', as
   } as unknown as APIGatewayProxyEventV2
   const res = await handler(event)
   expect(res.statusCode).toBe(503)
-  expect(JSON.parse(res.body)).toEqual({ error: { code: 'UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
+  expect(JSON.parse(res.body)).toEqual({ error: { code: 'UNAVAILABLE', message: ERROR_MESSAGES.UNAVAILABLE } })
 })
 
 test('the error codes are the stable set of the contract', () => {
-  expect(ERROR_CODES).toEqual(['INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'UNAVAILABLE'])
+  expect(ERROR_CODES).toEqual(['INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED'])
 })

@@ -2,14 +2,14 @@
 // so a page only ever sees contract-shaped data or an ApiError.
 import Taro from '@tarojs/taro'
 import {
-  API_PATHS, DEV_SMS_PATH, DevSmsResponse, EnterprisesResponse, ErrorBody, QueryView, SendCodeRequest, SendCodeResponse,
-  SubmitQueryRequest, SubmitQueryResponse, type ErrorCode
+  API_PATHS, DEV_SMS_PATH, DevSmsResponse, EnterprisesResponse, ErrorBody, IDEMPOTENCY_KEY_HEADER, LOGIN_HEADER, QueryView,
+  SendCodeRequest, SendCodeResponse, SubmitQueryRequest, SubmitQueryResponse, type ClientErrorCode, type ErrorCode
 } from '@yzt/functions/contract'
 
 type Schema<T> = { safeParse: (input: unknown) => { success: true, data: T } | { success: false } }
 
 /** ErrorCode from the API, or what went wrong before an API answer could be read. */
-export type ApiErrorCode = ErrorCode | 'NETWORK' | 'BAD_RESPONSE'
+export type ApiErrorCode = ErrorCode | ClientErrorCode
 
 export class ApiError extends Error {
   constructor (
@@ -17,7 +17,8 @@ export class ApiError extends Error {
     message: string,
     readonly status = 0,
     readonly fields: Record<string, string> = {},
-    readonly retryAfterSeconds?: number
+    readonly retryAfterSeconds?: number,
+    readonly triesLeft?: number
   ) {
     super(message)
     this.name = 'ApiError'
@@ -46,14 +47,18 @@ function retryAfter (body: ErrorBody | undefined, header: Record<string, unknown
   return Number.isFinite(n) ? Math.max(0, Math.ceil(n)) : undefined
 }
 
-async function call<T> (method: 'GET' | 'POST', path: string, schema: Schema<T>, data?: unknown): Promise<T> {
+async function call<T> (
+  method: 'GET' | 'POST', path: string, schema: Schema<T>, data?: unknown, headers: Record<string, string> = {}
+): Promise<T> {
   let res: Taro.request.SuccessCallbackResult<TaroGeneral.IAnyObject>
   try {
     res = await Taro.request<TaroGeneral.IAnyObject>({
       url: `${API_BASE}${path}`,
       method,
       data: data === undefined ? undefined : JSON.stringify(data),
-      header: data === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      header: data === undefined
+        ? { accept: 'application/json', ...headers }
+        : { 'content-type': 'application/json', accept: 'application/json', ...headers },
       dataType: 'json',
       timeout: TIMEOUT_MS
     })
@@ -69,7 +74,7 @@ async function call<T> (method: 'GET' | 'POST', path: string, schema: Schema<T>,
   const err = ErrorBody.safeParse(body)
   if (err.success) {
     const e = err.data.error
-    throw new ApiError(e.code, e.message, statusCode, e.fields ?? {}, retryAfter(err.data, header))
+    throw new ApiError(e.code, e.message, statusCode, e.fields ?? {}, retryAfter(err.data, header), e.triesLeft)
   }
   // A gateway in front of the API may answer 429/503 without our error body.
   if (statusCode === 429) throw new ApiError('RATE_LIMITED', '请求过于频繁', statusCode, {}, retryAfter(undefined, header))
@@ -77,14 +82,34 @@ async function call<T> (method: 'GET' | 'POST', path: string, schema: Schema<T>,
   throw new ApiError('BAD_RESPONSE', '服务返回了无法识别的内容', statusCode)
 }
 
-export function sendCode (phone: string): Promise<SendCodeResponse> {
-  return call('POST', API_PATHS.verificationCodes, SendCodeResponse, SendCodeRequest.parse({ phone }))
+/**
+ * The host's login code, `weapp:<code>` or `alipay:<code>` (Taro.login is my.getAuthCode there), so the API
+ * can tell a real mini-program user; none in H5 or when the host refuses (the request goes ahead without it).
+ */
+export async function loginHeader (): Promise<Record<string, string>> {
+  const host = process.env.TARO_ENV
+  if (host !== 'weapp' && host !== 'alipay') return {}
+  try {
+    const { code } = await Taro.login()
+    return code ? { [LOGIN_HEADER]: `${host}:${code}` } : {}
+  } catch {
+    return {}
+  }
+}
+
+/** The POSTs that start something: each carries its submit's idempotency key, reused on every retry. */
+async function post<T> (path: string, schema: Schema<T>, body: unknown, idempotencyKey: string): Promise<T> {
+  return call('POST', path, schema, body, { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey, ...await loginHeader() })
+}
+
+export function sendCode (phone: string, idempotencyKey: string): Promise<SendCodeResponse> {
+  return post(API_PATHS.verificationCodes, SendCodeResponse, SendCodeRequest.parse({ phone }), idempotencyKey)
 }
 
 export interface QueryInput { phone: string, idSuffix: string, code: string, consent: boolean }
 
-export function submitQuery (input: QueryInput): Promise<SubmitQueryResponse> {
-  return call('POST', API_PATHS.queries, SubmitQueryResponse, SubmitQueryRequest.parse(input))
+export function submitQuery (input: QueryInput, idempotencyKey: string): Promise<SubmitQueryResponse> {
+  return post(API_PATHS.queries, SubmitQueryResponse, SubmitQueryRequest.parse(input), idempotencyKey)
 }
 
 export function getQuery (queryId: string): Promise<QueryView> {

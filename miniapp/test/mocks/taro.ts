@@ -16,6 +16,9 @@ const Taro = {
   setStorage: jest.fn(ok('setStorage')),
   setStorageSync: jest.fn(),
   getStorageSync: jest.fn(),
+  removeStorageSync: jest.fn(),
+  getSystemInfoSync: jest.fn(() => ({})),
+  login: jest.fn(() => Promise.resolve({ code: 'login-code', errMsg: 'login:ok' })),
   useRouter: jest.fn(() => router),
   __router: router
 }
@@ -34,5 +37,5 @@ export function respond (...answers: { status: number, data: unknown, header?: R
 }
 
 export const { request, navigateTo, redirectTo, reLaunch, navigateBack, showToast, makePhoneCall, setClipboardData, pageScrollTo,
-  setStorage, setStorageSync, getStorageSync, useRouter } = Taro
+  setStorage, setStorageSync, getStorageSync, removeStorageSync, getSystemInfoSync, login, useRouter } = Taro
 export default Taro

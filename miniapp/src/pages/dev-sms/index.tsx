@@ -1,7 +1,8 @@
 // Local runtime only: stands in for the phone, so a developer in a simulator can read the code and
 // the result. app.config.ts leaves this page out of production builds.
 import { useEffect, useState } from 'react'
-import { Button, Input, Text, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
+import { Field } from '../../components/Field'
 import { useRouter } from '@tarojs/taro'
 import type { DevSmsResponse } from '@yzt/functions/contract'
 import { asApiError, devSms } from '../../services/api'
@@ -39,11 +40,8 @@ export default function DevSmsPage () {
         <Text>本页只存在于本地开发版本，显示本地运行环境“发送”到该号码的短信，每3秒刷新。</Text>
       </View>
       <View className='cells'>
-        <View className='cell'>
-          <Text className='cell-label'>手机号码</Text>
-          <Input id='dev-phone' className='cell-input' type='number' maxlength={11} placeholder='要查看短信的号码'
-            value={phone} onInput={e => setPhone(e.detail.value)} />
-        </View>
+        <Field id='dev-phone' label='手机号码' h5Type='tel' miniType='number' inputMode='numeric' autoComplete='off' maxlength={11}
+          placeholder='要查看短信的号码' value={phone} onInput={setPhone} onBlur={() => undefined} />
       </View>
       {error ? <View className='notice notice-warn'><Text>{error}</Text></View> : null}
       {messages && messages.length === 0 ? <Text className='section-title'>暂无短信</Text> : null}
@@ -57,7 +55,7 @@ export default function DevSmsPage () {
         </View>
       ))}
       <View className='actions'>
-        <Button className='btn-default' onClick={() => setRefreshes(n => n + 1)}>刷新</Button>
+        <Button className='btn-default' role='button' tabIndex={0} onClick={() => setRefreshes(n => n + 1)}>刷新</Button>
       </View>
     </View>
   )

@@ -44,7 +44,7 @@ export default function PrivacyPage () {
         </View>
       ))}
       <View className='actions'>
-        <Button className='btn-default' onClick={() => Taro.navigateBack()}>返回</Button>
+        <Button className='btn-default' role='button' tabIndex={0} onClick={() => Taro.navigateBack()}>返回</Button>
       </View>
     </View>
   )

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { FINAL_QUERY_STATUSES, type QueryStatus } from '@yzt/functions/contract'
+import { StatusIcon, type StatusKind } from '../../components/StatusIcon'
 import { asApiError, getQuery } from '../../services/api'
+import { useCareMode } from '../../utils/care'
 import { describeError } from '../../utils/messages'
 import { param } from '../../utils/params'
 import { useEnterprises } from '../../utils/useEnterprises'
@@ -12,23 +14,30 @@ export const POLL_INTERVAL_MS = 2000
 /** After this long the page stops asking; the SMS still arrives, the page says so. */
 export const POLL_LIMIT_MS = 3 * 60 * 1000
 
-const STATUS_TEXT: Record<QueryStatus, { title: string, detail: string }> = {
-  ACCEPTED: { title: '已受理', detail: '正在排队，即将向各企业查询。' },
-  PROCESSING: { title: '正在查询', detail: '正在向各企业查询该号码绑定的账号，通常在1分钟内完成。' },
-  SENT: { title: '结果短信已发送', detail: '请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
-  DELIVERED: { title: '结果短信已送达', detail: '运营商已确认送达，请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
-  UNDELIVERED: { title: '结果短信未能送达', detail: '运营商报告短信未送达（如手机关机、停机或拦截）。请确认手机能正常接收短信后，返回首页重新查询。' },
-  FAILED: { title: '查询未能完成', detail: '本次查询未能完成，未发送结果短信。请稍后返回首页重新查询。' }
+/** What the page knows: a status from the API, or that the query does not exist (never both). */
+type Shown = QueryStatus | 'NOT_FOUND'
+
+const TEXT: Record<Shown, { icon: StatusKind, title: string, detail: string }> = {
+  ACCEPTED: { icon: 'waiting', title: '已受理，正在查询', detail: '正在向各企业查询该号码绑定的账号，通常在1分钟内完成。' },
+  PROCESSING: { icon: 'waiting', title: '已受理，正在查询', detail: '正在向各企业查询该号码绑定的账号，通常在1分钟内完成。' },
+  SENT: { icon: 'success', title: '结果短信已发送', detail: '请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
+  DELIVERED: { icon: 'success', title: '结果短信已送达', detail: '运营商已确认送达，请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
+  UNDELIVERED: { icon: 'warn', title: '结果短信未能送达', detail: '运营商报告短信未送达（如手机关机、停机或拦截）。请确认手机能正常接收短信后，返回首页重新查询。' },
+  FAILED: { icon: 'warn', title: '查询未能完成', detail: '本次查询未能完成，未发送结果短信。请返回首页重新查询。' },
+  NOT_FOUND: { icon: 'warn', title: '未找到该查询记录', detail: '查询记录可能已过期。如需查询，请返回首页重新提交。' }
 }
 
 const lastFour = (masked: string) => masked.replace(/\D/g, '').slice(-4)
 
+// A WeUI msg page: icon, one sentence, the primary action; what the SMS will list is folded away.
 export default function SubmittedPage () {
   const { params } = useRouter()
   const queryId = param(params, 'queryId')
   const [maskedPhone, setMaskedPhone] = useState(param(params, 'maskedPhone'))
-  const [status, setStatus] = useState<QueryStatus>('ACCEPTED')
+  const [shown, setShown] = useState<Shown>(queryId ? 'ACCEPTED' : 'NOT_FOUND')
   const [pollNote, setPollNote] = useState('')
+  const [open, setOpen] = useState(false)
+  const [care] = useCareMode()
   const { enterprises, error: catalogueError, reload: loadCatalogue } = useEnterprises()
 
   useEffect(() => {
@@ -40,7 +49,7 @@ export default function SubmittedPage () {
       try {
         const view = await getQuery(queryId)
         if (stopped) return
-        setStatus(view.status)
+        setShown(view.status)
         setMaskedPhone(view.maskedPhone)
         setPollNote('')
         // SENT ends the wait too: not every provider sends delivery receipts (SNS does not)
@@ -48,8 +57,8 @@ export default function SubmittedPage () {
       } catch (err) {
         if (stopped) return
         const e = asApiError(err)
-        // An unknown query will not appear later: stop asking. Anything else may be transient.
-        if (e.code === 'NOT_FOUND') { setPollNote(describeError(e)); return }
+        // An unknown query will not appear later: stop asking, and say only that.
+        if (e.code === 'NOT_FOUND') { setShown('NOT_FOUND'); setPollNote(''); return }
         setPollNote(`暂时无法获取进度（${describeError(e)}），正在重试。`)
       }
       if (Date.now() - started >= POLL_LIMIT_MS) {
@@ -62,52 +71,64 @@ export default function SubmittedPage () {
     return () => { stopped = true; if (timer) clearTimeout(timer) }
   }, [queryId])
 
-  const s = STATUS_TEXT[status]
-  const done = status === 'SENT' || FINAL_QUERY_STATUSES.includes(status)
+  const t = TEXT[shown]
+  const found = shown !== 'NOT_FOUND'
+  const retry = shown === 'FAILED' || shown === 'NOT_FOUND'
+  const toGuide = () => Taro.navigateTo({ url: '/pages/guide/index' })
+  const home = () => Taro.reLaunch({ url: '/pages/index/index' })
   return (
-    <View className='page submitted'>
-      <View className='hero'>
-        <Text className='hero-title' id='sent-to'>查询结果将以短信形式发送至尾号{lastFour(maskedPhone)}的手机</Text>
-        <Text className='hero-sub'>为保护您的信息，结果不在页面显示。号码：{maskedPhone}</Text>
-      </View>
-
-      <View className={`notice ${status === 'SENT' || status === 'DELIVERED' ? 'notice-ok' : status === 'FAILED' || status === 'UNDELIVERED' ? 'notice-warn' : 'notice-info'}`} id='status'>
-        <Text className='status-title'>{done ? '' : '⏳ '}{s.title}</Text>
-        <Text className='status-detail'>{s.detail}</Text>
-        {pollNote ? <Text className='status-detail' id='poll-note'>{pollNote}</Text> : null}
-      </View>
-
-      <Text className='section-title'>短信将包含的内容</Text>
-      <View className='card sms-preview'>
-        <Text className='step'>截至查询当日，该号码在以下平台注册的账号数量，按此顺序：</Text>
-        {enterprises
-          ? (
-            <View className='app-list' id='app-list'>
-              {enterprises.flatMap(e => e.apps).map(a => (
-                <View className='app-row' key={a.id}>
-                  <Text className='app-label'>{a.label}</Text>
-                  <Text className='app-count'>N个</Text>
-                </View>
-              ))}
-            </View>)
-          : catalogueError
-            ? <View className='muted' onClick={loadCatalogue}><Text>{catalogueError}（点此重试）</Text></View>
-            : <Text className='muted'>正在加载…</Text>}
-        <Text className='step muted'>N 为账号数量，只含数量、不含账号名称。</Text>
-        <Text className='step muted' id='unavailable-note'>
-          如某企业未能及时答复，短信中该项显示为“暂无法查询”（例如“钉钉账号暂无法查询”）。这不代表没有账号，可稍后重新查询。
-        </Text>
-      </View>
-
-      <View className='card'>
-        <Text className='step'>如查询结果与您掌握的情况不一致，请进入解绑与明细查询。</Text>
-        <Button id='to-guide' className='btn-primary guide-btn' type='primary'
-          onClick={() => Taro.navigateTo({ url: '/pages/guide/index' })}>解绑与明细查询</Button>
+    <View className={`page submitted msg ${care ? 'care' : ''}`}>
+      <View className='msg-head' id='status' role='status' aria-live='polite'>
+        <StatusIcon kind={t.icon} />
+        <Text className='msg-title' role='heading' aria-level={1}>{t.title}</Text>
+        {found && maskedPhone
+          ? <Text className='msg-desc' id='sent-to'>查询结果将以短信形式发送至尾号{lastFour(maskedPhone)}的手机（{maskedPhone}），不在页面显示。</Text>
+          : null}
+        <Text className='msg-desc'>{t.detail}</Text>
+        {pollNote ? <Text className='msg-desc' id='poll-note'>{pollNote}</Text> : null}
       </View>
 
       <View className='actions'>
-        <Button id='back-home' className='btn-default' onClick={() => Taro.reLaunch({ url: '/pages/index/index' })}>返回首页</Button>
+        {retry
+          ? <Button id='back-home' className='btn-primary' role='button' tabIndex={0} onClick={home}>返回首页重新查询</Button>
+          : <Button id='to-guide' className='btn-primary' role='button' tabIndex={0} onClick={toGuide}>解绑与明细查询</Button>}
+        {retry
+          ? <Button id='to-guide' className='btn-default' role='button' tabIndex={0} onClick={toGuide}>解绑与明细查询</Button>
+          : <Button id='back-home' className='btn-default' role='button' tabIndex={0} onClick={home}>返回首页</Button>}
       </View>
+
+      {found
+        ? (
+          <View className='fold'>
+            <View className='fold-head' id='sms-toggle' role='button' tabIndex={0} aria-expanded={open ? 'true' : 'false'}
+              aria-controls='sms-preview' onClick={() => setOpen(!open)}>
+              <Text>短信将包含的内容</Text><Text className='chevron' aria-hidden='true'>{open ? '收起' : '展开'}</Text>
+            </View>
+            {open
+              ? (
+                <View className='fold-body' id='sms-preview'>
+                  <Text className='step'>截至查询当日，该号码在以下平台注册的账号数量，按此顺序：</Text>
+                  {enterprises
+                    ? (
+                      <View className='app-list' id='app-list' role='list'>
+                        {enterprises.flatMap(e => e.apps).map(a => (
+                          <View className='app-row' key={a.id} role='listitem'>
+                            <Text className='app-label'>{a.label}</Text>
+                            <Text className='app-count'>N个</Text>
+                          </View>
+                        ))}
+                      </View>)
+                    : catalogueError
+                      ? <View className='muted' role='button' tabIndex={0} onClick={loadCatalogue}><Text>{catalogueError}（点此重试）</Text></View>
+                      : <Text className='muted'>正在加载…</Text>}
+                  <Text className='step muted'>N 为账号数量，只含数量、不含账号名称。</Text>
+                  <Text className='step muted' id='unavailable-note'>
+                    如某企业未能及时答复，短信中该项显示为“暂无法查询”（例如“钉钉账号暂无法查询”）。这不代表没有账号，可稍后重新查询。
+                  </Text>
+                </View>)
+              : null}
+          </View>)
+        : null}
     </View>
   )
 }

@@ -1,0 +1,323 @@
+// The H5 build as a phone user meets it: 375×667, the real local runtime, a slow and a broken network,
+// 关怀模式, an axe scan of every page and state (0 serious/critical), screenshots into docs/.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect, test } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
+import { appCount, enterpriseCount, expectedResultSms } from './expected-sms.mjs'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const seed = JSON.parse(fs.readFileSync(path.join(here, 'seed.json'), 'utf8'))
+const DOCS = path.join(here, '../docs')
+const EXPECTED_5551 = '【一证通查】截至7月21日，您名下尾号为5551的电话卡所注册的互联网账号如下：闲鱼账号1个、淘宝账号1个、钉钉账号0个、支付宝账号1个、抖音平台账号0个、百度平台账号2个、京东平台账号1个、美团平台账号1个、快手平台账号暂无法查询、QQ账号0个、微信账号1个。'
+const base = () => process.env.E2E_BASE
+const NOW = () => process.env.E2E_NOW
+
+test.describe.configure({ mode: 'serial' })
+
+const pageErrors = []
+/** axe results per page and state, written to docs/axe.md at the end */
+const axeLog = []
+
+async function open (browser, hash, { context } = {}) {
+  const ctx = context ?? await browser.newContext()
+  const page = await ctx.newPage()
+  page.on('pageerror', e => pageErrors.push(e.message))
+  // Chromium logs every 4xx/aborted request as "Failed to load resource"; several tests cause them on purpose
+  page.on('console', m => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console on ${page.url()}: ${m.text()}`)
+  })
+  await page.goto(`${base()}/${hash}`, { waitUntil: 'load' })
+  return page
+}
+
+/** Screenshot (after the H5 router's slide-in) and axe scan of one page state: no serious or critical violation. */
+async function record (page, name, { full = false } = {}) {
+  await page.waitForTimeout(800)
+  await page.screenshot({ path: path.join(DOCS, `${name}.png`), fullPage: full })
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  const bad = violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+  axeLog.push({ name, serious: bad.length, other: violations.length - bad.length, rules: violations.map(v => `${v.id}(${v.impact})`) })
+  expect(bad.map(v => `${v.id}: ${v.help} — ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+async function sms (phone) {
+  const res = await fetch(`${base()}/dev/sms?phone=${phone}`)
+  return (await res.json()).messages
+}
+async function waitForSms (phone, pick, what, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    const found = (await sms(phone)).find(pick)
+    if (found) return found
+    await new Promise(resolve => setTimeout(resolve, 300))
+  }
+  throw new Error(`no ${what} SMS for ${phone} within ${timeoutMs} ms`)
+}
+const isCode = m => /验证码为\d{6}/.test(m.text)
+const codeOf = m => m.text.match(/验证码为(\d{6})/)[1]
+const isResult = m => m.text.includes('截至')
+
+async function fillForm (page, { phone, idSuffix, code }) {
+  if (phone !== undefined) await page.locator('#phone input').fill(phone)
+  if (idSuffix !== undefined) await page.locator('#idSuffix input').fill(idSuffix)
+  if (code !== undefined) await page.locator('#code input').fill(code)
+}
+async function requestCode (page, phone) {
+  await fillForm(page, { phone })
+  await page.locator('#send-code').click()
+  await expect(page.locator('#send-code')).toContainText('秒后重新获取', { timeout: 15_000 })
+  return codeOf(await waitForSms(phone, isCode, 'verification code'))
+}
+const box = async locator => (await locator.boundingBox()) ?? { width: 0, height: 0 }
+
+test.beforeAll(() => { fs.mkdirSync(DOCS, { recursive: true }) })
+test.afterAll(() => {
+  const lines = ['# axe-core scan of every page and state (H5, 375×667)', '', '| page / state | serious + critical | minor + moderate | rules hit |', '|---|---|---|---|',
+    ...axeLog.map(a => `| ${a.name} | ${a.serious} | ${a.other} | ${a.rules.join(', ') || '—'} |`)]
+  fs.writeFileSync(path.join(DOCS, 'axe.md'), lines.join('\n') + '\n')
+})
+
+test('the form fits 320 px, every control has a role, a name and a 44 px target', async ({ browser }) => {
+  const page = await open(browser, '#/pages/index/index')
+  await page.setViewportSize({ width: 320, height: 640 })
+  await page.locator('#phone input').waitFor({ timeout: 20_000 })
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  expect(overflow).toBeLessThanOrEqual(0)
+  await page.setViewportSize({ width: 375, height: 667 })
+  // named by their labels, the number is a phone field (not a spinbutton)
+  await expect(page.getByRole('textbox', { name: '手机号码' })).toHaveAttribute('type', 'tel')
+  await expect(page.getByRole('textbox', { name: '手机号码' })).toHaveAttribute('inputmode', 'numeric')
+  expect(await page.getByRole('spinbutton').count()).toBe(0)
+  await expect(page.getByRole('textbox', { name: '身份证后六位' })).toBeVisible()
+  await expect(page.getByRole('textbox', { name: '验证码' })).toBeVisible()
+  await expect(page.getByRole('button', { name: '获取验证码' })).toBeVisible()
+  await expect(page.getByRole('button', { name: '提交查询' })).toBeVisible()
+  await expect(page.getByRole('link', { name: '阅读《个人信息处理规则》' })).toBeVisible()
+  await expect(page.getByRole('switch', { name: /关怀模式/ })).toBeVisible()
+  for (const sel of ['#send-code', '#privacy-link', '#phone input', '#idSuffix input', '#code input', '#submit', '#guide-link', '#care-switch']) {
+    expect((await box(page.locator(sel))).height, sel).toBeGreaterThanOrEqual(44)
+  }
+  // tapping a row's label puts the cursor in its input
+  await page.locator('#idSuffix-label').click()
+  await expect(page.locator('#idSuffix input')).toBeFocused()
+  // the disabled submit says why, at the control
+  await expect(page.locator('#submit-hint')).toHaveText('请先填写：手机号码、身份证后六位、验证码')
+  await record(page, 'home')
+  await page.close()
+})
+
+test('the guide lists 8 enterprises and 11 apps; each has its own page with tap-to-call and a copyable link', async ({ browser }) => {
+  expect(enterpriseCount).toBe(8)
+  expect(appCount).toBe(11)
+  const page = await open(browser, '#/pages/guide/index')
+  await page.locator('.enterprise').first().waitFor({ timeout: 20_000 })
+  await expect(page.locator('.enterprise')).toHaveCount(8)
+  await expect(page.locator('.enterprise .app-tag')).toHaveCount(11)
+  expect((await page.locator('.enterprise-name').allInnerTexts()).join(',')).toBe('阿里巴巴,支付宝,抖音,百度,京东,美团,快手,腾讯')
+  await expect(page.locator('.mode', { hasText: '统一账号' })).toHaveCount(5)
+  await expect(page.locator('#cancelled .hotline')).toHaveCount(8)
+  await record(page, 'guide')
+  await page.locator('#enterprise-tencent').click()
+  await expect(page.locator('#enterprise-title')).toHaveText('腾讯', { timeout: 10_000 })
+  await expect(page.getByRole('link', { name: /拨打客服电话/ })).toBeVisible()
+  await record(page, 'guide-enterprise', { full: true })
+  await page.getByRole('button', { name: '复制官方网站链接' }).click()
+  await page.getByText('链接已复制').waitFor({ timeout: 5000 })
+  await page.close()
+})
+
+let page7777
+test('a resend during the countdown is impossible; the code button keeps its width', async ({ browser }) => {
+  const phone = '13900007777'
+  const page = page7777 = await open(browser, '#/pages/index/index')
+  const posts = []
+  page.on('request', r => { if (r.method() === 'POST' && r.url().endsWith('/v1/verification-codes')) posts.push(r.headers()['idempotency-key']) })
+  await page.locator('#phone input').waitFor({ timeout: 20_000 })
+  await fillForm(page, { phone })
+  const before = await box(page.locator('#send-code'))
+  await requestCode(page, phone)
+  const after = await box(page.locator('#send-code'))
+  expect(after.width).toBe(before.width)
+  const first = await page.locator('#send-code').innerText()
+  await page.locator('#send-code').click({ force: true })
+  await page.locator('#send-code').click({ force: true })
+  await page.waitForTimeout(2500)
+  const later = await page.locator('#send-code').innerText()
+  expect(posts).toHaveLength(1)
+  expect(posts[0]).toMatch(/^[A-Za-z0-9_-]{16,64}$/)
+  expect((await sms(phone)).filter(isCode)).toHaveLength(1)
+  const n = s => Number(s.match(/(\d+)秒/)?.[1])
+  expect(n(first)).toBeGreaterThanOrEqual(57)
+  expect(n(later)).toBeLessThan(n(first))
+  // the notice is in a live region, so a screen reader hears it
+  await expect(page.locator('[role=status]#live')).toContainText('验证码已发送至139****7777')
+  await record(page, 'home-code-sent')
+})
+
+test('a wrong ID suffix shows the verification error, tied to the submit', async () => {
+  const phone = '13900007777'
+  const page = page7777
+  const code = codeOf(await waitForSms(phone, isCode, 'verification code'))
+  await fillForm(page, { idSuffix: '000000', code })
+  await expect(page.locator('#submit-hint')).toHaveText('请先勾选上方的同意选项')
+  await page.getByText('我单独同意').click()
+  await page.locator('#submit').click()
+  const error = page.locator('#form-error[role=alert]')
+  await expect(error).toContainText('手机号码与身份证号码后六位不匹配', { timeout: 10_000 })
+  expect(page.url()).toContain('pages/index/index')
+  await record(page, 'home-verification-failed')
+})
+
+test('full flow on a slow network: code from /dev/sms, submit, SENT, the result SMS word for word', async ({ browser }) => {
+  const phone = '13800005551'
+  const expected = expectedResultSms(seed, phone, NOW())
+  expect(expected).toBe(EXPECTED_5551)
+  const page = await open(browser, '#/pages/index/index')
+  await page.locator('#phone input').waitFor({ timeout: 20_000 })
+  // a weak mobile connection: every request waits 800 ms, 40 kB/s each way
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 800, downloadThroughput: 40_000, uploadThroughput: 40_000 })
+  const code = await requestCode(page, phone)
+  await fillForm(page, { idSuffix: '12345x', code })
+  await page.getByText('我单独同意').click()
+  await page.locator('#submit').click()
+  await expect(page.locator('#submit')).toHaveText('正在提交')
+  await page.waitForURL(/pages\/submitted\/index/, { timeout: 20_000 })
+  await expect(page.locator('#sent-to')).toContainText('查询结果将以短信形式发送至尾号5551的手机')
+  await expect(page.locator('#status')).toContainText(/结果短信已(发送|送达)/, { timeout: 30_000 })
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+  // the action is above the fold, the app list folded
+  expect((await box(page.locator('#to-guide'))).y).toBeLessThan(667)
+  await expect(page.locator('#app-list')).toHaveCount(0)
+  await record(page, 'submitted-sent')
+  await page.getByRole('button', { name: /短信将包含的内容/ }).click()
+  const rows = await page.locator('#app-list .app-row').allInnerTexts()
+  expect(rows).toHaveLength(11)
+  expect(rows[0].replace(/\s+/g, ' ').trim()).toBe('闲鱼账号 N个')
+  const body = await page.locator('body').innerText()
+  expect(body).not.toMatch(/账号\s*\d+\s*个/)
+  expect(body).toContain('暂无法查询')
+  await record(page, 'submitted-sent-unfolded', { full: true })
+
+  const result = await waitForSms(phone, isResult, 'result')
+  expect(result.text).toBe(expected)
+  expect(result.to).toBe('138****5551')
+  expect((await sms(phone)).filter(isResult)).toHaveLength(1)
+
+  // nothing typed in web storage (the only keys are the idempotency key while pending and 关怀模式)
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))
+  expect(stored).not.toContain('13800005551')
+  expect(stored.toUpperCase()).not.toContain('12345X')
+  expect(stored).not.toContain(code)
+
+  await page.locator('#to-guide').click()
+  await page.waitForURL(/pages\/guide\/index/, { timeout: 10_000 })
+  await page.close()
+})
+
+test('offline at submit: the page says the outcome is unknown, checks again, and the query arrives once', async ({ browser }) => {
+  const phone = '13700001234'
+  const context = await browser.newContext()
+  const page = await open(browser, '#/pages/index/index', { context })
+  const keys = []
+  page.on('request', r => { if (r.method() === 'POST' && r.url().endsWith('/v1/queries')) keys.push(r.headers()['idempotency-key']) })
+  await page.locator('#phone input').waitFor({ timeout: 20_000 })
+  const code = await requestCode(page, phone)
+  await fillForm(page, { idSuffix: '11111x', code })
+  await page.getByText('我单独同意').click()
+  await context.setOffline(true)
+  await page.locator('#submit').click()
+  await expect(page.locator('#outcome-unknown[role=status]')).toContainText('暂不确定是否已提交成功', { timeout: 10_000 })
+  await expect(page.locator('#form-error')).toHaveCount(0)
+  await record(page, 'home-outcome-unknown')
+  await context.setOffline(false)
+  await page.waitForURL(/pages\/submitted\/index/, { timeout: 30_000 })
+  await expect(page.locator('#status')).toContainText(/结果短信已(发送|送达)/, { timeout: 30_000 })
+  await waitForSms(phone, isResult, 'result')
+  expect((await sms(phone)).filter(isResult)).toHaveLength(1)
+  expect(new Set(keys.filter(Boolean)).size).toBeLessThanOrEqual(1)
+  await context.close()
+})
+
+// Needs the server to honour Idempotency-Key (the server side of issue 10, built in parallel). Until it is
+// merged the retry of a lost answer meets a used code and this fails; once merged it passes and the
+// annotation below must go (Playwright reports an expected failure that passes as an error).
+test('the answer is lost after the server accepted: the retry gets the same queryId, no query is lost', async ({ browser }) => {
+  test.fail(process.env.E2E_SERVER_IDEMPOTENT !== '1', 'server does not yet answer a repeated Idempotency-Key')
+  const phone = '13900007777'
+  const page = page7777
+  const code = codeOf(await waitForSms(phone, isCode, 'verification code'))
+  let firstAnswer
+  await page.route('**/v1/queries', async route => {
+    if (route.request().method() !== 'POST' || firstAnswer) return route.continue()
+    const res = await route.fetch()
+    firstAnswer = await res.json()
+    await route.abort('timedout') // the server accepted; the phone never hears it
+  })
+  await fillForm(page, { idSuffix: '654321', code })
+  await page.locator('#submit').click()
+  await page.waitForURL(/pages\/submitted\/index/, { timeout: 20_000 })
+  expect(firstAnswer?.queryId).toBeTruthy()
+  expect(decodeURIComponent(page.url())).toContain(`queryId=${firstAnswer.queryId}`)
+})
+
+test('an unknown query shows only 未找到, with the way home first', async ({ browser }) => {
+  const page = await open(browser, '#/pages/submitted/index?queryId=00000000-0000-4000-8000-000000000000&maskedPhone=138****5551')
+  await expect(page.locator('#status')).toContainText('未找到该查询记录', { timeout: 15_000 })
+  await expect(page.locator('body')).not.toContainText('已受理')
+  await expect(page.locator('body')).not.toContainText('正在排队')
+  await expect(page.getByRole('img', { name: '未完成' })).toBeVisible()
+  await record(page, 'submitted-not-found')
+  await page.close()
+})
+
+test('关怀模式: remembered on the device, 20 px text, 56 px controls, one field per step', async ({ browser }) => {
+  const context = await browser.newContext()
+  const page = await open(browser, '#/pages/index/index', { context })
+  await page.locator('#care-switch').click()
+  await page.reload()
+  await expect(page.locator('#care-switch')).toHaveAttribute('aria-checked', 'true', { timeout: 20_000 })
+  await expect(page.locator('#step-count')).toHaveText('第1步，共3步')
+  await expect(page.locator('#idSuffix')).toHaveCount(0)
+  for (const sel of ['.hero-sub', '.tip', '.cell-label']) {
+    const px = await page.locator(sel).first().evaluate(el => parseFloat(getComputedStyle(el).fontSize))
+    expect(px, sel).toBeGreaterThanOrEqual(20)
+  }
+  for (const sel of ['#phone input', '#send-code', '#next-step', '#care-switch', '#guide-link']) {
+    if (await page.locator(sel).count() === 0) continue
+    expect((await box(page.locator(sel))).height, sel).toBeGreaterThanOrEqual(56)
+  }
+  await record(page, 'care-step-1')
+  await fillForm(page, { phone: '13800005551' })
+  await page.locator('#next-step').click()
+  await expect(page.locator('#idSuffix input')).toBeVisible()
+  await expect(page.locator('#phone')).toHaveCount(0)
+  await fillForm(page, { idSuffix: '12345x' })
+  await page.locator('#next-step').click()
+  await expect(page.locator('#code input')).toBeVisible()
+  await record(page, 'care-step-3')
+  // axe's color-contrast-enhanced is the 7:1 rule
+  const { violations } = await new AxeBuilder({ page }).withRules(['color-contrast-enhanced']).analyze()
+  expect(violations.flatMap(v => v.nodes.map(n => n.target.join(' ')))).toEqual([])
+  await context.close()
+})
+
+test('the privacy notice and 模拟短信 pages', async ({ browser }) => {
+  const privacy = await open(browser, '#/pages/privacy/index')
+  await privacy.locator('.hero-title', { hasText: '个人信息处理规则' }).waitFor({ timeout: 15_000 })
+  await record(privacy, 'privacy')
+  await privacy.close()
+  const page = await open(browser, '#/pages/dev-sms/index?phone=13800005551')
+  const card = page.locator('.sms-text', { hasText: '截至' })
+  await card.waitFor({ timeout: 15_000 })
+  expect((await card.innerText()).trim()).toBe(EXPECTED_5551)
+  await record(page, 'dev-sms', { full: true })
+  await page.close()
+})
+
+test('no script errors in the browser', async () => {
+  page7777?.close().catch(() => undefined)
+  expect(pageErrors).toEqual([])
+})
