@@ -1,5 +1,6 @@
 // What the domain needs from the outside world. Adapters implement these; tests swap them.
 import type { QueryStatus } from './contract/index'
+import type { NumberHistory } from './domain/number-history'
 
 export interface Clock {
   /** epoch milliseconds */
@@ -112,4 +113,35 @@ export interface SmsSender {
 export interface EnterpriseGateway {
   /** account counts per app id of this enterprise; throws on failure or malformed answers */
   countAccounts (enterpriseId: string, phone: string, signal: AbortSignal): Promise<Record<string, number>>
+}
+
+/** What one applied carrier event writes, all or nothing. */
+export interface RecordedEvent {
+  carrierId: string
+  eventId: string
+  previous?: NumberHistory
+  next: NumberHistory
+  /** CANCELLED: the number joins that China day's released-numbers feed */
+  released?: { date: string, phone: string }
+  /** the subscriber record (the carrier's real-name data, where this deployment holds it) */
+  subscriber?: { status: NumberHistory['status'], idSuffixHash?: string }
+}
+
+export interface AuditEntry { at: number, route: string, numbers: number }
+
+/** Number histories, the released feed, and the bookkeeping of the signed server-to-server calls. */
+export interface LifecycleStore {
+  /** one BatchGetItem per 100 numbers */
+  histories (phoneHashes: readonly string[]): Promise<Map<string, NumberHistory>>
+  /** the history as written; 'DUPLICATE': this event id was recorded before; 'CONFLICT': the history moved since it was read */
+  recordEvent (event: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'DUPLICATE' | 'CONFLICT'>
+  /** whether this carrier's event id was recorded before (and has not expired) */
+  eventSeen (carrierId: string, eventId: string, now: number): Promise<boolean>
+  releasedOn (date: string, now: number): Promise<string[]>
+  /** true the first time this request signature is seen within its validity */
+  firstUse (signature: string, now: number): Promise<boolean>
+  /** one token from a caller's bucket, or the wait until the next one */
+  takeToken (bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<{ ok: true } | { ok: false, retryAfterSeconds: number }>
+  audit (enterpriseId: string, entry: AuditEntry): Promise<void>
+  auditOf (enterpriseId: string, date: string): Promise<AuditEntry[]>
 }

@@ -1,7 +1,9 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { catalogue, type Catalogue } from '#catalogue/index'
-import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { Clock, EnterpriseGateway, Hasher, LifecycleStore, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import { CARRIER_IDS } from '#domain/carriers'
+import { carrierKey, enterpriseKey } from '#lib/signing'
 import { DEFAULT_SIGNATURE } from '#domain/sms-text'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
@@ -10,6 +12,7 @@ import { DynamoOutboxStore } from './dynamo/outbox-store'
 import { DynamoQueryStore } from './dynamo/query-store'
 import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
+import { DynamoLifecycleStore } from './dynamo/lifecycle-store'
 import { httpEnterpriseGateway } from './enterprise-http'
 import { loadSecrets, type Secrets } from './secrets'
 
@@ -27,6 +30,9 @@ export interface Runtime {
   sms: SmsSender
   gateway: EnterpriseGateway
   smsSignature: string
+  lifecycle: LifecycleStore
+  /** the keys of the parties that call our signed routes, derived from the master key */
+  callers: Record<'carrier' | 'enterprise', { keyFor (id: string): string | undefined }>
 }
 
 export interface RuntimeOptions {
@@ -62,7 +68,12 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
       masterKey: secrets.enterpriseKey,
       clock
     }),
-    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE,
+    lifecycle: new DynamoLifecycleStore(doc, tables),
+    callers: {
+      carrier: { keyFor: id => CARRIER_IDS.includes(id) ? carrierKey(secrets.enterpriseKey, id) : undefined },
+      enterprise: { keyFor: id => catalogue.enterprises.some(e => e.id === id) ? enterpriseKey(secrets.enterpriseKey, id) : undefined }
+    }
   }
 }
 

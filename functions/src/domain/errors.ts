@@ -9,7 +9,8 @@ const STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
-  UNAVAILABLE: 503
+  UNAVAILABLE: 503,
+  SIGNATURE_INVALID: 401
 }
 
 const MESSAGE: Record<ErrorCode, string> = {
@@ -20,7 +21,8 @@ const MESSAGE: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: '请求内容过大',
   UNSUPPORTED_MEDIA_TYPE: '请求格式不正确，请使用 JSON',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
-  UNAVAILABLE: '服务暂时不可用，请稍后再试'
+  UNAVAILABLE: '服务暂时不可用，请稍后再试',
+  SIGNATURE_INVALID: '请求签名无效、已过期或已使用'
 }
 
 export class AppError extends Error {

@@ -43,6 +43,14 @@ export const FUNCTIONS = {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
     tables: { outbox: 'readWrite', queries: 'readWrite' }, streamFrom: 'outbox', sendsSms: true
   },
+  carrierEvents: {
+    entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
+    tables: { lifecycle: 'readWrite', subscribers: 'write' }
+  },
+  platformChecks: {
+    entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
+    tables: { lifecycle: 'readWrite' }
+  },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,
     tables: {}, mockOnly: true

@@ -12,7 +12,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/verification-codes', fn: 'sendCode' },
   { method: 'POST', path: '/v1/queries', fn: 'submitQuery' },
   { method: 'GET', path: '/v1/queries/{queryId}', fn: 'getQuery' },
-  { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' }
+  { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' },
+  { method: 'POST', path: '/v1/carrier/number-events', fn: 'carrierEvents' },
+  { method: 'GET', path: '/v1/carrier/numbers/{phone}/reissue-readiness', fn: 'carrierEvents' },
+  { method: 'POST', path: '/v1/platform/number-checks', fn: 'platformChecks' },
+  { method: 'GET', path: '/v1/platform/released-numbers', fn: 'platformChecks' },
+  { method: 'GET', path: '/v1/platform/audit', fn: 'platformChecks' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */

@@ -23,7 +23,9 @@ export const TABLES = {
   /** accepted queries; an INSERT starts processing */
   queries: { name: 'Queries', envVar: 'QUERIES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
   /** SMS to send; an INSERT starts dispatch */
-  outbox: { name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
+  outbox: { name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
+  /** number histories (hashed), the released-numbers feed, event ids, signed-call replay marks and audit */
+  lifecycle: { name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' }
 } as const satisfies Record<string, TableDefinition>
 
 export type TableKey = keyof typeof TABLES

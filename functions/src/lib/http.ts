@@ -57,11 +57,11 @@ export function httpRoute<T = undefined> (
   }
 }
 
-function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>): T {
+export function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>, maxBytes = MAX_BODY_BYTES): T {
   const contentType = (event.headers?.['content-type'] ?? '').toLowerCase()
   if (!/^application\/json\s*(;|$)/.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE')
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? ''
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE')
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE')
   let value: unknown
   try {
     value = JSON.parse(raw)

@@ -21,3 +21,25 @@ export function verifySignature (key: string, timestamp: string | undefined, sig
   const got = Buffer.from(signature, 'hex')
   return want.length === got.length && timingSafeEqual(want, got)
 }
+
+/** Who may call a signed server-to-server route: carriers report number events, enterprises ask platform checks. */
+export type CallerKind = 'carrier' | 'enterprise'
+export const CALLER_HEADER = 'x-yzt-caller'
+
+export function carrierKey (masterKey: string, carrierId: string): string {
+  return createHmac('sha256', masterKey).update(`carrier\0${carrierId}`).digest('hex')
+}
+
+/** Inbound calls sign the method and the path too, so a signature is good for one request only. */
+export function requestPayload (method: string, pathWithQuery: string, body: string): string {
+  return `${method.toUpperCase()} ${pathWithQuery}\n${body}`
+}
+
+export function signedRequestHeaders (callerId: string, key: string, method: string, pathWithQuery: string, body: string, now: number): Record<string, string> {
+  const timestamp = String(now)
+  return {
+    [CALLER_HEADER]: callerId,
+    [TIMESTAMP_HEADER]: timestamp,
+    [SIGNATURE_HEADER]: sign(key, timestamp, requestPayload(method, pathWithQuery, body))
+  }
+}

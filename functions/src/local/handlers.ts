@@ -10,6 +10,8 @@ import { makeHandler as getQuery } from '#handlers/get-query'
 import { handler as listEnterprises } from '#handlers/list-enterprises'
 import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
+import { makeHandler as carrierEvents } from '#handlers/carrier-events'
+import { makeHandler as platformChecks } from '#handlers/platform-checks'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -19,7 +21,9 @@ export function bindHandlers (rt: Runtime) {
     sendCode: sendCode(get),
     submitQuery: submitQuery(get),
     getQuery: getQuery(get),
-    listEnterprises
+    listEnterprises,
+    carrierEvents: carrierEvents(get),
+    platformChecks: platformChecks(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),

@@ -21,6 +21,7 @@ import { BodyTooLarge, readBody, sendResult, toEvent } from './http-bridge'
 import { serveStatic } from './static-files'
 import { StreamPoller } from './stream-poller'
 import { createTables, streamArn } from './tables'
+import { seedEvents } from './seed-events'
 
 export interface SystemOptions {
   port?: number
@@ -124,6 +125,8 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
         carrier: s.carrier
       })
     }
+
+    await seedEvents(runtime, seed.events)
 
     const handlers = bindHandlers(runtime)
 
