@@ -1,6 +1,7 @@
 // What the domain needs from the outside world. Adapters implement these; tests swap them.
 import type { QueryStatus } from './contract/index'
 import type { NumberHistory } from './domain/number-history'
+import type { NumberNotice } from './contract/lifecycle'
 
 export interface Clock {
   /** epoch milliseconds */
@@ -110,6 +111,11 @@ export interface SmsSender {
   send (message: { to: string, text: string, idempotencyKey: string }): Promise<{ providerMessageId: string }>
 }
 
+/** The release notice over the signed enterprise channel. */
+export interface NoticeGateway {
+  sendNotice (enterpriseId: string, notice: NumberNotice, signal: AbortSignal): Promise<{ reference?: string }>
+}
+
 export interface EnterpriseGateway {
   /** account counts per app id of this enterprise; throws on failure or malformed answers */
   countAccounts (enterpriseId: string, phone: string, signal: AbortSignal): Promise<Record<string, number>>
@@ -125,6 +131,22 @@ export interface RecordedEvent {
   released?: { date: string, phone: string }
   /** the subscriber record (the carrier's real-name data, where this deployment holds it) */
   subscriber?: { status: NumberHistory['status'], idSuffixHash?: string }
+  /** the release notice to every enterprise: one item each, the record is the message */
+  notices?: NewNotice[]
+}
+
+export interface NewNotice { noticeId: string, enterpriseId: string, phone: string, event: 'RELEASED' | 'REISSUED', effectiveAt: number, deadline: number }
+
+export interface NoticeRecord {
+  noticeId: string
+  enterpriseId: string
+  status: 'PENDING' | 'DELIVERED' | 'UNDELIVERED' | 'CONFIRMED'
+  deadline: number
+  createdAt: number
+  /** in clear only while PENDING */
+  phone?: string
+  event: 'RELEASED' | 'REISSUED'
+  effectiveAt: number
 }
 
 export interface AuditEntry { at: number, route: string, numbers: number }
@@ -143,5 +165,13 @@ export interface LifecycleStore {
   /** one token from a caller's bucket, or the wait until the next one */
   takeToken (bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<{ ok: true } | { ok: false, retryAfterSeconds: number }>
   audit (enterpriseId: string, entry: AuditEntry): Promise<void>
+  notices (noticeId: string, enterpriseIds: readonly string[]): Promise<NoticeRecord[]>
+  notice (noticeId: string, enterpriseId: string): Promise<NoticeRecord | undefined>
+  /** PENDING → DELIVERED or UNDELIVERED, the clear number removed; false when it had moved on */
+  settleNotice (noticeId: string, enterpriseId: string, outcome: 'DELIVERED' | 'UNDELIVERED', now: number): Promise<boolean>
+  /** any state but CONFIRMED → CONFIRMED; the resulting status, or undefined for no such notice */
+  confirmNotice (noticeId: string, enterpriseId: string, counts: { bindingsRemoved: number, bindingsFrozen: number }, now: number): Promise<NoticeRecord['status'] | undefined>
+  /** notices still PENDING (the sweep retries them) */
+  pendingNotices (): Promise<{ noticeId: string, enterpriseId: string }[]>
   auditOf (enterpriseId: string, date: string): Promise<AuditEntry[]>
 }

@@ -1,7 +1,7 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { catalogue, type Catalogue } from '#catalogue/index'
-import type { Clock, EnterpriseGateway, Hasher, LifecycleStore, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { Clock, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { CARRIER_IDS } from '#domain/carriers'
 import { carrierKey, enterpriseKey } from '#lib/signing'
 import { DEFAULT_SIGNATURE } from '#domain/sms-text'
@@ -14,6 +14,7 @@ import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { DynamoLifecycleStore } from './dynamo/lifecycle-store'
 import { httpEnterpriseGateway } from './enterprise-http'
+import { httpNoticeGateway } from './notice-http'
 import { loadSecrets, type Secrets } from './secrets'
 
 export interface Runtime {
@@ -31,6 +32,9 @@ export interface Runtime {
   gateway: EnterpriseGateway
   smsSignature: string
   lifecycle: LifecycleStore
+  notices: NoticeGateway
+  /** public holidays (China dates) for working-day deadlines: HOLIDAYS="2026-10-01,2026-10-02" */
+  holidays: ReadonlySet<string>
   /** the keys of the parties that call our signed routes, derived from the master key */
   callers: Record<'carrier' | 'enterprise', { keyFor (id: string): string | undefined }>
 }
@@ -70,6 +74,13 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     }),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE,
     lifecycle: new DynamoLifecycleStore(doc, tables),
+    notices: httpNoticeGateway({
+      endpointTemplate: env.ENTERPRISE_NOTICE_TEMPLATE ??
+        (env.ENTERPRISE_ENDPOINT_TEMPLATE ?? 'http://127.0.0.1:3001/enterprises/{id}/account-counts').replace(/account-counts$/, 'number-events'),
+      masterKey: secrets.enterpriseKey,
+      clock
+    }),
+    holidays: new Set((env.HOLIDAYS ?? '').split(',').map(d => d.trim()).filter(Boolean)),
     callers: {
       carrier: { keyFor: id => CARRIER_IDS.includes(id) ? carrierKey(secrets.enterpriseKey, id) : undefined },
       enterprise: { keyFor: id => catalogue.enterprises.some(e => e.id === id) ? enterpriseKey(secrets.enterpriseKey, id) : undefined }

@@ -82,3 +82,29 @@ export const LIFECYCLE_PATHS = {
   releasedNumbers: (date: string) => `/v1/platform/released-numbers?date=${encodeURIComponent(date)}`,
   audit: (date: string) => `/v1/platform/audit?date=${encodeURIComponent(date)}`
 } as const
+
+/** What every enterprise receives when a number is released: `POST {enterprise}/number-events`. */
+export const NumberNotice = z.object({
+  /** our id of this notice; the enterprise confirms under it */
+  eventId: z.string(),
+  phone: z.string(),
+  /** RELEASED: clean or freeze its bindings; REISSUED: it already has a new holder (re-issued early), act now */
+  event: z.enum(['RELEASED', 'REISSUED']),
+  effectiveAt: z.string()
+})
+export type NumberNotice = z.infer<typeof NumberNotice>
+export const NumberNoticeAnswer = z.object({ reference: z.optional(z.string()) })
+
+/** The enterprise's signed confirmation: `POST /v1/enterprise-callbacks/number-events/{eventId}`. */
+export const NoticeConfirmation = z.strictObject({
+  bindingsRemoved: z.number().check(z.int(), z.nonnegative(), z.maximum(1_000_000)),
+  bindingsFrozen: z.number().check(z.int(), z.nonnegative(), z.maximum(1_000_000))
+})
+export type NoticeConfirmation = z.output<typeof NoticeConfirmation>
+
+export const NOTICE_STATUSES = ['PENDING', 'DELIVERED', 'UNDELIVERED', 'CONFIRMED'] as const
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number]
+export const NoticeConfirmationResponse = z.object({ eventId: z.string(), status: z.enum(NOTICE_STATUSES) })
+export type NoticeConfirmationResponse = z.infer<typeof NoticeConfirmationResponse>
+
+export const noticeCallbackPath = (eventId: string) => `/v1/enterprise-callbacks/number-events/${encodeURIComponent(eventId)}`

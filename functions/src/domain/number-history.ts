@@ -11,7 +11,13 @@ export const LIFECYCLE_POLICY = {
   /** an event dated this far in the future is a carrier clock or data error */
   maxFutureSkewMs: 5 * 60 * 1000,
   /** the released-numbers feed keeps each day's list this long */
-  releasedFeedDays: 30
+  releasedFeedDays: 30,
+  /** 二次号码焕新: platforms clean a released number within 5 working days */
+  confirmWorkingDays: 5,
+  /** a notice not delivered by then loses its clear number (PENDING → UNDELIVERED) */
+  noticeClearMs: 3600 * 1000,
+  noticeTries: 3,
+  noticeBackoffMs: 200
 } as const
 
 export type NumberStatus = 'active' | 'suspended' | 'cancelled'
@@ -31,6 +37,8 @@ export interface NumberHistory {
   releasedAt?: number
   /** a REISSUED that arrived before the number was ready */
   reissuedEarly?: boolean
+  /** the notice sent to every enterprise for the latest release */
+  noticeId?: string
 }
 
 export interface LifecycleEvent { type: NumberEventType, at: number, carrierId: string }
@@ -40,7 +48,7 @@ export type EventDecision =
   | { outcome: 'REJECTED', reason: string }
 
 /** Apply one carrier event to a number's history (undefined: the first event we hear of). */
-export function applyEvent (history: NumberHistory | undefined, phoneHash: string, event: LifecycleEvent, now: number): EventDecision {
+export function applyEvent (history: NumberHistory | undefined, phoneHash: string, event: LifecycleEvent, now: number, notices: readonly NoticeState[] = []): EventDecision {
   if (event.at > now + LIFECYCLE_POLICY.maxFutureSkewMs) return { outcome: 'REJECTED', reason: 'FUTURE_EVENT' }
   if (history && event.at < history.lastEventAt) return { outcome: 'REJECTED', reason: 'OUT_OF_ORDER' }
   if (history && history.carrierId !== event.carrierId && event.type !== 'REISSUED') {
@@ -62,7 +70,7 @@ export function applyEvent (history: NumberHistory | undefined, phoneHash: strin
       return { outcome: 'APPLIED', history: next }
     case 'REISSUED': {
       if (history?.status !== 'cancelled') return { outcome: 'REJECTED', reason: 'NOT_RELEASED' }
-      const ready = readiness(history, event.at)
+      const ready = readiness(history, event.at, notices)
       next.status = 'active'
       delete next.releasedAt
       next.changes.push({ type: 'REISSUED', at: event.at })
@@ -84,12 +92,21 @@ export function applyEvent (history: NumberHistory | undefined, phoneHash: strin
 
 export interface Readiness { ready: boolean, reasons: string[], quietUntil?: number }
 
-/** A released number may be re-issued once its quiet period has passed. */
-export function readiness (history: NumberHistory | undefined, now: number): Readiness {
+/** Where one enterprise stands with the release notice of a number. */
+export interface NoticeState { enterpriseName: string, status: 'PENDING' | 'DELIVERED' | 'UNDELIVERED' | 'CONFIRMED', deadline: number }
+
+/**
+ * A released number may be re-issued once its quiet period has passed and every enterprise has
+ * confirmed its clean-up or let its deadline pass (each one still open is named).
+ */
+export function readiness (history: NumberHistory | undefined, now: number, notices: readonly NoticeState[] = []): Readiness {
   if (!history) return { ready: false, reasons: ['无该号码的记录'] }
   if (history.status !== 'cancelled' || history.releasedAt === undefined) return { ready: false, reasons: ['号码未销号'] }
   const quietUntil = history.releasedAt + LIFECYCLE_POLICY.quietDays * DAY_MS
   const reasons = now < quietUntil ? [`销号未满${LIFECYCLE_POLICY.quietDays}天（${chinaDate(quietUntil)}起可重新放号）`] : []
+  for (const n of notices) {
+    if (n.status !== 'CONFIRMED' && now < n.deadline) reasons.push(`${n.enterpriseName}尚未确认清理绑定（期限${chinaDate(n.deadline - 1)}）`)
+  }
   return { ready: reasons.length === 0, reasons, quietUntil }
 }
 

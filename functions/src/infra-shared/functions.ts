@@ -14,6 +14,8 @@ export interface FunctionDefinition {
   readonly streamFrom?: TableKey
   readonly sendsSms?: boolean
   readonly callsEnterprises?: boolean
+  /** run on a schedule (EventBridge in the stack, a timer locally) every this many minutes */
+  readonly everyMinutes?: number
   /** deployed only when the mocked enterprises are (dev) */
   readonly mockOnly?: boolean
 }
@@ -45,7 +47,19 @@ export const FUNCTIONS = {
   },
   carrierEvents: {
     entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
-    tables: { lifecycle: 'readWrite', subscribers: 'write' }
+    tables: { lifecycle: 'readWrite', subscribers: 'write', notices: 'readWrite' }
+  },
+  notifyEnterprises: {
+    entry: 'src/handlers/notify-enterprises.ts', memoryMb: 256, timeoutSeconds: 30,
+    tables: { notices: 'readWrite' }, streamFrom: 'notices', callsEnterprises: true
+  },
+  noticeCallback: {
+    entry: 'src/handlers/notice-callback.ts', memoryMb: 256, timeoutSeconds: 10,
+    tables: { lifecycle: 'readWrite', notices: 'readWrite' }
+  },
+  lifecycleSweep: {
+    entry: 'src/handlers/lifecycle-sweep.ts', memoryMb: 256, timeoutSeconds: 120,
+    tables: { notices: 'readWrite' }, callsEnterprises: true, everyMinutes: 5
   },
   platformChecks: {
     entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,

@@ -25,7 +25,9 @@ export const TABLES = {
   /** SMS to send; an INSERT starts dispatch */
   outbox: { name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
   /** number histories (hashed), the released-numbers feed, event ids, signed-call replay marks and audit */
-  lifecycle: { name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' }
+  lifecycle: { name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
+  /** one release notice per (released number, enterprise); an INSERT starts its delivery */
+  notices: { name: 'NumberNotices', envVar: 'NOTICES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
 } as const satisfies Record<string, TableDefinition>
 
 export type TableKey = keyof typeof TABLES

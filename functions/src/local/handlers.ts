@@ -12,6 +12,9 @@ import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
 import { makeHandler as carrierEvents } from '#handlers/carrier-events'
 import { makeHandler as platformChecks } from '#handlers/platform-checks'
+import { makeHandler as noticeCallback } from '#handlers/notice-callback'
+import { makeHandler as notifyEnterprises } from '#handlers/notify-enterprises'
+import { makeHandler as lifecycleSweep } from '#handlers/lifecycle-sweep'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -23,11 +26,16 @@ export function bindHandlers (rt: Runtime) {
     getQuery: getQuery(get),
     listEnterprises,
     carrierEvents: carrierEvents(get),
-    platformChecks: platformChecks(get)
+    platformChecks: platformChecks(get),
+    noticeCallback: noticeCallback(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),
-    dispatchSms: dispatchSms(get)
+    dispatchSms: dispatchSms(get),
+    notifyEnterprises: notifyEnterprises(get)
   }
-  return { http, stream }
+  const scheduled: Partial<Record<FunctionName, () => Promise<void>>> = {
+    lifecycleSweep: lifecycleSweep(get)
+  }
+  return { http, stream, scheduled }
 }

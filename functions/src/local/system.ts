@@ -9,7 +9,7 @@ import { buildRuntime, type Runtime } from '#adapters/runtime'
 import { LocalSmsProvider } from '#adapters/sms-local'
 import { AppError } from '#domain/errors'
 import { FUNCTIONS, type FunctionName } from '#shared/functions'
-import { MOCK_ENTERPRISE_ROUTE, matchPath, ROUTES } from '#shared/routes'
+import { MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE, matchPath, ROUTES } from '#shared/routes'
 import { TABLES } from '#shared/tables'
 import { errorResult, json } from '#lib/http'
 import { MockEnterprises } from '#mock-enterprises/service'
@@ -52,6 +52,8 @@ export interface System {
   /** DynamoDB requests per command, counted by an SDK middleware */
   ddbCalls: Record<string, number>
   deadLetters: { stream: string, key: string }[]
+  /** scheduled functions, to run now (tests) */
+  scheduled: Partial<Record<FunctionName, () => Promise<void>>>
   stop (): Promise<void>
 }
 
@@ -109,11 +111,13 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     })
     mockServer.on('request', async (req, res) => {
       const url = new URL(req.url ?? '/', mockUrl)
-      const params = req.method === 'POST' ? matchPath(MOCK_ENTERPRISE_ROUTE.path, url.pathname) : undefined
+      const counts = req.method === 'POST' ? matchPath(MOCK_ENTERPRISE_ROUTE.path, url.pathname) : undefined
+      const notice = req.method === 'POST' ? matchPath(MOCK_NOTICE_ROUTE.path, url.pathname) : undefined
+      const params = counts ?? notice
       if (!params) { res.writeHead(404).end(); return }
       const body = (await readBody(req, 64 * 1024).catch(() => undefined))?.toString('utf8')
       if (body === undefined) { res.writeHead(413).end(); return }
-      const answer = await mock.answer(params.enterpriseId!, req.headers as Record<string, string>, body)
+      const answer = await (counts ? mock.answer : mock.notice).call(mock, params.enterpriseId!, req.headers as Record<string, string>, body)
       if (!res.destroyed) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body)
     })
 
@@ -198,8 +202,19 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     await listen(api, options.port ?? 0, host)
     stops.push(() => close(api))
     const url = `http://${host}:${(api.address() as AddressInfo).port}`
+    mock.apiUrl = url
+    stops.push(async () => mock.stop())
 
-    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, ddbCalls, deadLetters, stop }
+    // scheduled functions: EventBridge's timer, here a plain interval (tests call them directly)
+    for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      if (!('everyMinutes' in fn) || !handlers.scheduled[name]) continue
+      const run = handlers.scheduled[name]!
+      const timer = setInterval(() => { run().catch(err => print(`${name}: ${(err as Error).message}`)) }, fn.everyMinutes * 60_000)
+      timer.unref()
+      stops.push(async () => clearInterval(timer))
+    }
+
+    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, ddbCalls, deadLetters, scheduled: handlers.scheduled, stop }
   } catch (err) {
     await stop()
     throw err

@@ -5,12 +5,16 @@ import { createHash } from 'node:crypto'
 import * as z from 'zod'
 import type { Catalogue } from '#catalogue/index'
 import type { Clock } from '#ports'
-import { enterpriseKey, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '#lib/signing'
+import { NumberNotice, noticeCallbackPath } from '#contract/lifecycle'
+import { enterpriseKey, SIGNATURE_HEADER, signedRequestHeaders, TIMESTAMP_HEADER, verifySignature } from '#lib/signing'
 
 export const Faults = z.object({
   latencyMs: z.number().int().min(0).max(60_000).default(0),
   failRate: z.number().min(0).max(1).default(0),
-  malformedRate: z.number().min(0).max(1).default(0)
+  malformedRate: z.number().min(0).max(1).default(0),
+  /** release notices: confirm after this delay, or never */
+  noticeDelayMs: z.number().int().min(0).max(600_000).default(20),
+  noticeOutcome: z.enum(['confirm', 'never']).default('confirm')
 })
 export type Faults = z.input<typeof Faults>
 
@@ -37,6 +41,11 @@ export class MockEnterprises {
   private faults: Record<string, z.output<typeof Faults>> = {}
   /** requests answered, per enterprise (tests and the benchmark read it) */
   readonly served: Record<string, number> = {}
+  /** release notices received, per enterprise: notice id → times received */
+  readonly notices: Record<string, Record<string, number>> = {}
+  /** where confirmations go (the API's base URL, set once it listens) */
+  apiUrl?: string
+  private readonly callbacks = new Set<NodeJS.Timeout>()
 
   constructor (private readonly config: MockEnterprisesConfig) {
     for (const [id, f] of Object.entries(config.faults ?? {})) this.setFaults(id, f)
@@ -71,6 +80,44 @@ export class MockEnterprises {
       [app.id, seeded ? seeded[app.id] ?? 0 : derivedCount(parsed.phone, app.id)]))
     return reply(200, { accounts })
   }
+
+  /** A release notice: 202 at once, then (unless told never to) a signed confirmation to the API. */
+  async notice (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer> {
+    const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
+    if (!enterprise) return reply(404, { error: 'unknown enterprise' })
+    const key = enterpriseKey(this.config.masterKey, enterpriseId)
+    if (!verifySignature(key, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], body, this.config.clock.now())) return reply(401, { error: 'bad or stale signature' })
+    let notice: NumberNotice
+    try { notice = NumberNotice.parse(JSON.parse(body)) } catch { return reply(400, { error: 'bad request' }) }
+    const seen = this.notices[enterpriseId] ??= {}
+    seen[notice.eventId] = (seen[notice.eventId] ?? 0) + 1
+    const faults = this.faults[enterpriseId]
+    if (faults && (this.config.random ?? Math.random)() < faults.failRate) return reply(500, { error: 'simulated failure' })
+    if ((faults?.noticeOutcome ?? 'confirm') === 'confirm' && this.apiUrl) {
+      const bound = this.config.bindings[notice.phone]
+      const removed = enterprise.apps.reduce((n, app) => n + (bound ? bound[app.id] ?? 0 : derivedCount(notice.phone, app.id)), 0)
+      const timer = setTimeout(() => { this.callbacks.delete(timer); void this.confirm(enterpriseId, key, notice.eventId, removed) }, faults?.noticeDelayMs ?? 20)
+      this.callbacks.add(timer)
+    }
+    return reply(202, { reference: `${enterpriseId}-${notice.eventId.slice(0, 8)}` })
+  }
+
+  private async confirm (enterpriseId: string, key: string, eventId: string, removed: number): Promise<void> {
+    const path = noticeCallbackPath(eventId)
+    const body = JSON.stringify({ bindingsRemoved: removed, bindingsFrozen: 0 })
+    await fetch(this.apiUrl + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedRequestHeaders(enterpriseId, key, 'POST', path, body, this.config.clock.now()) },
+      body
+    }).catch(() => {})
+  }
+
+  /** pending confirmations are dropped when the system stops */
+  stop (): void { for (const t of this.callbacks) clearTimeout(t); this.callbacks.clear() }
+}
+
+export interface MockNotices {
+  notice (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer>
 }
 
 function reply (status: number, body: unknown): MockAnswer {

@@ -6,8 +6,8 @@
 //   bucket#<caller>          a caller's token bucket (rate limit)
 //   audit#<enterprise>#<day> who called, when, with how many numbers (never which)
 import { createHash } from 'node:crypto'
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import type { AuditEntry, LifecycleStore, RecordedEvent } from '#ports'
+import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent } from '#ports'
 import { chinaDate, LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
 import { MAX_SKEW_MS } from '#lib/signing'
 import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
@@ -74,6 +74,9 @@ export class DynamoLifecycleStore implements LifecycleStore {
           ExpressionAttributeValues: { ':n': new Set([e.released.phone]), ':exp': seconds(now) + LIFECYCLE_POLICY.releasedFeedDays * DAY_S }
         }
       })
+    }
+    for (const n of e.notices ?? []) {
+      items.push({ Put: { TableName: this.tables.notices, Item: noticeItem(n, now), ConditionExpression: 'attribute_not_exists(pk)' } })
     }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
@@ -169,6 +172,72 @@ export class DynamoLifecycleStore implements LifecycleStore {
     }))
   }
 
+  async notices (noticeId: string, enterpriseIds: readonly string[]): Promise<NoticeRecord[]> {
+    if (!enterpriseIds.length) return []
+    const keys = enterpriseIds.map(id => ({ pk: noticeKey(noticeId, id) }))
+    const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tables.notices]: { Keys: keys, ConsistentRead: true } } }))
+    return (out.Responses?.[this.tables.notices] ?? []).map(toNotice)
+  }
+
+  async notice (noticeId: string, enterpriseId: string): Promise<NoticeRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tables.notices, Key: { pk: noticeKey(noticeId, enterpriseId) }, ConsistentRead: true }))
+    return Item && toNotice(Item)
+  }
+
+  async settleNotice (noticeId: string, enterpriseId: string, outcome: 'DELIVERED' | 'UNDELIVERED', now: number): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.tables.notices,
+        Key: { pk: noticeKey(noticeId, enterpriseId) },
+        UpdateExpression: 'SET #s = :to, settledAt = :now REMOVE phone',
+        ConditionExpression: '#s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':to': outcome, ':now': now, ':pending': 'PENDING' }
+      }))
+      return true
+    } catch (err) {
+      if (isConditionFailure(err)) return false
+      throw err
+    }
+  }
+
+  async confirmNotice (noticeId: string, enterpriseId: string, counts: { bindingsRemoved: number, bindingsFrozen: number }, now: number): Promise<NoticeRecord['status'] | undefined> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.tables.notices,
+        Key: { pk: noticeKey(noticeId, enterpriseId) },
+        // a confirmation may overtake the delivery's own bookkeeping: from any state, once
+        UpdateExpression: 'SET #s = :confirmed, confirmedAt = :now, bindingsRemoved = :r, bindingsFrozen = :f REMOVE phone',
+        ConditionExpression: 'attribute_exists(pk) AND #s <> :confirmed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':now': now, ':r': counts.bindingsRemoved, ':f': counts.bindingsFrozen }
+      }))
+      return 'CONFIRMED'
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err
+      return (await this.notice(noticeId, enterpriseId))?.status
+    }
+  }
+
+  async pendingNotices (): Promise<{ noticeId: string, enterpriseId: string }[]> {
+    // undelivered notices are few and short-lived (an hour at most); at national scale this becomes a sparse index
+    const found: { noticeId: string, enterpriseId: string }[] = []
+    let start: Record<string, unknown> | undefined
+    do {
+      const out = await this.doc.send(new ScanCommand({
+        TableName: this.tables.notices,
+        FilterExpression: '#s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING' },
+        ProjectionExpression: 'noticeId, enterpriseId',
+        ExclusiveStartKey: start
+      }))
+      for (const item of out.Items ?? []) found.push({ noticeId: item.noticeId, enterpriseId: item.enterpriseId })
+      start = out.LastEvaluatedKey
+    } while (start)
+    return found
+  }
+
   async auditOf (enterpriseId: string, date: string): Promise<AuditEntry[]> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `audit#${enterpriseId}#${date}` } }))
     return (Item?.calls as AuditEntry[] | undefined) ?? []
@@ -182,4 +251,35 @@ function versionOf (h: NumberHistory): number {
 function toHistory (item: Record<string, any>): NumberHistory {
   const { pk: _pk, ...rest } = item
   return rest as NumberHistory
+}
+
+const NOTICE_RETENTION_S = 180 * DAY_S
+export const noticeKey = (noticeId: string, enterpriseId: string) => `${noticeId}#${enterpriseId}`
+
+export function noticeItem (n: NewNotice, now: number): Record<string, unknown> {
+  return {
+    pk: noticeKey(n.noticeId, n.enterpriseId),
+    noticeId: n.noticeId,
+    enterpriseId: n.enterpriseId,
+    phone: n.phone,
+    event: n.event,
+    effectiveAt: n.effectiveAt,
+    deadline: n.deadline,
+    status: 'PENDING',
+    createdAt: now,
+    expiresAt: seconds(now) + NOTICE_RETENTION_S
+  }
+}
+
+export function toNotice (item: Record<string, any>): NoticeRecord {
+  return {
+    noticeId: item.noticeId,
+    enterpriseId: item.enterpriseId,
+    status: item.status,
+    deadline: item.deadline,
+    createdAt: item.createdAt,
+    event: item.event,
+    effectiveAt: item.effectiveAt,
+    ...(item.phone && { phone: item.phone })
+  }
 }
