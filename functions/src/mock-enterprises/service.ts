@@ -89,9 +89,10 @@ export class MockEnterprises {
     if (!verifySignature(key, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], body, this.config.clock.now())) return reply(401, { error: 'bad or stale signature' })
     let notice: NumberNotice
     try { notice = NumberNotice.parse(JSON.parse(body)) } catch { return reply(400, { error: 'bad request' }) }
+    const faults = this.faults[enterpriseId]
+    if (faults?.latencyMs) await new Promise(resolve => setTimeout(resolve, faults.latencyMs))
     const seen = this.notices[enterpriseId] ??= {}
     seen[notice.eventId] = (seen[notice.eventId] ?? 0) + 1
-    const faults = this.faults[enterpriseId]
     if (faults && (this.config.random ?? Math.random)() < faults.failRate) return reply(500, { error: 'simulated failure' })
     if ((faults?.noticeOutcome ?? 'confirm') === 'confirm' && this.apiUrl) {
       const bound = this.config.bindings[notice.phone]
