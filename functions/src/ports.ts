@@ -2,6 +2,8 @@
 import type { QueryStatus } from './contract/index'
 import type { LimitCheck, LimitName, Refusal } from './domain/limits'
 import type { SmsContent } from './domain/sms-templates'
+import type { NumberHistory } from './domain/number-history'
+import type { NumberNotice } from './contract/lifecycle'
 
 export interface Clock {
   /** epoch milliseconds */
@@ -167,6 +169,11 @@ export interface SmsSender {
   send (message: SmsToSend): Promise<{ providerMessageId: string, delivered?: boolean }>
 }
 
+/** The release notice over the signed enterprise channel. */
+export interface NoticeGateway {
+  sendNotice (enterpriseId: string, notice: NumberNotice, signal: AbortSignal): Promise<{ reference?: string }>
+}
+
 export interface EnterpriseGateway {
   /** account counts per app id of this enterprise; throws on failure or malformed answers */
   countAccounts (enterpriseId: string, phone: string, signal: AbortSignal): Promise<Record<string, number>>
@@ -180,4 +187,59 @@ export interface BreakerStore {
   open (enterpriseId: string, until: number, now: number): Promise<void>
   /** forgets an open period that has ended (a probe succeeded); a later one stays */
   close (enterpriseId: string, now: number): Promise<void>
+}
+
+/** What one applied carrier event writes, all or nothing. */
+export interface RecordedEvent {
+  carrierId: string
+  eventId: string
+  previous?: NumberHistory
+  next: NumberHistory
+  /** CANCELLED: the number joins that China day's released-numbers feed */
+  released?: { date: string, phone: string }
+  /** the subscriber record (the carrier's real-name data, where this deployment holds it) */
+  subscriber?: { status: NumberHistory['status'], idSuffixHash?: string }
+  /** the release notice to every enterprise: one item each, the record is the message */
+  notices?: NewNotice[]
+}
+
+export interface NewNotice { noticeId: string, enterpriseId: string, phone: string, event: 'RELEASED' | 'REISSUED', effectiveAt: number, deadline: number }
+
+export interface NoticeRecord {
+  noticeId: string
+  enterpriseId: string
+  status: 'PENDING' | 'DELIVERED' | 'UNDELIVERED' | 'CONFIRMED'
+  deadline: number
+  createdAt: number
+  /** in clear only while PENDING */
+  phone?: string
+  event: 'RELEASED' | 'REISSUED'
+  effectiveAt: number
+}
+
+export interface AuditEntry { at: number, route: string, numbers: number }
+
+/** Number histories, the released feed, and the bookkeeping of the signed server-to-server calls. */
+export interface LifecycleStore {
+  /** one BatchGetItem per 100 numbers */
+  histories (phoneHashes: readonly string[]): Promise<Map<string, NumberHistory>>
+  /** the history as written; 'DUPLICATE': this event id was recorded before; 'CONFLICT': the history moved since it was read */
+  recordEvent (event: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'DUPLICATE' | 'CONFLICT'>
+  /** whether this carrier's event id was recorded before (and has not expired) */
+  eventSeen (carrierId: string, eventId: string, now: number): Promise<boolean>
+  releasedOn (date: string, now: number): Promise<string[]>
+  /** true the first time this request signature is seen within its validity */
+  firstUse (signature: string, now: number): Promise<boolean>
+  /** one token from a caller's bucket, or the wait until the next one */
+  takeToken (bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<{ ok: true } | { ok: false, retryAfterSeconds: number }>
+  audit (enterpriseId: string, entry: AuditEntry): Promise<void>
+  notices (noticeId: string, enterpriseIds: readonly string[]): Promise<NoticeRecord[]>
+  notice (noticeId: string, enterpriseId: string): Promise<NoticeRecord | undefined>
+  /** PENDING → DELIVERED or UNDELIVERED, the clear number removed; false when it had moved on */
+  settleNotice (noticeId: string, enterpriseId: string, outcome: 'DELIVERED' | 'UNDELIVERED', now: number): Promise<boolean>
+  /** any state but CONFIRMED → CONFIRMED; the resulting status, or undefined for no such notice */
+  confirmNotice (noticeId: string, enterpriseId: string, counts: { bindingsRemoved: number, bindingsFrozen: number }, now: number): Promise<NoticeRecord['status'] | undefined>
+  /** notices still PENDING (the sweep retries them) */
+  pendingNotices (): Promise<{ noticeId: string, enterpriseId: string }[]>
+  auditOf (enterpriseId: string, date: string): Promise<AuditEntry[]>
 }

@@ -240,6 +240,11 @@ describe('permissions', () => {
     processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] },
+    carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
+    platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    notifyEnterprises: { notices: ['GetItem', 'UpdateItem'] },
+    noticeCallback: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
+    lifecycleSweep: { notices: ['GetItem', 'Scan', 'UpdateItem'] },
     sweepStuck: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] },
     mockEnterprise: {}
   }

@@ -69,7 +69,7 @@ function isLoopback (hostname: string): boolean {
 
 interface RawAnswer { body: string, signature: string | undefined, bytesRead: number }
 
-function post (url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<RawAnswer> {
+export function post (url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<RawAnswer> {
   const client = url.protocol === 'https:' ? https : http
   return new Promise((resolve, reject) => {
     let bytesRead = 0

@@ -1,9 +1,11 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { Clock, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
+import { CARRIER_IDS } from '#domain/carriers'
+import { callerKeys, type CallerKind } from '#lib/signing'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
 import { DynamoBreakerStore } from './dynamo/breaker-store'
@@ -13,7 +15,9 @@ import { DynamoQueryStore } from './dynamo/query-store'
 import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-config'
+import { DynamoLifecycleStore } from './dynamo/lifecycle-store'
 import { httpEnterpriseGateway } from './enterprise-http'
+import { httpNoticeGateway } from './notice-http'
 import { cachedSecrets, loadSecrets, masterKeysOf, refuseDevSecretsOnLambda, type SecretsSource } from './secrets'
 
 /** What a function that never reads the secrets parameter gets: the stores, the clock, the SMS sender. */
@@ -40,6 +44,12 @@ export interface Runtime extends StoreRuntime {
   sms: SmsSender
   /** the SMS templates of the current catalogue (the result template names every app) */
   templates: () => Promise<SmsTemplates>
+  lifecycle: LifecycleStore
+  notices: NoticeGateway
+  /** public holidays (China dates) for working-day deadlines: HOLIDAYS="2026-10-01,2026-10-02" */
+  holidays: ReadonlySet<string>
+  /** the keys with which the parties calling our signed routes may sign, now */
+  callers: Record<CallerKind, { keysFor (id: string): Promise<string[]> }>
 }
 
 export interface RuntimeOptions {
@@ -91,7 +101,24 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
       clock,
       deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
     })),
-    breakers: new EnterpriseBreakers(clock, new DynamoBreakerStore(stores.doc, tableNames(env)))
+    breakers: new EnterpriseBreakers(clock, new DynamoBreakerStore(stores.doc, tableNames(env))),
+    lifecycle: new DynamoLifecycleStore(stores.doc, tableNames(env)),
+    notices: httpNoticeGateway({
+      // an enterprise's connector answers release notices beside its account counts
+      endpoint: async id => (await enterprises()).endpoints[id]?.replace(/account-counts$/, 'number-events'),
+      masterKeys: async () => masterKeysOf(await secrets.get()),
+      clock,
+      deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
+    }),
+    holidays: new Set((env.HOLIDAYS ?? '').split(',').map(d => d.trim()).filter(Boolean)),
+    callers: {
+      carrier: { keysFor: async id => CARRIER_IDS.includes(id) ? callerKeys(masterKeysOf(await secrets.get()), 'carrier', id, clock.now()) : [] },
+      enterprise: {
+        keysFor: async id => (await enterprises()).catalogue.enterprises.some(e => e.id === id)
+          ? callerKeys(masterKeysOf(await secrets.get()), 'enterprise', id, clock.now())
+          : []
+      }
+    }
   }
 }
 

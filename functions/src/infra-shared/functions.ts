@@ -111,6 +111,40 @@ export const FUNCTIONS = {
     // the message by our id (Get) or the provider's (Query on its index), then one transaction: message and query (Update both)
     tables: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true
   },
+  carrierEvents: {
+    entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
+    // rate bucket, replay mark and event marks (Get/Put); histories (BatchGet); one transaction per event:
+    // event mark and history (Put), released feed (Update), release notices (Put); the subscriber record (Put/Update)
+    tables: {
+      lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      subscribers: ['PutItem', 'UpdateItem'],
+      notices: ['BatchGetItem', 'PutItem']
+    },
+    readsSecrets: true, readsEnterprises: true
+  },
+  platformChecks: {
+    entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
+    // rate bucket, replay mark, audit (Get/Put/Update); histories and the released feed (BatchGet)
+    tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+    readsSecrets: true, readsEnterprises: true
+  },
+  notifyEnterprises: {
+    entry: 'src/handlers/notify-enterprises.ts', memoryMb: 256, timeoutSeconds: 30,
+    // the notice (Get), then delivered or undelivered (Update)
+    tables: { notices: ['GetItem', 'UpdateItem'] }, streamFrom: 'notices', readsSecrets: true, readsEnterprises: true,
+    consumer: { batchSize: 10, parallelizationFactor: 2, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 3600 }
+  },
+  noticeCallback: {
+    entry: 'src/handlers/notice-callback.ts', memoryMb: 256, timeoutSeconds: 10,
+    // replay mark (Put); the notice confirmed (Update), read back when it already was (Get)
+    tables: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true
+  },
+  lifecycleSweep: {
+    entry: 'src/handlers/lifecycle-sweep.ts', memoryMb: 256, timeoutSeconds: 120,
+    // notices still pending (Scan), each re-sent as the consumer does (Get, Update)
+    tables: { notices: ['Scan', 'GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true,
+    schedule: { everyMinutes: 5 }
+  },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,
     // the enterprise key verifies the requests it answers, as a real enterprise's copy would

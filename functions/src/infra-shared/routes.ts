@@ -15,11 +15,20 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'getOpenApi' },
   // the SMS provider's delivery reports; {token} is a secret per provider (infra/README.md, SECURITY.md)
-  { method: 'POST', path: '/v1/sms-receipts/{provider}/{token}', fn: 'smsReceipt' }
+  { method: 'POST', path: '/v1/sms-receipts/{provider}/{token}', fn: 'smsReceipt' },
+  { method: 'POST', path: '/v1/carrier/number-events', fn: 'carrierEvents' },
+  { method: 'GET', path: '/v1/carrier/numbers/{phone}/reissue-readiness', fn: 'carrierEvents' },
+  { method: 'POST', path: '/v1/platform/number-checks', fn: 'platformChecks' },
+  { method: 'GET', path: '/v1/platform/released-numbers', fn: 'platformChecks' },
+  { method: 'GET', path: '/v1/platform/audit', fn: 'platformChecks' },
+  { method: 'POST', path: '/v1/enterprise-callbacks/number-events/{eventId}', fn: 'noticeCallback' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */
 export const MOCK_ENTERPRISE_ROUTE = { method: 'POST', path: '/enterprises/{enterpriseId}/account-counts', fn: 'mockEnterprise' } as const
+
+/** the mocked enterprises' release-notice endpoint, beside their account counts */
+export const MOCK_NOTICE_ROUTE = { method: 'POST', path: '/enterprises/{enterpriseId}/number-events', fn: 'mockEnterprise' } as const
 
 /** Match a concrete path against a route path; returns the path parameters or undefined. */
 export function matchPath (pattern: string, path: string): Record<string, string> | undefined {

@@ -39,7 +39,11 @@ export const TABLES = {
     indexes: [{ name: PROVIDER_MESSAGE_INDEX, partitionKey: 'providerMessageId' }]
   },
   /** circuit breakers: one item per enterprise while it is considered down (no personal data) */
-  enterpriseHealth: { name: 'EnterpriseHealth', envVar: 'ENTERPRISE_HEALTH_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' }
+  enterpriseHealth: { name: 'EnterpriseHealth', envVar: 'ENTERPRISE_HEALTH_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
+  /** number histories (hashed), the released-numbers feed, event ids, signed-call replay marks and audit */
+  lifecycle: { name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
+  /** one release notice per (released number, enterprise); an INSERT starts its delivery */
+  notices: { name: 'NumberNotices', envVar: 'NOTICES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
 } as const satisfies Record<string, TableDefinition>
 
 export type TableKey = keyof typeof TABLES

@@ -65,7 +65,7 @@ export function httpRoute<T = undefined> (
   }
 }
 
-function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>, maxBytes = MAX_BODY_BYTES): T {
+export function parseBody<T> (event: APIGatewayProxyEventV2, schema: Schema<T>, maxBytes = MAX_BODY_BYTES): T {
   const contentType = (event.headers?.['content-type'] ?? '').toLowerCase()
   if (!/^application\/json\s*(;|$)/.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE')
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? ''

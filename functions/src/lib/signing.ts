@@ -60,3 +60,32 @@ function sameHex (want: string, got: string): boolean {
   const b = Buffer.from(got, 'hex')
   return a.length === b.length && timingSafeEqual(a, b)
 }
+
+/** Who may call a signed server-to-server route: carriers report number events, enterprises ask platform checks. */
+export type CallerKind = 'carrier' | 'enterprise'
+export const CALLER_HEADER = 'x-yzt-caller'
+
+export function carrierKey (masterKey: string, carrierId: string): string {
+  return createHmac('sha256', masterKey).update(`carrier\0${carrierId}`).digest('hex')
+}
+
+/** the keys a caller's request may be signed with now: its key under the current master key, and under the previous one during a rotation */
+export function callerKeys (master: MasterKeys, kind: CallerKind, callerId: string, now: number): string[] {
+  const derive = kind === 'carrier' ? carrierKey : enterpriseKey
+  const previous = master.previous && now < master.previous.acceptUntil ? [derive(master.previous.key, callerId)] : []
+  return [derive(master.current, callerId), ...previous]
+}
+
+/** Inbound calls sign the method and the path too, so a signature is good for one request only. */
+export function requestPayload (method: string, pathWithQuery: string, body: string): string {
+  return `${method.toUpperCase()} ${pathWithQuery}\n${body}`
+}
+
+export function signedRequestHeaders (callerId: string, key: string, method: string, pathWithQuery: string, body: string, now: number): Record<string, string> {
+  const timestamp = String(now)
+  return {
+    [CALLER_HEADER]: callerId,
+    [TIMESTAMP_HEADER]: timestamp,
+    [SIGNATURE_HEADER]: sign(key, timestamp, requestPayload(method, pathWithQuery, body))
+  }
+}

@@ -13,6 +13,11 @@ import { makeHandler as processQuery } from '#handlers/process-query'
 import { makeHandler as dispatchSms } from '#handlers/dispatch-sms'
 import { makeHandler as sweepStuck } from '#handlers/sweep-stuck'
 import { makeHandler as smsReceipt } from '#handlers/sms-receipt'
+import { makeHandler as carrierEvents } from '#handlers/carrier-events'
+import { makeHandler as platformChecks } from '#handlers/platform-checks'
+import { makeHandler as noticeCallback } from '#handlers/notice-callback'
+import { makeHandler as notifyEnterprises } from '#handlers/notify-enterprises'
+import { makeHandler as lifecycleSweep } from '#handlers/lifecycle-sweep'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -24,14 +29,19 @@ export function bindHandlers (rt: Runtime) {
     getQuery: getQuery(get),
     listEnterprises: listEnterprises(rt.enterprises),
     getOpenApi,
-    smsReceipt: smsReceipt(get)
+    smsReceipt: smsReceipt(get),
+    carrierEvents: carrierEvents(get),
+    platformChecks: platformChecks(get),
+    noticeCallback: noticeCallback(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),
-    dispatchSms: dispatchSms(get)
+    dispatchSms: dispatchSms(get),
+    notifyEnterprises: notifyEnterprises(get)
   }
   const scheduled: Partial<Record<FunctionName, () => Promise<unknown>>> = {
-    sweepStuck: sweepStuck(get)
+    sweepStuck: sweepStuck(get),
+    lifecycleSweep: lifecycleSweep(get)
   }
   return { http, stream, scheduled }
 }

@@ -9,7 +9,7 @@ import { masterKeysOf } from '#adapters/secrets'
 import { LocalSmsProvider } from '#adapters/sms-local'
 import { AppError } from '#domain/errors'
 import { FUNCTIONS, type FunctionName } from '#infra-shared/functions'
-import { MOCK_ENTERPRISE_ROUTE, matchPath, ROUTES } from '#infra-shared/routes'
+import { MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE, matchPath, ROUTES } from '#infra-shared/routes'
 import { TABLES } from '#infra-shared/tables'
 import { errorResult } from '#lib/http'
 import { catalogue } from '#catalogue/index'
@@ -23,6 +23,7 @@ import { BodyTooLarge, readBody, requestUrl, sendResult, toEvent } from './http-
 import { serveStatic } from './static-files'
 import { StreamPoller } from './stream-poller'
 import { createTables, streamArn } from './tables'
+import { seedEvents } from './seed-events'
 
 export interface SystemOptions {
   port?: number
@@ -57,6 +58,8 @@ export interface System {
   /** DynamoDB requests per command, counted by an SDK middleware */
   ddbCalls: Record<string, number>
   deadLetters: { stream: string, key: string, reason: 'failed' | 'expired' }[]
+  /** scheduled functions, to run now (tests) */
+  scheduled: Partial<Record<FunctionName, () => Promise<unknown>>>
   stop (): Promise<void>
 }
 
@@ -117,11 +120,14 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       try {
         const url = requestUrl(req)
         if (!url) { res.writeHead(400).end(); return }
-        const params = req.method === 'POST' ? matchPath(MOCK_ENTERPRISE_ROUTE.path, url.pathname) : undefined
+        const counts = req.method === 'POST' ? matchPath(MOCK_ENTERPRISE_ROUTE.path, url.pathname) : undefined
+        const notice = req.method === 'POST' ? matchPath(MOCK_NOTICE_ROUTE.path, url.pathname) : undefined
+        const params = counts ?? notice
         if (!params) { res.writeHead(404).end(); return }
         const body = (await readBody(req, 64 * 1024).catch(() => undefined))?.toString('utf8')
         if (body === undefined) { res.writeHead(413).end(); return }
-        const answer = await mock.answer(params.enterpriseId!, req.headers as Record<string, string>, body)
+        const headers = req.headers as Record<string, string>
+        const answer = counts ? await mock.answer(params.enterpriseId!, headers, body) : await mock.notice(params.enterpriseId!, headers, body)
         if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body)
       } catch (err) {
         // whatever a request does, the mocked enterprises keep running
@@ -138,6 +144,8 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
         status: s.status
       })
     }
+
+    await seedEvents(runtime, seed.events)
 
     const handlers = bindHandlers(runtime)
 
@@ -218,8 +226,10 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     await listen(api, options.port ?? 0, host)
     stops.push(() => close(api))
     const url = `http://${host}:${(api.address() as AddressInfo).port}`
+    mock.apiUrl = url
+    stops.push(async () => mock.stop())
 
-    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, ddbCalls, deadLetters, stop }
+    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, ddbCalls, deadLetters, scheduled: handlers.scheduled, stop }
   } catch (err) {
     await stop()
     throw err

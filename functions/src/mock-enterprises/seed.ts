@@ -9,6 +9,14 @@ export const SeedFile = z.object({
     status: z.enum(['active', 'cancelled', 'suspended'])
   })).default([]),
   bindings: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).default({}),
-  faults: z.record(z.string(), Faults).default({})
+  faults: z.record(z.string(), Faults).default({}),
+  /** number histories, as the carriers would have reported them (applied through the carrier use case) */
+  events: z.array(z.object({
+    phone: z.string().regex(/^1[3-9]\d{9}$/),
+    type: z.enum(['CANCELLED', 'REISSUED', 'SUSPENDED', 'ACTIVE']),
+    effectiveAt: z.string(),
+    /** REISSUED: the new holder's ID suffix, hashed at once */
+    idSuffix: z.string().regex(/^\d{5}[\dX]$/).optional()
+  })).default([])
 })
 export type SeedFile = z.infer<typeof SeedFile>

@@ -6,7 +6,8 @@ import * as z from 'zod'
 import type { Catalogue } from '#catalogue/index'
 import { AccountCountRequest } from '#contract/enterprise'
 import type { Clock } from '#ports'
-import type { MasterKeys } from '#lib/signing'
+import { NumberNotice, noticeCallbackPath } from '#contract/lifecycle'
+import { signedRequestHeaders, type MasterKeys } from '#lib/signing'
 import { reply, signedReply, verifyEnterpriseRequest, type MockAnswer } from './signed-endpoint'
 
 export type { MockAnswer }
@@ -14,7 +15,10 @@ export type { MockAnswer }
 export const Faults = z.object({
   latencyMs: z.number().int().min(0).max(60_000).default(0),
   failRate: z.number().min(0).max(1).default(0),
-  malformedRate: z.number().min(0).max(1).default(0)
+  malformedRate: z.number().min(0).max(1).default(0),
+  /** release notices: confirm after this delay, or never */
+  noticeDelayMs: z.number().int().min(0).max(600_000).default(20),
+  noticeOutcome: z.enum(['confirm', 'never']).default('confirm')
 })
 export type Faults = z.input<typeof Faults>
 
@@ -43,6 +47,11 @@ export class MockEnterprises {
   readonly served: Record<string, number> = {}
   /** enterprise + request id → a hash of the body it came with (never the number itself) and the answer given */
   private readonly answered = new Map<string, { bodyHash: string, answer: MockAnswer }>()
+  /** release notices received, per enterprise: notice id → times received */
+  readonly notices: Record<string, Record<string, number>> = {}
+  /** where confirmations go (the API's base URL, set once it listens) */
+  apiUrl?: string
+  private readonly callbacks = new Set<NodeJS.Timeout>()
 
   constructor (private readonly config: MockEnterprisesConfig) {
     for (const [id, f] of Object.entries(config.faults ?? {})) this.setFaults(id, f)
@@ -85,4 +94,43 @@ export class MockEnterprises {
     if (this.answered.size > REMEMBERED_ANSWERS) this.answered.delete(this.answered.keys().next().value!)
     return answer
   }
+
+  /** A release notice: 202 at once, then (unless told never to) a signed confirmation to the API. */
+  async notice (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer> {
+    const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
+    if (!enterprise) return reply(404, { error: 'unknown enterprise' })
+    const key = verifyEnterpriseRequest(await this.config.masterKeys(), enterpriseId, headers, body, this.config.clock.now())
+    if (!key) return reply(401, { error: 'bad or stale signature' })
+    let notice: NumberNotice
+    try { notice = NumberNotice.parse(JSON.parse(body)) } catch { return reply(400, { error: 'bad request' }) }
+    const faults = this.faults[enterpriseId]
+    if (faults?.latencyMs) await new Promise(resolve => setTimeout(resolve, faults.latencyMs))
+    const seen = this.notices[enterpriseId] ??= {}
+    seen[notice.eventId] = (seen[notice.eventId] ?? 0) + 1
+    if (faults && (this.config.random ?? Math.random)() < faults.failRate) return reply(500, { error: 'simulated failure' })
+    if ((faults?.noticeOutcome ?? 'confirm') === 'confirm' && this.apiUrl) {
+      const bound = this.config.bindings[notice.phone]
+      const removed = enterprise.apps.reduce((n, app) => n + (bound ? bound[app.id] ?? 0 : derivedCount(notice.phone, app.id)), 0)
+      const timer = setTimeout(() => { this.callbacks.delete(timer); void this.confirm(enterpriseId, key, notice.eventId, removed) }, faults?.noticeDelayMs ?? 20)
+      this.callbacks.add(timer)
+    }
+    return signedReply(key, notice.eventId, 202, JSON.stringify({ reference: `${enterpriseId}-${notice.eventId.slice(0, 8)}` }))
+  }
+
+  private async confirm (enterpriseId: string, key: string, eventId: string, removed: number): Promise<void> {
+    const path = noticeCallbackPath(eventId)
+    const body = JSON.stringify({ bindingsRemoved: removed, bindingsFrozen: 0 })
+    await fetch(this.apiUrl + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedRequestHeaders(enterpriseId, key, 'POST', path, body, this.config.clock.now()) },
+      body
+    }).catch(() => {})
+  }
+
+  /** pending confirmations are dropped when the system stops */
+  stop (): void { for (const t of this.callbacks) clearTimeout(t); this.callbacks.clear() }
+}
+
+export interface MockNotices {
+  notice (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer>
 }

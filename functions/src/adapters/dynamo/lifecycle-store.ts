@@ -1,0 +1,285 @@
+// One table, several small item kinds, each keyed so that no read scans:
+//   num#<phoneHash>          the number's history (status, records-since, changes of holder)
+//   evt#<carrier>#<eventId>  an event already recorded (idempotency per event id)
+//   rel#<date>#<shard>       the numbers released that China day (the platforms' feed), 30 days
+//   sig#<hash>               a request signature already used (replay refusal), minutes
+//   bucket#<caller>          a caller's token bucket (rate limit)
+//   audit#<enterprise>#<day> who called, when, with how many numbers (never which)
+import { createHash } from 'node:crypto'
+import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent } from '#ports'
+import { chinaDate, LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
+import { MAX_SKEW_MS } from '#lib/signing'
+import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
+
+const DAY_S = 24 * 3600
+const EVENT_RETENTION_S = 400 * DAY_S
+const AUDIT_RETENTION_S = 400 * DAY_S
+/** the feed of one day is spread over this many items so a busy day stays far below 400 kB each */
+export const RELEASED_SHARDS = 8
+
+const numKey = (phoneHash: string) => `num#${phoneHash}`
+const shardOf = (phone: string) => createHash('sha256').update(phone).digest()[0]! % RELEASED_SHARDS
+
+export class DynamoLifecycleStore implements LifecycleStore {
+  constructor (private readonly doc: Doc, private readonly tables: TableNames) {}
+
+  private get table (): string { return this.tables.lifecycle }
+
+  async histories (phoneHashes: readonly string[]): Promise<Map<string, NumberHistory>> {
+    const unique = [...new Set(phoneHashes)]
+    const chunks: string[][] = []
+    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100))
+    const found = new Map<string, NumberHistory>()
+    await Promise.all(chunks.map(async chunk => {
+      let keys: Record<string, unknown>[] = chunk.map(h => ({ pk: numKey(h) }))
+      for (let attempt = 0; keys.length; attempt++) {
+        if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)))
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }))
+        for (const item of out.Responses?.[this.table] ?? []) found.set(item.phoneHash, toHistory(item))
+        keys = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? []
+      }
+    }))
+    return found
+  }
+
+  async recordEvent (e: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'DUPLICATE' | 'CONFLICT'> {
+    const recorded = { ...e.next, version: (e.previous ? versionOf(e.previous) : 0) + 1 }
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: `evt#${e.carrierId}#${e.eventId}`, at: now, expiresAt: seconds(now) + EVENT_RETENTION_S },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
+          ExpressionAttributeValues: { ':nowS': seconds(now) }
+        }
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: numKey(e.next.phoneHash), ...recorded },
+          // optimistic: the history is written only over the version it was decided on
+          ...(e.previous
+            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': versionOf(e.previous) } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' })
+        }
+      }
+    ]
+    if (e.released) {
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: { pk: `rel#${e.released.date}#${shardOf(e.released.phone)}` },
+          UpdateExpression: 'ADD numbers :n SET expiresAt = :exp',
+          ExpressionAttributeValues: { ':n': new Set([e.released.phone]), ':exp': seconds(now) + LIFECYCLE_POLICY.releasedFeedDays * DAY_S }
+        }
+      })
+    }
+    for (const n of e.notices ?? []) {
+      items.push({ Put: { TableName: this.tables.notices, Item: noticeItem(n, now), ConditionExpression: 'attribute_not_exists(pk)' } })
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
+    } catch (err) {
+      const failed = cancelledConditions(err)
+      if (!failed) throw err
+      return failed.has(0) ? 'DUPLICATE' : 'CONFLICT'
+    }
+    if (e.subscriber) await this.syncSubscriber(e.next.phoneHash, e.subscriber)
+    return { recorded }
+  }
+
+  /** the carrier's real-name record follows its events; a number this table never held is left alone */
+  private async syncSubscriber (phoneHash: string, s: NonNullable<RecordedEvent['subscriber']>): Promise<void> {
+    if (s.idSuffixHash) {
+      await this.doc.send(new PutCommand({ TableName: this.tables.subscribers, Item: { pk: phoneHash, idSuffixHash: s.idSuffixHash, status: s.status } }))
+      return
+    }
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.tables.subscribers,
+        Key: { pk: phoneHash },
+        UpdateExpression: 'SET #s = :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': s.status }
+      }))
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err
+    }
+  }
+
+  async eventSeen (carrierId: string, eventId: string, now: number): Promise<boolean> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `evt#${carrierId}#${eventId}` }, ConsistentRead: true }))
+    return Item !== undefined && Item.expiresAt > seconds(now)
+  }
+
+  async releasedOn (date: string, now: number): Promise<string[]> {
+    const keys = Array.from({ length: RELEASED_SHARDS }, (_, i) => ({ pk: `rel#${date}#${i}` }))
+    const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }))
+    const numbers = (out.Responses?.[this.table] ?? [])
+      .filter(item => item.expiresAt > seconds(now))
+      .flatMap(item => [...(item.numbers as Set<string>)])
+    return numbers.sort()
+  }
+
+  async firstUse (signature: string, now: number): Promise<boolean> {
+    const pk = `sig#${createHash('sha256').update(signature).digest('base64url')}`
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.table,
+        // kept as long as a timestamp could still pass the skew check on either side
+        Item: { pk, expiresAt: seconds(now + 2 * MAX_SKEW_MS) },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
+        ExpressionAttributeValues: { ':nowS': seconds(now) }
+      }))
+      return true
+    } catch (err) {
+      if (isConditionFailure(err)) return false
+      throw err
+    }
+  }
+
+  async takeToken (bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<{ ok: true } | { ok: false, retryAfterSeconds: number }> {
+    const pk = `bucket#${bucket}`
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }))
+      const last = Item?.at as number | undefined
+      const level = Item ? Math.min(spec.capacity, (Item.tokens as number) + (now - last!) / 1000 * spec.perSecond) : spec.capacity
+      if (level < 1) return { ok: false, retryAfterSeconds: Math.ceil((1 - level) / spec.perSecond) }
+      try {
+        await this.doc.send(new PutCommand({
+          TableName: this.table,
+          Item: { pk, tokens: level - 1, at: now, expiresAt: seconds(now) + DAY_S },
+          ...(Item
+            ? { ConditionExpression: '#at = :last', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':last': last } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' })
+        }))
+        return { ok: true }
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err
+      }
+    }
+    return { ok: false, retryAfterSeconds: 1 }
+  }
+
+  async audit (enterpriseId: string, entry: AuditEntry): Promise<void> {
+    await this.doc.send(new UpdateCommand({
+      TableName: this.table,
+      Key: { pk: `audit#${enterpriseId}#${chinaDate(entry.at)}` },
+      UpdateExpression: 'SET calls = list_append(if_not_exists(calls, :empty), :entry), expiresAt = :exp',
+      ExpressionAttributeValues: { ':empty': [], ':entry': [entry], ':exp': seconds(entry.at) + AUDIT_RETENTION_S }
+    }))
+  }
+
+  async notices (noticeId: string, enterpriseIds: readonly string[]): Promise<NoticeRecord[]> {
+    if (!enterpriseIds.length) return []
+    const keys = enterpriseIds.map(id => ({ pk: noticeKey(noticeId, id) }))
+    const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tables.notices]: { Keys: keys, ConsistentRead: true } } }))
+    return (out.Responses?.[this.tables.notices] ?? []).map(toNotice)
+  }
+
+  async notice (noticeId: string, enterpriseId: string): Promise<NoticeRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tables.notices, Key: { pk: noticeKey(noticeId, enterpriseId) }, ConsistentRead: true }))
+    return Item && toNotice(Item)
+  }
+
+  async settleNotice (noticeId: string, enterpriseId: string, outcome: 'DELIVERED' | 'UNDELIVERED', now: number): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.tables.notices,
+        Key: { pk: noticeKey(noticeId, enterpriseId) },
+        UpdateExpression: 'SET #s = :to, settledAt = :now REMOVE phone',
+        ConditionExpression: '#s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':to': outcome, ':now': now, ':pending': 'PENDING' }
+      }))
+      return true
+    } catch (err) {
+      if (isConditionFailure(err)) return false
+      throw err
+    }
+  }
+
+  async confirmNotice (noticeId: string, enterpriseId: string, counts: { bindingsRemoved: number, bindingsFrozen: number }, now: number): Promise<NoticeRecord['status'] | undefined> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.tables.notices,
+        Key: { pk: noticeKey(noticeId, enterpriseId) },
+        // a confirmation may overtake the delivery's own bookkeeping: from any state, once
+        UpdateExpression: 'SET #s = :confirmed, confirmedAt = :now, bindingsRemoved = :r, bindingsFrozen = :f REMOVE phone',
+        ConditionExpression: 'attribute_exists(pk) AND #s <> :confirmed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':now': now, ':r': counts.bindingsRemoved, ':f': counts.bindingsFrozen }
+      }))
+      return 'CONFIRMED'
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err
+      return (await this.notice(noticeId, enterpriseId))?.status
+    }
+  }
+
+  async pendingNotices (): Promise<{ noticeId: string, enterpriseId: string }[]> {
+    // undelivered notices are few and short-lived (an hour at most); at national scale this becomes a sparse index
+    const found: { noticeId: string, enterpriseId: string }[] = []
+    let start: Record<string, unknown> | undefined
+    do {
+      const out = await this.doc.send(new ScanCommand({
+        TableName: this.tables.notices,
+        FilterExpression: '#s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING' },
+        ProjectionExpression: 'noticeId, enterpriseId',
+        ExclusiveStartKey: start
+      }))
+      for (const item of out.Items ?? []) found.push({ noticeId: item.noticeId, enterpriseId: item.enterpriseId })
+      start = out.LastEvaluatedKey
+    } while (start)
+    return found
+  }
+
+  async auditOf (enterpriseId: string, date: string): Promise<AuditEntry[]> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `audit#${enterpriseId}#${date}` } }))
+    return (Item?.calls as AuditEntry[] | undefined) ?? []
+  }
+}
+
+function versionOf (h: NumberHistory): number {
+  return (h as NumberHistory & { version?: number }).version ?? 0
+}
+
+function toHistory (item: Record<string, any>): NumberHistory {
+  const { pk: _pk, ...rest } = item
+  return rest as NumberHistory
+}
+
+const NOTICE_RETENTION_S = 180 * DAY_S
+export const noticeKey = (noticeId: string, enterpriseId: string) => `${noticeId}#${enterpriseId}`
+
+export function noticeItem (n: NewNotice, now: number): Record<string, unknown> {
+  return {
+    pk: noticeKey(n.noticeId, n.enterpriseId),
+    noticeId: n.noticeId,
+    enterpriseId: n.enterpriseId,
+    phone: n.phone,
+    event: n.event,
+    effectiveAt: n.effectiveAt,
+    deadline: n.deadline,
+    status: 'PENDING',
+    createdAt: now,
+    expiresAt: seconds(now) + NOTICE_RETENTION_S
+  }
+}
+
+export function toNotice (item: Record<string, any>): NoticeRecord {
+  return {
+    noticeId: item.noticeId,
+    enterpriseId: item.enterpriseId,
+    status: item.status,
+    deadline: item.deadline,
+    createdAt: item.createdAt,
+    event: item.event,
+    effectiveAt: item.effectiveAt,
+    ...(item.phone && { phone: item.phone })
+  }
+}

@@ -1,0 +1,41 @@
+// The platforms' signed interface: "has this number changed hands since D?", the daily released
+// feed, and each enterprise's own audit trail.
+import { NumberChecksRequest, type NumberChecksResponse, type PlatformAuditResponse, type ReleasedNumbersResponse } from '#contract/lifecycle'
+import { runtime, type Runtime } from '#adapters/runtime'
+import { AppError } from '#domain/errors'
+import { checkNumbers, releasedNumbers } from '#domain/lifecycle'
+import { chinaDate } from '#domain/number-history'
+import { signedRoute } from '#lib/signed-route'
+import type { HttpResult } from '#lib/http'
+import type { APIGatewayProxyEventV2 } from 'aws-lambda'
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+function dateParam (event: APIGatewayProxyEventV2): string {
+  const date = event.queryStringParameters?.date ?? ''
+  if (!DATE.test(date) || Number.isNaN(Date.parse(date))) throw new AppError('INVALID_INPUT', { fields: { date: '日期格式应为 YYYY-MM-DD' } })
+  return date
+}
+
+export const makeHandler = (rt: () => Promise<Runtime>) => {
+  const deps = async () => { const r = await rt(); return { ...r.callers.enterprise, firstUse: r.lifecycle.firstUse.bind(r.lifecycle), now: () => r.clock.now() } }
+  const checks = signedRoute({ body: NumberChecksRequest, status: 200, maxBodyBytes: 32 * 1024 }, deps, async ({ caller, body }): Promise<NumberChecksResponse> =>
+    ({ results: await checkNumbers(await rt(), caller.id, body) }))
+  const released = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<ReleasedNumbersResponse> => {
+    const date = dateParam(event)
+    return { date, numbers: await releasedNumbers(await rt(), caller.id, date) }
+  })
+  // the caller's own trail only: the key decides whose, never a parameter
+  const audit = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<PlatformAuditResponse> => {
+    const r = await rt()
+    const date = event.queryStringParameters?.date ? dateParam(event) : chinaDate(r.clock.now())
+    const calls = await r.lifecycle.auditOf(caller.id, date)
+    return { enterpriseId: caller.id, date, calls: calls.map(c => ({ at: new Date(c.at).toISOString(), route: c.route, numbers: c.numbers })) }
+  })
+  return (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    if (event.requestContext?.http?.method === 'POST') return checks(event)
+    return event.rawPath.endsWith('/audit') ? audit(event) : released(event)
+  }
+}
+
+export const handler = makeHandler(runtime)

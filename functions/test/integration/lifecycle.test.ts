@@ -1,0 +1,174 @@
+// Number lifecycle over real HTTP on DynamoDB Local: carriers' signed events, re-issue readiness,
+// the platforms' "changed hands since D?" check, the released feed and the audit trail.
+import { LIFECYCLE_PATHS } from '../../src/contract/lifecycle'
+import { DEV_SECRETS } from '../../src/adapters/secrets'
+import { carrierKey, enterpriseKey, signedRequestHeaders } from '../../src/lib/signing'
+import { call, DEMO, requestCodeAndRead, startTestSystem, type TestSystem } from '../support/harness'
+
+const DAY = 24 * 3600 * 1000
+const OWNER = DEMO.subscribers[0]! // 13800005551, 中国移动
+let sys: TestSystem
+beforeAll(async () => { sys = await startTestSystem() })
+afterAll(async () => { await sys?.stop() })
+
+const master = DEV_SECRETS.enterpriseKey
+const keyOf = (kind: 'carrier' | 'enterprise', id: string) => kind === 'carrier' ? carrierKey(master, id) : enterpriseKey(master, id)
+
+function signed (kind: 'carrier' | 'enterprise', id: string, method: string, path: string, body?: unknown, opts: { key?: string, at?: number } = {}) {
+  const text = body === undefined ? '' : JSON.stringify(body)
+  sys.clock.advance(1) // two calls in one millisecond with one body would be one signature: a replay
+  const headers = signedRequestHeaders(id, opts.key ?? keyOf(kind, id), method, path, text, opts.at ?? sys.clock.now())
+  return { headers, send: () => call(sys.url, method, path, body === undefined ? undefined : text, headers) }
+}
+
+let seq = 0
+const event = (phone: string, type: string, effectiveAt: string, extra: Record<string, string> = {}) =>
+  ({ eventId: `e${++seq}`, phone, type, effectiveAt, ...extra })
+const postEvents = (carrier: string, events: unknown[]) => signed('carrier', carrier, 'POST', LIFECYCLE_PATHS.numberEvents, { events }).send()
+const check = (enterprise: string, since: string, numbers: string[]) =>
+  signed('enterprise', enterprise, 'POST', LIFECYCLE_PATHS.numberChecks, { since, numbers }).send()
+
+test('a carrier cancels its number: recorded once, replays refused, the number stops verifying', async () => {
+  const first = event(OWNER.phone, 'ACTIVE', '2026-01-01')
+  expect((await postEvents('cmcc', [first])).body).toEqual({ results: [{ eventId: first.eventId, outcome: 'APPLIED' }] })
+
+  const cancel = event(OWNER.phone, 'CANCELLED', '2026-07-20')
+  const req = signed('carrier', 'cmcc', 'POST', LIFECYCLE_PATHS.numberEvents, { events: [cancel] })
+  expect((await req.send()).body.results).toEqual([{ eventId: cancel.eventId, outcome: 'APPLIED' }])
+  // the very same request again: the signature was used
+  const replay = await req.send()
+  expect([replay.status, replay.body.error.code]).toEqual([401, 'SIGNATURE_INVALID'])
+  // the same event in a fresh request: recorded once
+  expect((await postEvents('cmcc', [cancel])).body.results).toEqual([{ eventId: cancel.eventId, outcome: 'DUPLICATE' }])
+  // cancelling twice is refused, not applied twice
+  expect((await postEvents('cmcc', [event(OWNER.phone, 'CANCELLED', '2026-07-20T12:00:00Z')])).body.results[0].outcome).toBe('REJECTED')
+
+  const dump = await sys.dump()
+  expect(JSON.stringify(dump)).not.toContain(OWNER.phone.slice(3)) // nothing but the released feed holds it…
+  // …and the released feed is the one place a released number is kept in clear, for its 30 days
+})
+
+test('forged, stale, unsigned and cross-carrier calls are refused and write nothing', async () => {
+  const before = await sys.dump()
+  const body = { events: [event('13900007777', 'CANCELLED', '2026-07-20')] }
+  const path = LIFECYCLE_PATHS.numberEvents
+  const refusals = [
+    signed('carrier', 'cmcc', 'POST', path, body, { key: 'wrong-key' }).send(),
+    signed('carrier', 'cmcc', 'POST', path, body, { at: sys.clock.now() - 6 * 60_000 }).send(),
+    signed('carrier', 'unknown', 'POST', path, body, { key: carrierKey(master, 'unknown') }).send(),
+    // an enterprise's key does not open the carriers' door
+    signed('enterprise', 'baidu', 'POST', path, body).send().then(r => r),
+    call(sys.url, 'POST', path, body)
+  ]
+  for (const reply of await Promise.all(refusals)) expect([reply.status, reply.body.error.code]).toEqual([401, 'SIGNATURE_INVALID'])
+  // signed for one path, sent to another
+  const moved = signed('carrier', 'cmcc', 'POST', path, body)
+  const elsewhere = await call(sys.url, 'POST', LIFECYCLE_PATHS.numberChecks, JSON.stringify(body), moved.headers)
+  expect(elsewhere.status).toBe(401)
+  // 中国联通 reporting 中国移动's number
+  expect((await postEvents('cucc', body.events)).body.results[0]).toMatchObject({ outcome: 'REJECTED', reason: 'OTHER_CARRIER' })
+  expect(withoutBookkeeping(await sys.dump())).toEqual(withoutBookkeeping(before))
+})
+
+/** used signatures and rate buckets change with every call; nothing else may */
+function withoutBookkeeping (dump: Record<string, Record<string, unknown>[]>) {
+  return Object.fromEntries(Object.entries(dump).map(([t, items]) => [t, items.filter(i => !/^(sig|bucket)#/.test(String(i.pk)))]))
+}
+
+test('batches over 1,000 events and malformed events are refused whole', async () => {
+  const many = Array.from({ length: 1001 }, (_, i) => event(`1380000${String(i).padStart(4, '0')}`, 'ACTIVE', '2026-01-01'))
+  const reply = await postEvents('cmcc', many)
+  expect([reply.status, reply.body.error.code]).toEqual([400, 'INVALID_INPUT'])
+  for (const bad of [{ phone: '123' }, { type: 'STOLEN' }, { effectiveAt: 'yesterday' }, { eventId: 'a b' }, { extra: 1 }]) {
+    const r = await postEvents('cmcc', [{ ...event('13800001111', 'ACTIVE', '2026-01-01'), ...bad }])
+    expect([r.status, r.body.error.code]).toEqual([400, 'INVALID_INPUT'])
+  }
+})
+
+test('re-issue readiness: 90 quiet days; an early REISSUED is flagged; the new holder verifies with their own ID', async () => {
+  const phone = '13900007777' // 中国移动 block
+  await postEvents('cmcc', [event(phone, 'ACTIVE', '2026-01-01'), event(phone, 'CANCELLED', '2026-07-21')])
+  const ask = () => signed('carrier', 'cmcc', 'GET', LIFECYCLE_PATHS.readiness(phone)).send()
+  const early = await ask()
+  expect(early.body).toMatchObject({ maskedPhone: '139****7777', readiness: 'NOT_READY' })
+  expect(early.body.reasons[0]).toMatch(/销号未满90天/)
+  // another carrier learns nothing about it
+  const other = await signed('carrier', 'ctcc', 'GET', LIFECYCLE_PATHS.readiness(phone)).send()
+  expect(other.body).toMatchObject({ readiness: 'NOT_READY', reasons: ['无该号码的记录'] })
+
+  sys.clock.advance(90 * DAY)
+  expect((await ask()).body).toMatchObject({ readiness: 'READY', reasons: [] })
+
+  const reissue = event(phone, 'REISSUED', new Date(sys.clock.now()).toISOString(), { idSuffixHash: sys.runtime.hasher.idSuffix(phone, '888888') })
+  expect((await postEvents('cmcc', [reissue])).body.results[0]).toEqual({ eventId: reissue.eventId, outcome: 'APPLIED' })
+  // the new holder's suffix now passes the real-name check; the old one would not
+  const code = await requestCodeAndRead(sys, phone)
+  const accepted = await call(sys.url, 'POST', '/v1/queries', { phone, idSuffix: '888888', code, consent: true })
+  expect(accepted.status).toBe(202)
+
+  // a second cycle, re-issued too early: accepted (the carrier already did it) but flagged
+  sys.clock.advance(DAY)
+  await postEvents('cmcc', [event(phone, 'CANCELLED', new Date(sys.clock.now()).toISOString())])
+  sys.clock.advance(DAY)
+  const hasty = event(phone, 'REISSUED', new Date(sys.clock.now()).toISOString(), { idSuffixHash: sys.runtime.hasher.idSuffix(phone, '777777') })
+  const flagged = (await postEvents('cmcc', [hasty])).body.results[0]
+  expect(flagged).toMatchObject({ outcome: 'FLAGGED' })
+  expect(flagged.reason).toMatch(/销号未满90天/)
+})
+
+test('platform check: true / false / null per number, 1,000 numbers in 10 batch reads, audited for the caller only', async () => {
+  const released = '18600001234' // 中国联通
+  const steady = '18600005678'
+  sys.clock.t = Date.parse('2026-12-01T02:00:00Z')
+  await postEvents('cucc', [event(released, 'ACTIVE', '2026-03-01'), event(steady, 'ACTIVE', '2026-03-01'), event(released, 'CANCELLED', '2026-11-30')])
+
+  const reply = await check('jd', '2026-06-01', [released, steady, '18600009999'])
+  expect(reply.body.results).toEqual([
+    { phone: released, reassigned: true },
+    { phone: steady, reassigned: false },
+    { phone: '18600009999', reassigned: null }
+  ])
+  // a date before our records began: no data, never a guess
+  expect((await check('jd', '2026-01-01', [steady])).body.results).toEqual([{ phone: steady, reassigned: null }])
+  // released after the date asked: the holder at that date no longer has it
+  expect((await check('jd', '2026-12-01', [released])).body.results).toEqual([{ phone: released, reassigned: false }])
+
+  const numbers = Array.from({ length: 1000 }, (_, i) => i % 2 ? released : `1870000${String(i).padStart(4, '0')}`)
+  const batchGets = () => sys.ddbCalls.BatchGetItemCommand ?? 0
+  const before = batchGets()
+  const big = await check('jd', '2026-06-01', numbers)
+  expect(big.body.results).toHaveLength(1000)
+  // 501 distinct numbers → 6 BatchGetItem calls of ≤ 100 keys (1,000 distinct → 10)
+  expect(batchGets() - before).toBe(6)
+
+  const feed = await signed('enterprise', 'jd', 'GET', LIFECYCLE_PATHS.releasedNumbers('2026-11-30')).send()
+  expect(feed.body).toEqual({ date: '2026-11-30', numbers: [released] })
+
+  const own = await signed('enterprise', 'jd', 'GET', LIFECYCLE_PATHS.audit('2026-12-01')).send()
+  expect(own.body.enterpriseId).toBe('jd')
+  expect(own.body.calls.map((c: { numbers: number }) => c.numbers)).toEqual([3, 1, 1, 1000, 1])
+  expect(JSON.stringify(own.body)).not.toContain(released)
+  // another enterprise's key reads its own (empty) trail, never jd's
+  const other = await signed('enterprise', 'meituan', 'GET', LIFECYCLE_PATHS.audit('2026-12-01')).send()
+  expect(other.body).toEqual({ enterpriseId: 'meituan', date: '2026-12-01', calls: [] })
+  // a carrier key does not open the platforms' door
+  const carrierTry = await signed('enterprise', 'cucc', 'POST', LIFECYCLE_PATHS.numberChecks, { since: '2026-06-01', numbers: [released] }, { key: carrierKey(master, 'cucc') }).send()
+  expect(carrierTry.status).toBe(401)
+})
+
+test('platform calls are rate limited per enterprise, with the real wait', async () => {
+  sys.clock.t = Date.parse('2026-12-02T02:00:00Z')
+  let reply
+  let ok = 0
+  for (let i = 0; i < 30; i++) {
+    reply = await check('kuaishou', '2026-06-01', ['18600005678'])
+    if (reply.status !== 200) break
+    ok++
+  }
+  expect(ok).toBe(20)
+  expect([reply!.status, reply!.body.error.code, reply!.headers.get('retry-after')]).toEqual([429, 'RATE_LIMITED', '3'])
+  // another enterprise is not slowed by it
+  expect((await check('douyin', '2026-06-01', ['18600005678'])).status).toBe(200)
+  sys.clock.advance(3000)
+  expect((await check('kuaishou', '2026-06-01', ['18600005678'])).status).toBe(200)
+})
