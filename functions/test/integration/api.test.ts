@@ -93,5 +93,5 @@ test('503 UNAVAILABLE, without details, when the database cannot be reached', as
 })
 
 test('the error codes are the stable set of the contract', () => {
-  expect(ERROR_CODES).toEqual(['INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'UNAVAILABLE'])
+  expect(ERROR_CODES).toEqual(['INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UNAVAILABLE'])
 })
