@@ -14,11 +14,11 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]! }
 
 let devices = 0
-/** Each simulated user on its own loopback address (127.x.y.z), as distinct phones are in the field,
- *  so the per-IP code cap sees many users rather than one. */
+/** Each simulated user on its own loopback /24 (127.x.y.1), as distinct phones are in the field,
+ *  so the per-source limits (which count a /24 as one source) see many users rather than one. */
 function nextDeviceAddress (): string {
   const n = ++devices
-  return `127.${1 + ((n >> 16) & 0xff)}.${(n >> 8) & 0xff}.${1 + (n & 0xff) % 254}`
+  return `127.${1 + ((n >> 8) & 0xff)}.${n & 0xff}.1`
 }
 
 function client (base: string, localAddress: string) {
