@@ -123,8 +123,9 @@ async function main () {
     }
     console.log('\n(c) DynamoDB requests per accepted query (SDK middleware count)')
     for (const line of perQuery) console.log(line)
-    console.log('    design minimum 12: send code 2 (subscriber get, limits+code+outbox transaction), code SMS 2 (claim, sent),')
-    console.log('    submit 4 (lock get, code try, subscriber get, code+quota+query transaction), process 2 (claim, results+outbox transaction), result SMS 2 (claim, sent)')
+    console.log('    design minimum 21: send code 7 (subscriber get, lock log get, 4 limit log gets, limits+code+outbox transaction), code SMS 2 (claim, sent),')
+    console.log('    submit 8 (2 gate log gets, code try, verdict log get + write, subscriber get, quota log get, code+quota+query transaction),')
+    console.log('    process 2 (claim, results+outbox transaction), result SMS 2 (claim, sent); sliding limits read their logs before they write them')
   } finally {
     await sys.stop()
     await dynamo.stop()
