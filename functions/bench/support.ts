@@ -14,7 +14,8 @@ let devices = 0
  *  so the per-IP code cap sees many users rather than one. */
 export function nextDeviceAddress (): string {
   const n = ++devices
-  return `127.${1 + ((n >> 16) & 0xff)}.${(n >> 8) & 0xff}.${1 + (n & 0xff) % 254}`
+  // one loopback /24 per user: the per-source limits count a /24 as one source
+  return `127.${1 + ((n >> 8) & 0xff)}.${n & 0xff}.1`
 }
 
 export type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number, json: any }>
