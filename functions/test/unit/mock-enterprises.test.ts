@@ -82,3 +82,18 @@ test('fault knobs: failure and malformed answers', async () => {
 test('an unknown enterprise is 404', async () => {
   expect((await mock().answer('nobody', signed('nobody', body), body)).status).toBe(404)
 })
+
+test('the deployed mock (Lambda handler) passes the answer signature through API Gateway', async () => {
+  const { handler } = await import('../../src/handlers/mock-enterprise')
+  const { DEV_SECRETS } = await import('../../src/adapters/secrets')
+  const key = enterpriseKey(DEV_SECRETS.enterpriseKey, 'tencent')
+  const at = String(Date.now())
+  const res = await handler({
+    pathParameters: { enterpriseId: 'tencent' },
+    headers: { [TIMESTAMP_HEADER]: at, [SIGNATURE_HEADER]: sign(key, at, body) },
+    body,
+    isBase64Encoded: false
+  } as never)
+  expect(res.statusCode).toBe(200)
+  expect(res.headers[SIGNATURE_HEADER]).toBe(signAnswer(key, 'req-00000001', res.body))
+})

@@ -79,13 +79,13 @@ describe('on Lambda', () => {
     await expect(loadSecrets({})).resolves.toEqual(DEV_SECRETS)
   })
 
-  test('without SECRETS_PARAMETER a function fails its init: loading the runtime module throws', () => {
+  test('without SECRETS_PARAMETER a function fails its init: loading the runtime module throws', async () => {
     const saved = process.env.AWS_LAMBDA_FUNCTION_NAME
     process.env.AWS_LAMBDA_FUNCTION_NAME = LAMBDA.AWS_LAMBDA_FUNCTION_NAME
     try {
-      jest.isolateModules(() => {
-        expect(() => require('../../src/adapters/runtime')).toThrow(/SECRETS_PARAMETER is not set/)
-        expect(() => require('../../src/handlers/mock-enterprise')).toThrow(/SECRETS_PARAMETER is not set/)
+      await jest.isolateModulesAsync(async () => {
+        await expect(import('../../src/adapters/runtime')).rejects.toThrow(/SECRETS_PARAMETER is not set/)
+        await expect(import('../../src/handlers/mock-enterprise')).rejects.toThrow(/SECRETS_PARAMETER is not set/)
       })
     } finally {
       if (saved === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME
