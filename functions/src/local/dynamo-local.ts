@@ -50,11 +50,12 @@ export async function startDynamoLocal (options: { port?: number, dataDir?: stri
   proc.stderr?.on('data', d => { log = (log + d).slice(-4000) })
   const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
   let running = true
-  void exited.then(() => { running = false })
   const kill = () => { if (running) proc.kill('SIGKILL') }
   process.once('exit', kill)
   // `process.on('exit')` does not run on SIGKILL or a crash of this process: the watchdog does
   const watchdog = proc.pid === undefined ? undefined : startWatchdog(proc.pid)
+  // a JVM that ended on its own takes its watchdog along, which so never signals a reused pid
+  void exited.then(() => { running = false; watchdog?.kill('SIGKILL') })
   const lock = options.dataDir && proc.pid !== undefined ? writeLock(options.dataDir, proc.pid) : undefined
 
   const stop = async () => {

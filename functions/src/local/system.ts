@@ -1,29 +1,28 @@
-// The whole system on one machine: DynamoDB Local, tables, seed, mocked enterprises, the API on one
-// origin (plus the H5 build), and stream pollers in place of Lambda's event sources.
+// The whole system on one machine, composed: DynamoDB Local, tables, seed, mocked enterprises, the API
+// on one origin (plus the H5 build), stream pollers and timers in place of Lambda's event sources.
+// Each part lives in its own file; this one only wires them together and stops them in reverse.
 import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { buildRuntime, type Runtime } from '#adapters/runtime'
-import { masterKeysOf } from '#adapters/secrets'
 import { LocalSmsProvider } from '#adapters/sms-local'
-import { AppError } from '#domain/errors'
-import { FUNCTIONS, type FunctionName } from '#infra-shared/functions'
-import { MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE, matchPath, ROUTES } from '#infra-shared/routes'
-import { TABLES } from '#infra-shared/tables'
-import { errorResult } from '#lib/http'
+import { MOCK_ENTERPRISE_ROUTE } from '#infra-shared/routes'
+import { masterKeysOf } from '#adapters/secrets'
 import { catalogue } from '#catalogue/index'
+import type { FunctionName } from '#infra-shared/functions'
 import { MockEnterprises } from '#mock-enterprises/service'
 import { SeedFile } from '#mock-enterprises/seed'
 import type { Clock, Random } from '#ports'
+import { apiListener } from './api-server'
+import type { DevRoutes } from './dev-routes'
 import { startDynamoLocal, LOCAL_CREDENTIALS, type DynamoLocal } from './dynamo-local'
-import { devRoute, type DevRoutes } from './dev-routes'
+import { startSchedules, startStreamPollers } from './event-sources'
 import { bindHandlers } from './handlers'
-import { BodyTooLarge, readBody, requestUrl, sendResult, toEvent } from './http-bridge'
-import { serveStatic } from './static-files'
-import { StreamPoller } from './stream-poller'
-import { createTables, streamArn } from './tables'
+import { mockEnterprisesListener } from './mock-server'
+import { seedSubscribers } from './seed'
 import { seedEvents } from './seed-events'
+import { close, listen } from './servers'
+import { createTables } from './tables'
 
 export interface SystemOptions {
   port?: number
@@ -87,9 +86,8 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
 
     // the mocked enterprises: their own server, reached over real HTTP with signed requests
     const mockServer = http.createServer()
-    await listen(mockServer, 0, host)
+    const mockUrl = await listen(mockServer, 0, host)
     stops.push(() => close(mockServer))
-    const mockUrl = `http://${host}:${(mockServer.address() as AddressInfo).port}`
 
     const runtime = await buildRuntime({
       env: {
@@ -116,116 +114,27 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       catalogue, masterKeys: async () => masterKeysOf(await runtime.secrets.get()), clock: runtime.clock,
       bindings: seed.bindings, faults: seed.faults
     })
-    mockServer.on('request', async (req, res) => {
-      try {
-        const url = requestUrl(req)
-        if (!url) { res.writeHead(400).end(); return }
-        const counts = req.method === 'POST' ? matchPath(MOCK_ENTERPRISE_ROUTE.path, url.pathname) : undefined
-        const notice = req.method === 'POST' ? matchPath(MOCK_NOTICE_ROUTE.path, url.pathname) : undefined
-        const params = counts ?? notice
-        if (!params) { res.writeHead(404).end(); return }
-        const body = (await readBody(req, 64 * 1024).catch(() => undefined))?.toString('utf8')
-        if (body === undefined) { res.writeHead(413).end(); return }
-        const headers = req.headers as Record<string, string>
-        const answer = counts ? await mock.answer(params.enterpriseId!, headers, body) : await mock.notice(params.enterpriseId!, headers, body)
-        if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body)
-      } catch (err) {
-        // whatever a request does, the mocked enterprises keep running
-        print(`mocked enterprises: ${(err as Error).message}`)
-        if (!res.headersSent) res.writeHead(500).end()
-        else res.destroy()
-      }
-    })
+    mockServer.on('request', mockEnterprisesListener(mock, print))
 
-    for (const s of seed.subscribers) {
-      await runtime.subscribers.put({
-        phoneHash: runtime.hasher.phone(s.phone),
-        idSuffixHash: runtime.hasher.idSuffix(s.phone, s.idSuffix),
-        status: s.status
-      })
-    }
-
+    await seedSubscribers(runtime, seed)
     await seedEvents(runtime, seed.events)
-
     const handlers = bindHandlers(runtime)
 
     // stream pollers: Lambda's event source mappings, INSERT events only
     const streams = new DynamoDBStreamsClient(clientConfig)
     stops.push(async () => streams.destroy())
     const deadLetters: System['deadLetters'] = []
-    for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      if (!('streamFrom' in fn) || options.streams === false) continue
-      const handler = handlers.stream[name]!
-      const poller = new StreamPoller({
-        client: streams,
-        streamArn: await streamArn(admin, tableEnv[TABLES[fn.streamFrom].envVar]!),
-        handler,
-        name,
-        consumer: fn.consumer,
-        idleMs: options.pollIdleMs,
-        onError: err => { if (process.env.YZT_DEBUG_STREAMS) print(`stream ${name}: ${(err as Error).name} ${(err as Error).message}`) },
-        onDeadLetter: (record, stream, reason) => {
-          deadLetters.push({ stream, key: record.dynamodb?.Keys?.pk?.S ?? '', reason })
-          print(`⚠️  ${stream}: record ${record.dynamodb?.SequenceNumber} ${reason === 'expired' ? 'older than the maximum record age' : 'failed after retries'} (dead letter)`)
-        }
-      })
-      poller.start()
-      stops.push(() => poller.stop())
+    if (options.streams !== false) {
+      stops.push(...await startStreamPollers({ handlers, admin, streams, tableEnv, idleMs: options.pollIdleMs, print, deadLetters }))
     }
-
-    // scheduled functions: EventBridge rules deployed, timers here
-    for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      if (!('schedule' in fn)) continue
-      const run = handlers.scheduled[name]!
-      let running: Promise<unknown> | undefined
-      const timer = setInterval(() => {
-        // a run still going when the next is due: skip this one, as a sweep that overlaps itself helps nobody
-        running ??= run().catch(err => print(`${name}: ${(err as Error).message}`)).finally(() => { running = undefined })
-      }, options.scheduleEveryMs ?? fn.schedule.everyMinutes * 60_000)
-      timer.unref()
-      stops.push(async () => { clearInterval(timer); await running })
-    }
+    stops.push(...startSchedules(handlers, print, options.scheduleEveryMs))
 
     const dev: DevRoutes = { sms, mock, enterpriseIds: catalogue.enterprises.map(e => e.id) }
-    const api = http.createServer(async (req, res) => {
-      const method = req.method ?? 'GET'
-      // the H5 dev server (another port) may call the API; mini-program hosts do not use CORS
-      const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET,POST,OPTIONS' }
-      try {
-        const url = requestUrl(req)
-        if (!url) { sendResult(res, errorResult(new AppError('INVALID_INPUT', { fields: { path: '请求路径无效' } }))); return }
-        if (url.pathname.startsWith('/dev/')) {
-          // never CORS: no other origin may read live codes or turn the fault knobs
-          const answer = await devRoute(req, url, dev).catch(err => { if (err instanceof AppError) return errorResult(err); throw err })
-          sendResult(res, answer ?? errorResult(new AppError('NOT_FOUND', { message: '接口不存在' })))
-          return
-        }
-        if (method === 'OPTIONS') { res.writeHead(204, cors).end(); return }
-        for (const route of ROUTES) {
-          const params = route.method === method ? matchPath(route.path, url.pathname) : undefined
-          if (!params) continue
-          const body = await readBody(req)
-          const event = toEvent(req, url, body, `${route.method} ${route.path}`, params)
-          sendResult(res, await handlers.http[route.fn]!(event), cors)
-          return
-        }
-        if (url.pathname.startsWith('/v1/') || !options.webRoot) {
-          sendResult(res, errorResult(new AppError('NOT_FOUND', { message: '接口不存在' })), cors)
-          return
-        }
-        if (method !== 'GET' && method !== 'HEAD') { sendResult(res, errorResult(new AppError('NOT_FOUND'))); return }
-        serveStatic(options.webRoot, url.pathname, res)
-      } catch (err) {
-        if (err instanceof BodyTooLarge) { sendResult(res, errorResult(new AppError('PAYLOAD_TOO_LARGE')), cors); return }
-        print(`local server: ${(err as Error).message}`)
-        if (!res.headersSent) sendResult(res, errorResult(new AppError('UNAVAILABLE')), cors)
-        else res.destroy()
-      }
-    })
+    const api = http.createServer(apiListener({ handlers, dev, webRoot: options.webRoot, print }))
     api.keepAliveTimeout = 5000
-    await listen(api, options.port ?? 0, host)
+    const url = await listen(api, options.port ?? 0, host)
     stops.push(() => close(api))
-    const url = `http://${host}:${(api.address() as AddressInfo).port}`
+    // the mocks confirm release notices to the API, signed, as a real enterprise would
     mock.apiUrl = url
     stops.push(async () => mock.stop())
 
@@ -234,18 +143,4 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     await stop()
     throw err
   }
-}
-
-function listen (server: http.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => { server.off('error', reject); resolve() })
-  })
-}
-
-function close (server: http.Server): Promise<void> {
-  return new Promise(resolve => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  })
 }

@@ -111,3 +111,12 @@ describe('unknown fields named like Object.prototype members', () => {
     expect(Object.keys(JSON.parse(reply.text).error.fields)).toEqual([field])
   })
 })
+
+describe('bodies past Lambda\'s 6 MB', () => {
+  test.each([7, 11])('a %i MB body is a 413 PAYLOAD_TOO_LARGE with the JSON error body, never a 5xx', async mb => {
+    const body = Buffer.alloc(mb * 1024 * 1024, 'a')
+    const reply = await raw(sys.url, { method: 'POST', path: '/v1/verification-codes', body, headers: { 'content-type': 'application/json' } })
+    expect(reply.status).toBe(413)
+    expect(ErrorBody.parse(JSON.parse(reply.text)).error.code).toBe('PAYLOAD_TOO_LARGE')
+  })
+})
