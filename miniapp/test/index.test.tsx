@@ -208,8 +208,9 @@ describe('submitting', () => {
     expect(phone.id).toBe('phone-input')
     expect(container.querySelector('#phone-label label')?.getAttribute('for')).toBe('phone-input')
     await user.type(phone, '12800005551')
-    expect(phone.getAttribute('aria-invalid')).toBe('true')
-    expect(phone.getAttribute('aria-describedby')).toBe('phone-error')
+    // Stencil re-renders the inner <input> on its own schedule
+    await waitFor(() => expect(phone.getAttribute('aria-invalid')).toBe('true'))
+    await waitFor(() => expect(phone.getAttribute('aria-describedby')).toBe('phone-error'))
     expect(byId(container, 'phone-error')).toHaveTextContent('请输入正确的11位手机号码')
   })
 
@@ -220,6 +221,8 @@ describe('submitting', () => {
     await user.click(byId(container, 'submit'))
     await waitFor(() => expect(byId(container, 'code-error')).toHaveTextContent('验证码不正确或已过期'))
     const code = await field(container, 'code')
+    // the inputs are disabled while submitting; Stencil re-enables the inner <input> on its own schedule
+    await waitFor(() => expect(code.disabled).toBe(false))
     await user.clear(code)
     await user.type(code, '654321')
     expect(byId(container, 'code-error')).toBeNull()
@@ -272,6 +275,8 @@ describe('submitting', () => {
     await user.click(byId(container, 'submit'))
     await waitFor(() => expect(byId(container, 'form-error')).not.toBeNull())
     const code = await field(container, 'code')
+    // the inputs are disabled while submitting; Stencil re-enables the inner <input> on its own schedule
+    await waitFor(() => expect(code.disabled).toBe(false))
     await user.clear(code)
     await user.type(code, '654321')
     respond(ACCEPTED)

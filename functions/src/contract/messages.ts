@@ -8,7 +8,7 @@ export type ClientErrorCode = 'NETWORK' | 'OUTCOME_UNKNOWN' | 'BAD_RESPONSE'
 export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, string> = {
   INVALID_INPUT: '填写的信息有误，请按提示修改。',
   CODE_INVALID: '短信验证码不正确或已过期，请核对，或重新获取验证码。',
-  VERIFICATION_FAILED: '手机号码与身份证号码后六位不匹配，或该号码未实名登记。请核对后重试。',
+  VERIFICATION_FAILED: '身份核验未通过：手机号码与身份证号码后六位不匹配，或该号码未实名登记。请核对后重试。',
   NOT_FOUND: '未找到该查询记录，可能已过期。',
   PAYLOAD_TOO_LARGE: '提交的内容过大。',
   UNSUPPORTED_MEDIA_TYPE: '请求格式不正确，请使用 JSON。',
