@@ -241,11 +241,8 @@ test('offline at submit: the page says the outcome is unknown, checks again, and
   await context.close()
 })
 
-// Needs the server to honour Idempotency-Key (the server side of issue 10, built in parallel). Until it is
-// merged the retry of a lost answer meets a used code and this fails; once merged it passes and the
-// annotation below must go (Playwright reports an expected failure that passes as an error).
-test('the answer is lost after the server accepted: the retry gets the same queryId, no query is lost', async ({ browser }) => {
-  test.fail(process.env.E2E_SERVER_IDEMPOTENT !== '1', 'server does not yet answer a repeated Idempotency-Key')
+// The server honours Idempotency-Key: the retry of a lost answer gets the first answer, not a used code.
+test('the answer is lost after the server accepted: the retry gets the same queryId, no query is lost', async () => {
   const phone = '13900007777'
   const page = page7777
   const code = codeOf(await waitForSms(phone, isCode, 'verification code'))

@@ -6,7 +6,7 @@
 //   bucket#<caller>          a caller's token bucket (rate limit)
 //   audit#<enterprise>#<day> who called, when, with how many numbers (never which)
 import { createHash } from 'node:crypto'
-import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
 import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent } from '#ports'
 import { chinaDate, LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
 import { MAX_SKEW_MS } from '#lib/signing'
@@ -248,7 +248,7 @@ function versionOf (h: NumberHistory): number {
   return (h as NumberHistory & { version?: number }).version ?? 0
 }
 
-function toHistory (item: Record<string, any>): NumberHistory {
+function toHistory (item: Record<string, NativeAttributeValue>): NumberHistory {
   const { pk: _pk, ...rest } = item
   return rest as NumberHistory
 }
@@ -271,7 +271,7 @@ export function noticeItem (n: NewNotice, now: number): Record<string, unknown> 
   }
 }
 
-export function toNotice (item: Record<string, any>): NoticeRecord {
+export function toNotice (item: Record<string, NativeAttributeValue>): NoticeRecord {
   return {
     noticeId: item.noticeId,
     enterpriseId: item.enterpriseId,
