@@ -49,7 +49,9 @@ test('docs/openapi/ holds exactly what the schemas generate (run `npm run openap
 test('every route of the API is in the document, and nothing else', () => {
   const documented = OPERATIONS.map(op => `${op.method.toUpperCase()} ${op.path}`).sort()
   expect(documented).toEqual(ROUTES.map(r => `${r.method} ${r.path}`).sort())
-  expect(OPERATIONS.map(op => op.operationId).sort()).toEqual(ROUTES.map(r => r.fn).sort())
+  // one operation per route (a function may serve several routes); operation ids are unique
+  const ids = OPERATIONS.map(op => op.operationId)
+  expect(new Set(ids).size).toBe(ids.length)
   expect(ACCOUNT_COUNTS_PATH).toBe(MOCK_ENTERPRISE_ROUTE.path)
 })
 

@@ -4,6 +4,7 @@
 import { POLICY } from '../../domain/policy'
 import { MAX_SKEW_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/signing'
 import { AccountCountAnswer, AccountCountRequest, EnterpriseError, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES } from '../enterprise'
+import { NumberNotice, NumberNoticeAnswer } from '../lifecycle'
 import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 
 export const ACCOUNT_COUNTS_PATH = '/enterprises/{enterpriseId}/account-counts'
@@ -32,6 +33,23 @@ export const ENTERPRISE_OPERATIONS: Operation[] = [
       400: refusal('the body is not an AccountCountRequest'),
       401: refusal('unsigned, signed with another key or over another body, or a stale timestamp'),
       409: refusal('this requestId was already used for another request')
+    },
+    security: ['yztSignature']
+  },
+  {
+    method: 'post', path: '/enterprises/{enterpriseId}/number-events', operationId: 'numberReleased',
+    summary: 'A number was released (销号) or re-issued early: remove or freeze its bindings, then confirm',
+    description: [
+      'Answer 202 at once, signed like an account-count answer with eventId in place of requestId. When done, confirm',
+      'with POST /v1/enterprise-callbacks/number-events/{eventId} on our API, signed with your key (see the public API',
+      'document), within 5 working days. The same eventId may come again (we retry); answer it the same way.'
+    ].join(' '),
+    requestHeaders: SIGNED_REQUEST_HEADERS,
+    requestBody: schema('NumberNotice', NumberNotice),
+    responses: {
+      202: { description: 'accepted, signed', body: schema('NumberNoticeAnswer', NumberNoticeAnswer), headers: SIGNED_ANSWER_HEADERS },
+      400: refusal('the body is not a NumberNotice'),
+      401: refusal('unsigned, signed with another key or over another body, or a stale timestamp')
     },
     security: ['yztSignature']
   }

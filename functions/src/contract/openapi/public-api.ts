@@ -1,7 +1,11 @@
 // The public API (`/v1`) as an OpenAPI 3.1 document, served at GET /v1/openapi.json.
 // A new endpoint is one entry in OPERATIONS; the route table test holds the two lists together.
 import { ERROR_CODES, EnterprisesResponse, ErrorBody, QueryView, SendCodeRequest, SendCodeResponse, SubmitQueryRequest, SubmitQueryResponse } from '../index'
-import { openApiDocument, schema, type Operation, type ResponseSpec } from './document'
+import {
+  NoticeConfirmation, NoticeConfirmationResponse, NumberChecksRequest, NumberChecksResponse, NumberEventsRequest, NumberEventsResponse,
+  PlatformAuditResponse, ReissueReadiness, ReleasedNumbersResponse
+} from '../lifecycle'
+import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 
 
 const error = (description: string, headers?: ResponseSpec['headers']): ResponseSpec => ({ description, body: schema('ErrorBody', ErrorBody), ...(headers ? { headers } : {}) })
@@ -16,6 +20,23 @@ const BODY_ERRORS: Record<string, ResponseSpec> = {
 const UNAVAILABLE = error('UNAVAILABLE: try again later')
 
 export const OPENAPI_PATH = '/v1/openapi.json'
+
+/** carriers and enterprises call the server-to-server routes with their own key (README, "Number lifecycle") */
+const CALLER_HEADERS: HeaderSpec[] = [
+  { name: 'x-yzt-caller', description: 'the caller: a carrier id (cmcc, cucc, ctcc, cbn) or an enterprise id', pattern: '^[a-z0-9-]{1,32}$' },
+  { name: 'x-yzt-timestamp', description: 'when the request was signed, epoch milliseconds (±5 minutes)', pattern: '^\\d{1,16}$' },
+  { name: 'x-yzt-signature', description: 'hex HMAC-SHA256(caller key, timestamp + "\\n" + METHOD + " " + path?query + "\\n" + body); each signature works once', pattern: '^[0-9a-f]{64}$' }
+]
+const SIGNED_ERRORS: Record<string, ResponseSpec> = {
+  401: error('SIGNATURE_INVALID: unsigned, another key, stale, or a signature already used'),
+  429: RATE_LIMITED
+}
+const signed = (op: Omit<Operation, 'requestHeaders' | 'security'>): Operation => ({
+  ...op,
+  requestHeaders: CALLER_HEADERS,
+  responses: { ...op.responses, ...SIGNED_ERRORS },
+  security: ['callerSignature']
+})
 
 export const OPERATIONS: Operation[] = [
   {
@@ -49,6 +70,52 @@ export const OPERATIONS: Operation[] = [
     summary: 'The participating enterprises, in SMS order, with the unbind guide',
     responses: { 200: { description: 'the catalogue', body: schema('EnterprisesResponse', EnterprisesResponse) } }
   },
+  signed({
+    method: 'post', path: '/v1/carrier/number-events', operationId: 'recordNumberEvents',
+    summary: 'A carrier records lifecycle events of its numbers (≤ 1,000 per call, once per event id)',
+    requestBody: schema('NumberEventsRequest', NumberEventsRequest),
+    responses: { 200: { description: 'one outcome per event, in order', body: schema('NumberEventsResponse', NumberEventsResponse) }, ...BODY_ERRORS }
+  }),
+  signed({
+    method: 'get', path: '/v1/carrier/numbers/{phone}/reissue-readiness', operationId: 'reissueReadiness',
+    summary: 'May this released number be re-issued? (90 quiet days, every enterprise confirmed or past its deadline)',
+    responses: { 200: { description: 'READY or NOT_READY with the reasons', body: schema('ReissueReadiness', ReissueReadiness) }, 400: BODY_ERRORS[400]! }
+  }),
+  signed({
+    method: 'post', path: '/v1/platform/number-checks', operationId: 'checkNumbers',
+    summary: 'Has each number changed hands since a date? true / false / null (no data), ≤ 1,000 per call',
+    requestBody: schema('NumberChecksRequest', NumberChecksRequest),
+    responses: { 200: { description: 'one answer per number, in order', body: schema('NumberChecksResponse', NumberChecksResponse) }, ...BODY_ERRORS }
+  }),
+  signed({
+    method: 'get', path: '/v1/platform/released-numbers', operationId: 'releasedNumbers',
+    summary: 'The numbers released on a China calendar day (`?date=YYYY-MM-DD`, kept 30 days)',
+    responses: { 200: { description: 'the day\'s list', body: schema('ReleasedNumbersResponse', ReleasedNumbersResponse) }, 400: BODY_ERRORS[400]! }
+  }),
+  signed({
+    method: 'get', path: '/v1/platform/audit', operationId: 'platformAudit',
+    summary: 'The calling enterprise\'s own calls on a day (`?date=`): when, which route, how many numbers — never which',
+    responses: { 200: { description: 'the caller\'s audit trail', body: schema('PlatformAuditResponse', PlatformAuditResponse) }, 400: BODY_ERRORS[400]! }
+  }),
+  signed({
+    method: 'post', path: '/v1/enterprise-callbacks/number-events/{eventId}', operationId: 'confirmNotice',
+    summary: 'An enterprise confirms what it removed or froze for a released number (its own notice only)',
+    requestBody: schema('NoticeConfirmation', NoticeConfirmation),
+    responses: {
+      200: { description: 'the notice\'s status (a repeat changes nothing)', body: schema('NoticeConfirmationResponse', NoticeConfirmationResponse) },
+      ...BODY_ERRORS,
+      404: error('NOT_FOUND: no such notice for this enterprise')
+    }
+  }),
+  {
+    method: 'post', path: '/v1/sms-receipts/{provider}/{token}', operationId: 'smsReceipt',
+    summary: 'The SMS provider\'s delivery reports (Aliyun, Tencent Cloud); {token} is the secret per provider',
+    responses: {
+      200: { description: 'the provider\'s acknowledgement' },
+      400: error('INVALID_INPUT: not this provider\'s report format'),
+      404: error('NOT_FOUND: wrong token, unconfigured provider, or no report matched a sent message')
+    }
+  },
   {
     method: 'get', path: OPENAPI_PATH, operationId: 'getOpenApi',
     summary: 'This document',
@@ -66,6 +133,12 @@ export function publicApiDocument (): Record<string, unknown> {
       'Generated from the zod schemas in functions/src/contract.'
     ].join('\n\n'),
     servers: [{ url: '/', description: 'the API origin of the deployment' }],
+    securitySchemes: {
+      callerSignature: {
+        type: 'apiKey', in: 'header', name: 'x-yzt-signature',
+        description: 'carriers and enterprises: HMAC-SHA256 with their own key over timestamp, method, path and body (x-yzt-caller, x-yzt-timestamp)'
+      }
+    },
     operations: OPERATIONS
   })
 }
