@@ -165,7 +165,11 @@ export class YztStack extends cdk.Stack {
 
       // exactly the actions the function calls, on that table only
       for (const [key, actions] of Object.entries(def.tables) as [TableKey, readonly DynamoAction[]][]) {
-        if (actions.length) this.tables[key].grant(fn, ...actions.map(a => `dynamodb:${a}`))
+        // not table.grant(): it would add every index too; only Query reads an index
+        const table = this.tables[key]
+        const onTable = actions.filter(a => a !== 'Query')
+        if (onTable.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: onTable.map(a => `dynamodb:${a}`), resources: [table.tableArn] }))
+        if (actions.includes('Query')) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }))
       }
       if (readsSecrets) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [secretsArn] }))
       if (readsSecrets && config.secretsKmsKeyArn) {

@@ -42,7 +42,7 @@ export function parseEnterpriseConfig (input: unknown, fallbackTemplate?: string
   for (const { id } of catalogue.enterprises) {
     const url = doc.endpoints?.[id] ?? template?.replace('{id}', encodeURIComponent(id))
     if (!url) throw new Error(`enterprise configuration: no endpoint for ${id} and no endpointTemplate`)
-    checkEndpoint(url, deployed)
+    if (deployed) checkEndpoint(url, true)
     endpoints[id] = url
   }
   return { catalogue, endpoints }

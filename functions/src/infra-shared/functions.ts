@@ -77,7 +77,7 @@ export const FUNCTIONS = {
   },
   getOpenApi: {
     entry: 'src/handlers/get-openapi.ts', memoryMb: 256, timeoutSeconds: 5,
-    tables: {}
+    tables: {}, reservedConcurrency: 2
   },
   processQuery: {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
@@ -109,7 +109,7 @@ export const FUNCTIONS = {
   smsReceipt: {
     entry: 'src/handlers/sms-receipt.ts', memoryMb: 256, timeoutSeconds: 10,
     // the message by our id (Get) or the provider's (Query on its index), then one transaction: message and query (Update both)
-    tables: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true
+    tables: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true, reservedConcurrency: 5
   },
   carrierEvents: {
     entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
@@ -120,24 +120,26 @@ export const FUNCTIONS = {
       subscribers: ['PutItem', 'UpdateItem'],
       notices: ['BatchGetItem', 'PutItem']
     },
-    readsSecrets: true, readsEnterprises: true
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
   platformChecks: {
     entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
     // rate bucket, replay mark, audit (Get/Put/Update); histories and the released feed (BatchGet)
     tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
-    readsSecrets: true, readsEnterprises: true
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
   },
   notifyEnterprises: {
     entry: 'src/handlers/notify-enterprises.ts', memoryMb: 256, timeoutSeconds: 30,
     // the notice (Get), then delivered or undelivered (Update)
     tables: { notices: ['GetItem', 'UpdateItem'] }, streamFrom: 'notices', readsSecrets: true, readsEnterprises: true,
-    consumer: { batchSize: 10, parallelizationFactor: 2, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 3600 }
+    // 8 notices per released number; 10 at once bounds what a burst of releases costs each enterprise
+    consumer: { batchSize: 10, parallelizationFactor: 2, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
+    reservedConcurrency: 10
   },
   noticeCallback: {
     entry: 'src/handlers/notice-callback.ts', memoryMb: 256, timeoutSeconds: 10,
     // replay mark (Put); the notice confirmed (Update), read back when it already was (Get)
-    tables: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true
+    tables: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
   lifecycleSweep: {
     entry: 'src/handlers/lifecycle-sweep.ts', memoryMb: 256, timeoutSeconds: 120,
