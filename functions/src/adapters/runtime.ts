@@ -1,8 +1,9 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { CarrierGateway, Clock, EnterpriseGateway, Hasher, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE } from '#domain/sms-text'
 import { timedGateway } from '#lib/metrics'
+import { httpCarrierGateway, tableCarrierGateway } from './carrier'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
@@ -23,6 +24,8 @@ export interface Runtime {
   secrets: Secrets
   doc: Doc
   subscribers: SubscriberStore
+  /** the real-name check: the subscriber table, or the carriers' endpoints (CARRIER_GATEWAY=http) */
+  carrier: CarrierGateway
   verification: VerificationStore
   queries: QueryStore
   outbox: OutboxStore
@@ -47,14 +50,17 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
   const enterprises = enterpriseConfigSource(env)
+  const hasher = hmacHasher(secrets.pepper)
+  const subscribers = new DynamoSubscriberStore(doc, tables)
   return {
     clock,
     random: options.random ?? cryptoRandom,
-    hasher: hmacHasher(secrets.pepper),
+    hasher,
     enterprises,
     secrets,
     doc,
-    subscribers: new DynamoSubscriberStore(doc, tables),
+    subscribers,
+    carrier: carrierGatewayFor(env, { subscribers, hasher, masterKey: secrets.enterpriseKey, clock }),
     verification: new DynamoVerificationStore(doc, tables),
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
@@ -65,6 +71,18 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
       clock
     })),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+  }
+}
+
+/** CARRIER_GATEWAY: `table` (default; the subscriber table) or `http` (CARRIER_ENDPOINTS: {"cmcc": URL, …}) */
+export function carrierGatewayFor (
+  env: Record<string, string | undefined>,
+  deps: { subscribers: SubscriberStore, hasher: Hasher, masterKey: string, clock: Clock }
+): CarrierGateway {
+  switch (env.CARRIER_GATEWAY ?? 'table') {
+    case 'table': return tableCarrierGateway(deps.subscribers, deps.hasher)
+    case 'http': return httpCarrierGateway({ endpoints: JSON.parse(env.CARRIER_ENDPOINTS ?? '{}'), masterKey: deps.masterKey, clock: deps.clock })
+    default: throw new Error(`unknown CARRIER_GATEWAY ${env.CARRIER_GATEWAY}`)
   }
 }
 

@@ -1,7 +1,7 @@
 // Sending a code and accepting a query: the rules of §3, expressed over the ports.
 import { timingSafeEqual } from 'node:crypto'
 import { maskPhone, type SendCodeResponse, type SubmitQueryResponse } from '#contract/index'
-import type { Clock, Hasher, Random, SubscriberStore, VerificationStore } from '#ports'
+import type { CarrierGateway, Clock, Hasher, Random, VerificationStore } from '#ports'
 import { AppError, rateLimited } from './errors'
 import { POLICY } from './policy'
 import { codeSmsText } from './sms-text'
@@ -10,7 +10,7 @@ export interface VerificationDeps {
   clock: Clock
   random: Random
   hasher: Hasher
-  subscribers: SubscriberStore
+  carrier: CarrierGateway
   verification: VerificationStore
   smsSignature?: string
 }
@@ -19,7 +19,7 @@ export interface VerificationDeps {
 export async function requestCode (deps: VerificationDeps, input: { phone: string, ip: string }): Promise<SendCodeResponse> {
   const now = deps.clock.now()
   const phoneHash = deps.hasher.phone(input.phone)
-  const subscriber = await deps.subscribers.get(phoneHash)
+  const subscriber = await deps.carrier.check(input.phone)
   const code = deps.random.code()
   const outcome = await deps.verification.issueCode({
     phoneHash,
@@ -60,9 +60,8 @@ export async function submitQuery (
   if (storedHash === undefined || !sameHash(storedHash, codeHash)) throw new AppError('CODE_INVALID')
 
   // Unknown, cancelled, suspended and wrong suffix look exactly alike from outside.
-  const subscriber = await deps.subscribers.get(phoneHash)
-  const verified = subscriber?.status === 'active' &&
-    sameHash(subscriber.idSuffixHash, deps.hasher.idSuffix(input.phone, input.idSuffix))
+  const record = await deps.carrier.check(input.phone, input.idSuffix)
+  const verified = record?.status === 'active' && record.idSuffixMatches
   if (!verified) {
     await deps.verification.recordFailure(phoneHash, now)
     throw new AppError('VERIFICATION_FAILED')

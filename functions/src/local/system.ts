@@ -14,6 +14,8 @@ import { TABLES } from '#infra-shared/tables'
 import { errorResult, json } from '#lib/http'
 import { catalogue } from '#catalogue/index'
 import { MockEnterprises } from '#mock-enterprises/service'
+import { MockCarrier } from '#mock-carriers/service'
+import { CARRIERS, type CarrierId } from '#adapters/carrier'
 import { SeedFile } from '#mock-enterprises/seed'
 import type { Clock, Random } from '#ports'
 import { startDynamoLocal, LOCAL_CREDENTIALS, type DynamoLocal } from './dynamo-local'
@@ -49,6 +51,8 @@ export interface System {
   runtime: Runtime
   sms: LocalSmsProvider
   mock: MockEnterprises
+  /** with CARRIER_GATEWAY=http: requests answered per mocked carrier */
+  carriers?: { served: Record<string, number> }
   /** DynamoDB requests per command, counted by an SDK middleware */
   ddbCalls: Record<string, number>
   deadLetters: { stream: string, key: string }[]
@@ -83,10 +87,24 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     stops.push(() => close(mockServer))
     const mockUrl = `http://${host}:${(mockServer.address() as AddressInfo).port}`
 
+    // CARRIER_GATEWAY=http: the four carriers mocked, each on its own server, answering from the seed
+    const carriers = options.env?.CARRIER_GATEWAY === 'http' ? { served: {} as Record<string, number>, endpoints: {} as Record<string, string> } : undefined
+    const carrierServers: [CarrierId, http.Server][] = []
+    if (carriers) {
+      for (const id of Object.keys(CARRIERS) as CarrierId[]) {
+        const server = http.createServer()
+        await listen(server, 0, host)
+        stops.push(() => close(server))
+        carriers.endpoints[id] = `http://${host}:${(server.address() as AddressInfo).port}/real-name`
+        carrierServers.push([id, server])
+      }
+    }
+
     const runtime = await buildRuntime({
       env: {
         ...options.env,
         ...tableEnv,
+        ...(carriers && { CARRIER_ENDPOINTS: JSON.stringify(carriers.endpoints) }),
         ENTERPRISE_ENDPOINT_TEMPLATE: `${mockUrl}${MOCK_ENTERPRISE_ROUTE.path.replace('{enterpriseId}', '{id}')}`
       },
       clock: options.clock,
@@ -123,6 +141,17 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
         phoneHash: runtime.hasher.phone(s.phone),
         idSuffixHash: runtime.hasher.idSuffix(s.phone, s.idSuffix),
         status: s.status
+      })
+    }
+
+    for (const [id, server] of carrierServers) {
+      const carrier = new MockCarrier(id, runtime.secrets.enterpriseKey, runtime.clock, seed.subscribers)
+      server.on('request', async (req, res) => {
+        const body = (await readBody(req, 4096).catch(() => undefined))?.toString('utf8')
+        if (body === undefined) { res.writeHead(413).end(); return }
+        carriers!.served[id] = (carriers!.served[id] ?? 0) + 1
+        const answer = carrier.answer(req.headers, body)
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body)
       })
     }
 
@@ -197,7 +226,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     stops.push(() => close(api))
     const url = `http://${host}:${(api.address() as AddressInfo).port}`
 
-    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, ddbCalls, deadLetters, stop }
+    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, carriers: carriers && { served: carriers.served }, ddbCalls, deadLetters, stop }
   } catch (err) {
     await stop()
     throw err
