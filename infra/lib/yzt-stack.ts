@@ -125,6 +125,10 @@ export class YztStack extends cdk.Stack {
         SECRETS_PARAMETER: config.secretsParameter
       }
       for (const key of Object.keys(def.tables) as TableKey[]) environment[TABLES[key].envVar] = this.tables[key].tableName
+      if ('checksCarrier' in def && def.checksCarrier) {
+        environment.CARRIER_GATEWAY = config.carrierGateway
+        if (config.carrierEndpoints) environment.CARRIER_ENDPOINTS = JSON.stringify(config.carrierEndpoints)
+      }
       if ('sendsSms' in def && def.sendsSms) {
         environment.SMS_PROVIDER = config.smsProvider
         environment.SMS_SIGNATURE = config.smsSignature

@@ -15,6 +15,8 @@ export interface FunctionDefinition {
   readonly sendsSms?: boolean
   /** reads the enterprise configuration (catalogue and endpoints) at run time */
   readonly readsEnterprises?: boolean
+  /** asks the carriers' real-name check (CARRIER_GATEWAY) */
+  readonly checksCarrier?: boolean
   /** deployed only when the mocked enterprises are (dev) */
   readonly mockOnly?: boolean
 }
@@ -22,11 +24,11 @@ export interface FunctionDefinition {
 export const FUNCTIONS = {
   sendCode: {
     entry: 'src/handlers/send-code.ts', memoryMb: 512, timeoutSeconds: 10,
-    tables: { subscribers: 'read', codes: 'write', limits: 'readWrite', outbox: 'write' }
+    tables: { subscribers: 'read', codes: 'write', limits: 'readWrite', outbox: 'write' }, checksCarrier: true
   },
   submitQuery: {
     entry: 'src/handlers/submit-query.ts', memoryMb: 512, timeoutSeconds: 10,
-    tables: { subscribers: 'read', codes: 'readWrite', limits: 'readWrite', queries: 'write' }
+    tables: { subscribers: 'read', codes: 'readWrite', limits: 'readWrite', queries: 'write' }, checksCarrier: true
   },
   getQuery: {
     entry: 'src/handlers/get-query.ts', memoryMb: 256, timeoutSeconds: 5,
