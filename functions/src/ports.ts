@@ -36,6 +36,19 @@ export interface Subscriber {
   status: SubscriberStatus
 }
 
+/** a carrier's real-name record of a number */
+export interface CarrierAnswer {
+  status: SubscriberStatus
+  /** false as well when no ID suffix was asked about */
+  idSuffixMatches: boolean
+}
+
+/** The carriers' real-name check: is this number a subscriber, in what status, with this ID suffix? */
+export interface CarrierGateway {
+  /** undefined when the number is no carrier's subscriber */
+  check (phone: string, idSuffix?: string): Promise<CarrierAnswer | undefined>
+}
+
 export interface SubscriberStore {
   get (phoneHash: string): Promise<Subscriber | undefined>
   put (subscriber: Subscriber): Promise<void>

@@ -22,6 +22,10 @@ export interface StageConfig {
   readonly secretsParameter: string
   /** only for a customer-managed key: the default aws/ssm key already lets account principals decrypt via SSM */
   readonly secretsKmsKeyArn?: string
+  /** the real-name check: the subscriber table, or the carriers' signed HTTP endpoints */
+  readonly carrierGateway: 'table' | 'http'
+  /** with `http`: {"cmcc"|"cucc"|"ctcc"|"cbn": https URL} */
+  readonly carrierEndpoints?: Readonly<Record<string, string>>
   readonly smsProvider: SmsProvider
   readonly smsSignature: string
   /** the H5 build's origin; mini-program origins are fixed in the stack */
@@ -80,6 +84,10 @@ export function resolveConfig (ctx: Context): StageConfig {
     parseEnterpriseConfig(enterprises, 'https://mock.invalid/{id}')
   }
 
+  const carrierGateway = (str(ctx, 'carrierGateway') ?? 'table') as StageConfig['carrierGateway']
+  if (!['table', 'http'].includes(carrierGateway)) throw new Error(`context carrierGateway must be table or http, got ${carrierGateway}`)
+  const carrierEndpoints = carrierGateway === 'http' ? parseCarrierEndpoints(str(ctx, 'carrierEndpoints')) : undefined
+
   const smsProvider = (str(ctx, 'smsProvider') ?? 'sns') as SmsProvider
   if (!(smsProvider in SMS_PROVIDERS)) throw new Error(`context smsProvider must be one of ${Object.keys(SMS_PROVIDERS).join(', ')}, got ${smsProvider}`)
 
@@ -93,6 +101,8 @@ export function resolveConfig (ctx: Context): StageConfig {
     enterprises,
     secretsParameter: str(ctx, 'secretsParameter') ?? `/yzt/${stage}/secrets`,
     secretsKmsKeyArn: str(ctx, 'secretsKmsKeyArn'),
+    carrierGateway,
+    carrierEndpoints,
     smsProvider,
     smsSignature: str(ctx, 'smsSignature') ?? DEFAULT_SIGNATURE,
     // Taro's H5 dev server, so a local H5 build can talk to the dev stack
@@ -110,4 +120,16 @@ function enterpriseDocument (file: string | undefined): EnterpriseDocument {
   if (!file) return { enterprises: [...catalogue.enterprises] }
   const text = fs.readFileSync(path.resolve(file), 'utf8')
   return EnterpriseDocument.parse(JSON.parse(text))
+}
+
+const CARRIER_IDS = ['cmcc', 'cucc', 'ctcc', 'cbn']
+
+function parseCarrierEndpoints (json: string | undefined): Record<string, string> {
+  if (!json) throw new Error('carrierGateway=http needs -c carrierEndpoints=\'{"cmcc":"https://…","cucc":…,"ctcc":…,"cbn":…}\'')
+  const endpoints = JSON.parse(json) as Record<string, unknown>
+  for (const [id, url] of Object.entries(endpoints)) {
+    if (!CARRIER_IDS.includes(id)) throw new Error(`carrierEndpoints: unknown carrier ${id} (one of ${CARRIER_IDS.join(', ')})`)
+    if (typeof url !== 'string' || !url.startsWith('https://')) throw new Error(`carrierEndpoints: the endpoint of ${id} must be an https URL`)
+  }
+  return endpoints as Record<string, string>
 }

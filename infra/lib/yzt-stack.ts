@@ -143,6 +143,10 @@ export class YztStack extends cdk.Stack {
       // declared without secrets: the function builds the store runtime only, and may start without the parameter
       else environment.YZT_SECRETS = 'none'
       for (const key of Object.keys(def.tables) as TableKey[]) environment[TABLES[key].envVar] = this.tables[key].tableName
+      if ('checksCarrier' in def && def.checksCarrier) {
+        environment.CARRIER_GATEWAY = config.carrierGateway
+        if (config.carrierEndpoints) environment.CARRIER_ENDPOINTS = JSON.stringify(config.carrierEndpoints)
+      }
       if ('sendsSms' in def && def.sendsSms) {
         environment.SMS_PROVIDER = config.smsProvider
         environment.SMS_SIGNATURE = config.smsSignature

@@ -20,3 +20,13 @@ test('command-line strings are parsed, and unknown values refused', () => {
   expect(from({ smsProvider: 'tencent' }).smsProvider).toBe('tencent')
   expect(() => from({ mockEnterprises: 'no' })).toThrow(/true or false/)
 })
+
+test('the carrier check is the subscriber table unless the carriers’ https endpoints are given', () => {
+  expect(from({}).carrierGateway).toBe('table')
+  const endpoints = { cmcc: 'https://rn.cmcc.example/check', cucc: 'https://rn.cucc.example/check', ctcc: 'https://rn.ctcc.example/check', cbn: 'https://rn.cbn.example/check' }
+  expect(from({ carrierGateway: 'http', carrierEndpoints: JSON.stringify(endpoints) })).toMatchObject({ carrierGateway: 'http', carrierEndpoints: endpoints })
+  expect(() => from({ carrierGateway: 'http' })).toThrow(/carrierEndpoints/)
+  expect(() => from({ carrierGateway: 'http', carrierEndpoints: '{"cmcc":"http://rn.cmcc.example"}' })).toThrow(/cmcc must be an https URL/)
+  expect(() => from({ carrierGateway: 'http', carrierEndpoints: '{"unicom":"https://x.example"}' })).toThrow(/unknown carrier unicom/)
+  expect(() => from({ carrierGateway: 'ldap' })).toThrow(/table or http/)
+})

@@ -121,6 +121,7 @@ describe('functions', () => {
       else expect(env[TABLES[key].envVar]).toBeUndefined()
     }
     expect(env.SMS_PROVIDER).toBe('sendsSms' in def ? 'sns' : undefined)
+    expect(env.CARRIER_GATEWAY).toBe('checksCarrier' in def ? 'table' : undefined)
     expect(env.ENTERPRISES_PARAMETER).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.parameter) } : undefined)
   })
 
@@ -365,7 +366,7 @@ describe('secrets', () => {
     expect(resourcesOfType(s, 'AWS::SSM::Parameter').map(([, p]) => [p.Properties.Name, p.Properties.Type]))
       .toEqual([[`/yzt/${s.stack.stackName.replace('yzt-', '')}/enterprises`, 'String']])
     const allowed = new Set(['YZT_STAGE', 'YZT_SECRETS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
-      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', ...Object.values(TABLES).map(t => t.envVar)])
+      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', ...Object.values(TABLES).map(t => t.envVar)])
     for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
       for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)
     }
@@ -388,5 +389,17 @@ describe('alarms', () => {
     const alarms = resourcesOfType(prod, 'AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Metrics ?? []).includes('"5xx"'))
     expect(alarms).toHaveLength(1)
     expect(alarms[0]![1].Properties.Threshold).toBe(5)
+  })
+})
+
+describe('carrier check', () => {
+  test('with carrierGateway=http the functions that check ask the carriers’ endpoints; the others know nothing of them', () => {
+    const endpoints = { cmcc: 'https://rn.cmcc.example/check', cbn: 'https://rn.cbn.example/check' }
+    const s = synth({ carrierGateway: 'http', carrierEndpoints: JSON.stringify(endpoints) })
+    for (const [name, def] of entries(FUNCTIONS)) {
+      const env = s.json.Resources[functionId(s, name)]!.Properties.Environment.Variables
+      expect([name, env.CARRIER_GATEWAY, env.CARRIER_ENDPOINTS && JSON.parse(env.CARRIER_ENDPOINTS)])
+        .toEqual('checksCarrier' in def ? [name, 'http', endpoints] : [name, undefined, undefined])
+    }
   })
 })

@@ -1,11 +1,12 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { Clock, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { CarrierGateway, Clock, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
 import { CARRIER_IDS } from '#domain/carriers'
 import { callerKeys, type CallerKind } from '#lib/signing'
+import { httpCarrierGateway, tableCarrierGateway } from './carrier'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
 import { DynamoBreakerStore } from './dynamo/breaker-store'
@@ -39,6 +40,8 @@ export interface Runtime extends StoreRuntime {
   /** read at use time: re-read from SSM once older than 5 minutes */
   secrets: SecretsSource
   gateway: EnterpriseGateway
+  /** the real-name check: the subscriber table, or the carriers' signed endpoints (CARRIER_GATEWAY=http) */
+  carrier: CarrierGateway
   /** one set of circuit breakers per container, sharing open periods through DynamoDB */
   breakers: EnterpriseBreakers
   sms: SmsSender
@@ -87,13 +90,15 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const { pepper } = await secrets.get()
   const enterprises = enterpriseConfigSource(env)
   const templates = async () => smsTemplates((await enterprises()).catalogue)
+  const hasher = hmacHasher(pepper)
   return {
     ...stores,
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER, { secrets, templates, signature: stores.smsSignature }),
     templates,
     random: options.random ?? cryptoRandom,
-    hasher: hmacHasher(pepper),
+    hasher,
     enterprises,
+    carrier: carrierGatewayFor(env, { subscribers: stores.subscribers, hasher, masterKey: (await secrets.get()).enterpriseKey, clock }),
     secrets,
     gateway: options.gateway ?? timedGateway(httpEnterpriseGateway({
       endpoint: async id => (await enterprises()).endpoints[id],
@@ -119,6 +124,18 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
           : []
       }
     }
+  }
+}
+
+/** CARRIER_GATEWAY: `table` (default; the subscriber table) or `http` (CARRIER_ENDPOINTS: {"cmcc": URL, …}) */
+export function carrierGatewayFor (
+  env: Record<string, string | undefined>,
+  deps: { subscribers: SubscriberStore, hasher: Hasher, masterKey: string, clock: Clock }
+): CarrierGateway {
+  switch (env.CARRIER_GATEWAY ?? 'table') {
+    case 'table': return tableCarrierGateway(deps.subscribers, deps.hasher)
+    case 'http': return httpCarrierGateway({ endpoints: JSON.parse(env.CARRIER_ENDPOINTS ?? '{}'), masterKey: deps.masterKey, clock: deps.clock })
+    default: throw new Error(`unknown CARRIER_GATEWAY ${env.CARRIER_GATEWAY}`)
   }
 }
 

@@ -3,7 +3,7 @@
 // from many addresses, cannot stop the holder of the phone (SECURITY.md §2–3).
 import { timingSafeEqual } from 'node:crypto'
 import { maskPhone, type SendCodeResponse, type SubmitQueryResponse } from '#contract/index'
-import type { Clock, Hasher, IdempotencyRecord, Random, Subscriber, SubscriberStore, VerificationStore } from '#ports'
+import type { CarrierAnswer, CarrierGateway, Clock, Hasher, IdempotencyRecord, Random, VerificationStore } from '#ports'
 import { AppError, rateLimited } from './errors'
 import { LIMITS, allowedAt, retryAfterSeconds, type LimitCheck, type LimitName, type Refusal } from './limits'
 import { POLICY } from './policy'
@@ -14,7 +14,7 @@ export interface VerificationDeps {
   clock: Clock
   random: Random
   hasher: Hasher
-  subscribers: SubscriberStore
+  carrier: CarrierGateway
   verification: VerificationStore
 }
 
@@ -45,9 +45,9 @@ function codeExpiresAt (logs: ReadonlyMap<LimitName, readonly number[]>, now: nu
   return Math.min(now + POLICY.code.maxLifeSeconds * 1000, Math.max(now + POLICY.code.ttlSeconds * 1000, nextCode))
 }
 
-/** The one place subscribers are looked up (the carrier records). */
-export function lookUpSubscriber (deps: Pick<VerificationDeps, 'subscribers'>, phoneHash: string): Promise<Subscriber | undefined> {
-  return deps.subscribers.get(phoneHash)
+/** The one place the carriers' real-name records are asked (the carrier port: table or carrier HTTP). */
+export function lookUpSubscriber (deps: Pick<VerificationDeps, 'carrier'>, phone: string, idSuffix?: string): Promise<CarrierAnswer | undefined> {
+  return deps.carrier.check(phone, idSuffix)
 }
 
 /**
@@ -62,7 +62,7 @@ export async function requestCode (
   return idempotent(deps, input.idempotencyKey, `code\0${input.phone}`, now, async remember => {
     const phoneHash = deps.hasher.phone(input.phone)
     const [subscriber, lock] = await Promise.all([
-      lookUpSubscriber(deps, phoneHash),
+      lookUpSubscriber(deps, input.phone),
       deps.verification.check([verifyNumber(phoneHash)], now)
     ])
     const locked = lock.some(r => r.retryAt > now + POLICY.code.ttlSeconds * 1000)
@@ -133,9 +133,8 @@ export async function verifyHolder (
   if (!verdict.ok) throw verificationRefused(verdict.refusals, now)
 
   // Unknown, cancelled, suspended and wrong suffix look exactly alike from outside.
-  const subscriber = await lookUpSubscriber(deps, phoneHash)
-  const verified = subscriber?.status === 'active' &&
-    sameHash(subscriber.idSuffixHash, deps.hasher.idSuffix(input.phone, input.idSuffix))
+  const record = await lookUpSubscriber(deps, input.phone, input.idSuffix)
+  const verified = record?.status === 'active' && record.idSuffixMatches
   if (!verified) {
     await deps.verification.record(source, now)
     throw new AppError('VERIFICATION_FAILED')

@@ -48,6 +48,8 @@ export interface FunctionDefinition {
   readonly sendsSms?: boolean
   /** reads the enterprise configuration (catalogue and endpoints) at run time */
   readonly readsEnterprises?: boolean
+  /** asks the carriers' real-name check (CARRIER_GATEWAY) */
+  readonly checksCarrier?: boolean
   /** deployed only when the mocked enterprises are (dev) */
   readonly mockOnly?: boolean
 }
@@ -58,14 +60,14 @@ export const FUNCTIONS = {
     // limit logs and the idempotency record read (Get), then one transaction: the logs (Update), the
     // code, the outbox row and the idempotency record (Put)
     tables: { subscribers: ['GetItem'], codes: ['PutItem'], limits: ['GetItem', 'UpdateItem', 'PutItem'], outbox: ['PutItem'] },
-    readsSecrets: true, reservedConcurrency: 20
+    readsSecrets: true, checksCarrier: true, reservedConcurrency: 20
   },
   submitQuery: {
     entry: 'src/handlers/submit-query.ts', memoryMb: 512, timeoutSeconds: 10,
     // gates and the idempotency record (Get), failures and verdicts (Update), code try (Update), then one
     // transaction: code (Delete), quota log (Update), cleared backoffs (Delete), idempotency record and query (Put)
     tables: { subscribers: ['GetItem'], codes: ['UpdateItem', 'DeleteItem'], limits: ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'], queries: ['PutItem'] },
-    readsSecrets: true, reservedConcurrency: 20
+    readsSecrets: true, checksCarrier: true, reservedConcurrency: 20
   },
   getQuery: {
     entry: 'src/handlers/get-query.ts', memoryMb: 256, timeoutSeconds: 5,

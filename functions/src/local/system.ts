@@ -21,6 +21,7 @@ import { bindHandlers } from './handlers'
 import { mockEnterprisesListener } from './mock-server'
 import { seedSubscribers } from './seed'
 import { seedEvents } from './seed-events'
+import { startMockCarriers } from './mock-carriers-server'
 import { close, listen } from './servers'
 import { createTables } from './tables'
 
@@ -54,6 +55,8 @@ export interface System {
   runtime: Runtime
   sms: LocalSmsProvider
   mock: MockEnterprises
+  /** with CARRIER_GATEWAY=http: requests answered per mocked carrier */
+  carriers?: { served: Record<string, number> }
   /** DynamoDB requests per command, counted by an SDK middleware */
   ddbCalls: Record<string, number>
   deadLetters: { stream: string, key: string, reason: 'failed' | 'expired' }[]
@@ -89,10 +92,15 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     const mockUrl = await listen(mockServer, 0, host)
     stops.push(() => close(mockServer))
 
+    // CARRIER_GATEWAY=http: the four carriers mocked, each on its own server, answering from the seed
+    const carriers = options.env?.CARRIER_GATEWAY === 'http' ? await startMockCarriers(host) : undefined
+    if (carriers) stops.push(() => carriers.stop())
+
     const runtime = await buildRuntime({
       env: {
         ...options.env,
         ...tableEnv,
+        ...(carriers && { CARRIER_ENDPOINTS: JSON.stringify(carriers.endpoints) }),
         ENTERPRISE_ENDPOINT_TEMPLATE: `${mockUrl}${MOCK_ENTERPRISE_ROUTE.path.replace('{enterpriseId}', '{id}')}`
       },
       clock: options.clock,
@@ -116,6 +124,8 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     })
     mockServer.on('request', mockEnterprisesListener(mock, print))
 
+    carriers?.answerWith((await runtime.secrets.get()).enterpriseKey, runtime.clock, seed.subscribers)
+
     await seedSubscribers(runtime, seed)
     await seedEvents(runtime, seed.events)
     const handlers = bindHandlers(runtime)
@@ -138,7 +148,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     mock.apiUrl = url
     stops.push(async () => mock.stop())
 
-    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, ddbCalls, deadLetters, scheduled: handlers.scheduled, stop }
+    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, carriers: carriers && { served: carriers.served }, ddbCalls, deadLetters, scheduled: handlers.scheduled, stop }
   } catch (err) {
     await stop()
     throw err

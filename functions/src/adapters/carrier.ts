@@ -1,0 +1,75 @@
+// The carriers' real-name records behind one port. Two adapters: the subscriber table (keyed hashes,
+// used locally and in dev) and the carriers' own signed HTTP endpoints, one per carrier, chosen by the
+// number's prefix. The HTTP requests are signed like the enterprise requests, with a key per carrier
+// derived from the same master key.
+import { timingSafeEqual } from 'node:crypto'
+import * as z from 'zod'
+import type { CarrierAnswer, CarrierGateway, Clock, Hasher, SubscriberStore } from '#ports'
+import { carrierOf, type CarrierId } from '#domain/carriers'
+import { carrierKey, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '#lib/signing'
+
+export function tableCarrierGateway (subscribers: SubscriberStore, hasher: Hasher): CarrierGateway {
+  return {
+    async check (phone, idSuffix) {
+      const subscriber = await subscribers.get(hasher.phone(phone))
+      if (!subscriber) return undefined
+      const idSuffixMatches = idSuffix !== undefined && sameHash(subscriber.idSuffixHash, hasher.idSuffix(phone, idSuffix))
+      return { status: subscriber.status, idSuffixMatches }
+    }
+  }
+}
+
+export { CARRIERS, carrierOf, type CarrierId } from '#domain/carriers'
+
+export const CarrierRequest = z.object({ phone: z.string().regex(/^1[3-9]\d{9}$/), idSuffix: z.string().regex(/^\d{5}[\dX]$/).optional() }).strict()
+export const CarrierReply = z.union([
+  z.object({ subscriber: z.literal(false) }),
+  z.object({ subscriber: z.literal(true), status: z.enum(['active', 'cancelled', 'suspended']), idSuffixMatches: z.boolean() })
+])
+export type CarrierReply = z.infer<typeof CarrierReply>
+
+export interface HttpCarrierConfig {
+  /** per carrier id, the URL of its real-name check */
+  endpoints: Partial<Record<CarrierId, string>>
+  masterKey: string
+  clock: Clock
+  timeoutMs?: number
+}
+
+export function httpCarrierGateway (config: HttpCarrierConfig): CarrierGateway {
+  return {
+    async check (phone, idSuffix): Promise<CarrierAnswer | undefined> {
+      const carrier = carrierOf(phone)
+      const url = carrier && config.endpoints[carrier]
+      // a number no carrier we know serves is nobody's subscriber
+      if (!carrier || !url) return undefined
+      const body = JSON.stringify(idSuffix === undefined ? { phone } : { phone, idSuffix })
+      const timestamp = String(config.clock.now())
+      const res = await fetch(url, {
+        method: 'POST',
+        signal: AbortSignal.timeout(config.timeoutMs ?? 3000),
+        headers: {
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: sign(carrierKey(config.masterKey, carrier), timestamp, body)
+        },
+        body
+      })
+      const text = await res.text()
+      if (!res.ok) throw new Error(`carrier ${carrier}: HTTP ${res.status}`)
+      let reply: CarrierReply
+      try {
+        reply = CarrierReply.parse(JSON.parse(text))
+      } catch {
+        throw new Error(`carrier ${carrier}: malformed answer`)
+      }
+      return reply.subscriber ? { status: reply.status, idSuffixMatches: reply.idSuffixMatches } : undefined
+    }
+  }
+}
+
+function sameHash (a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
