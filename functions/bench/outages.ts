@@ -40,7 +40,7 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
       if (q.status !== 202) { fail(`query ${q.status} ${q.json?.error?.code}`); continue }
       for (;;) {
         const s = await call('GET', `/v1/queries/${q.json.queryId}`)
-        if (s.json?.status === 'SENT') { samples.push({ acceptedAt: Date.parse(s.json.acceptedAt), sentAt: Date.parse(s.json.sentAt) }); break }
+        if (s.json?.status === 'SENT' || s.json?.status === 'DELIVERED') { samples.push({ acceptedAt: Date.parse(s.json.acceptedAt), sentAt: Date.parse(s.json.sentAt) }); break }
         if (s.json?.status === 'FAILED') { fail('FAILED'); break }
         await sleep(50)
       }

@@ -118,7 +118,7 @@ describe('a ninth enterprise at its own host, on the running local system', () =
       req.on('data', d => { body += d })
       req.on('end', async () => {
         const answer = await pdd.answer('pdd', req.headers as Record<string, string>, body)
-        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body)
+        res.writeHead(answer.status, answer.headers).end(answer.body)
       })
     })
     await new Promise<void>(resolve => pddServer!.listen(0, '127.0.0.2', resolve))

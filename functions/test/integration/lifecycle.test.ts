@@ -3,7 +3,7 @@
 import { LIFECYCLE_PATHS } from '../../src/contract/lifecycle'
 import { DEV_SECRETS } from '../../src/adapters/secrets'
 import { carrierKey, enterpriseKey, signedRequestHeaders } from '../../src/lib/signing'
-import { call, DEMO, requestCodeAndRead, startTestSystem, type TestSystem } from '../support/harness'
+import { call, DEMO, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const DAY = 24 * 3600 * 1000
 const OWNER = DEMO.subscribers[0]! // 13800005551, 中国移动
@@ -43,9 +43,11 @@ test('a carrier cancels its number: recorded once, replays refused, the number s
   // cancelling twice is refused, not applied twice
   expect((await postEvents('cmcc', [event(OWNER.phone, 'CANCELLED', '2026-07-20T12:00:00Z')])).body.results[0].outcome).toBe('REJECTED')
 
-  const dump = await sys.dump()
-  expect(JSON.stringify(dump)).not.toContain(OWNER.phone.slice(3)) // nothing but the released feed holds it…
-  // …and the released feed is the one place a released number is kept in clear, for its 30 days
+  // once every release notice is delivered, only the released feed holds the number (for its 30 days)
+  await waitFor(async () => (await sys.dump()).NumberNotices!.every(n => n.status !== 'PENDING') || undefined, 'notices delivered')
+  const { NumberLifecycle, ...rest } = await sys.dump()
+  expect(JSON.stringify(rest)).not.toContain(OWNER.phone.slice(3))
+  expect(NumberLifecycle!.filter(i => JSON.stringify(i).includes(OWNER.phone.slice(3))).map(i => String(i.pk).split('#')[0])).toEqual(['rel'])
 })
 
 test('forged, stale, unsigned and cross-carrier calls are refused and write nothing', async () => {

@@ -120,7 +120,7 @@ test('a dead-lettered query is processed from its DLQ message; the message goes 
   expect(again).toMatchObject({ redriven: 2, records: 2 })
   const after = await sys.dump()
   expect(after.Queries.find(x => x.pk === first)).not.toHaveProperty('recipient')
-  expect(after.SmsOutbox.filter(m => m.kind === 'result')).toHaveLength(2)
+  expect(after.SmsOutbox.filter(m => m.template === 'result')).toHaveLength(2)
 })
 
 test('a range that no longer exists in the stream is kept and reported, not dropped', async () => {

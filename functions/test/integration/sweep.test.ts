@@ -43,7 +43,7 @@ test('a query and an SMS whose consumers never ran are ended as FAILED, without 
   await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('Queries'), Item: { pk: 'q-sent', phoneHash: 'h', maskedPhone: '138****5551', status: 'SENT', acceptedAt: t0 - 10 * BOUND, sentAt: t0 - 10 * BOUND, expiresAt: t0 / 1000 + 86400 } }))
 
   const before = await sys.dump()
-  expect(clearRows(before).sort()).toEqual([`query ${queryId}`, `sms result-${stuckQueryId}`, ...before.SmsOutbox.filter(m => m.kind === 'code').map(m => `sms ${m.pk as string}`)].sort())
+  expect(clearRows(before).sort()).toEqual([`query ${queryId}`, `sms result-${stuckQueryId}`, ...before.SmsOutbox.filter(m => m.template === 'code').map(m => `sms ${m.pk as string}`)].sort())
 
   // just inside the bound: nothing is touched
   sys.clock.advance(BOUND - MINUTE - 1)

@@ -33,7 +33,7 @@ function runtimeOver (doc: Doc): () => Promise<Runtime> {
     clock: { now: () => Date.parse('2026-07-21T02:00:00Z') },
     random: { code: () => '123456', id: () => '00000000-0000-4000-8000-000000000000' },
     hasher: hmacHasher('unit-test-pepper'),
-    subscribers: { get: async () => undefined, put: async () => {} },
+    carrier: { check: async () => undefined },
     verification: new DynamoVerificationStore(doc, tableNames({}))
   }
   return async () => rt as unknown as Runtime

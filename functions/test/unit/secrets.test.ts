@@ -93,12 +93,13 @@ describe('on Lambda', () => {
     }
   })
 
-  test('an http enterprise endpoint is refused when the runtime is built', async () => {
+  test('an http enterprise endpoint is refused when the enterprise configuration is loaded', async () => {
     const ssm = parameter(OLD)
-    await expect(buildRuntime({
+    const rt = await buildRuntime({
       env: { ...LAMBDA, SECRETS_PARAMETER: '/yzt/test/secrets', ENTERPRISE_ENDPOINT_TEMPLATE: 'http://partner.example/{id}' },
       secrets: cachedSecrets(ssm.load, new Clock())
-    })).rejects.toThrow('enterprise endpoint must be https')
+    })
+    await expect(rt.enterprises()).rejects.toThrow('enterprise endpoint must be https')
   })
 })
 
