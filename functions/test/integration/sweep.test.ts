@@ -22,7 +22,7 @@ const byPk = (rows: Record<string, unknown>[], pk: string) => rows.find(r => r.p
 function clearRows (dump: Awaited<ReturnType<TestSystem['dump']>>) {
   return [
     ...dump.Queries.filter(q => 'recipient' in q).map(q => `query ${q.pk as string}`),
-    ...dump.SmsOutbox.filter(m => 'to' in m || 'text' in m).map(m => `sms ${m.pk as string}`)
+    ...dump.SmsOutbox.filter(m => 'to' in m || 'params' in m).map(m => `sms ${m.pk as string}`)
   ]
 }
 
@@ -38,7 +38,7 @@ test('a query and an SMS whose consumers never ran are ended as FAILED, without 
   const stuckQueryId = 'q-stuck-result'
   const t0 = sys.clock.now()
   await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('Queries'), Item: { pk: stuckQueryId, phoneHash: 'h', maskedPhone: '138****5551', status: 'PROCESSING', acceptedAt: t0, expiresAt: t0 / 1000 + 86400 } }))
-  await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('SmsOutbox'), Item: { pk: `result-${stuckQueryId}`, kind: 'result', to: PHONE, text: '【一证通查】…', queryId: stuckQueryId, status: 'SENDING', tries: 1, createdAt: t0, expiresAt: t0 / 1000 + 86400 } }))
+  await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('SmsOutbox'), Item: { pk: `result-${stuckQueryId}`, template: 'result', to: PHONE, params: { tail: PHONE.slice(-4) }, queryId: stuckQueryId, status: 'SENDING', tries: 1, createdAt: t0, expiresAt: t0 / 1000 + 86400 } }))
   // a query that ended well long ago keeps what it has
   await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('Queries'), Item: { pk: 'q-sent', phoneHash: 'h', maskedPhone: '138****5551', status: 'SENT', acceptedAt: t0 - 10 * BOUND, sentAt: t0 - 10 * BOUND, expiresAt: t0 / 1000 + 86400 } }))
 
