@@ -187,9 +187,17 @@ export interface NoticeGateway {
   sendNotice (enterpriseId: string, notice: NumberNotice, signal: AbortSignal): Promise<{ reference?: string }>
 }
 
+export interface AccountCounts {
+  accounts: Record<string, number>
+  /** per app, the accounts bound since the moment asked about (absent when the enterprise did not say) */
+  accountsSince?: Record<string, number>
+}
+
 export interface EnterpriseGateway {
   /** account counts per app id of this enterprise; throws on failure or malformed answers */
   countAccounts (enterpriseId: string, phone: string, signal: AbortSignal): Promise<Record<string, number>>
+  /** the counts, and those bound since `since` (a re-issued number's holder start); a gateway that cannot ask omits it */
+  countAccountsSince? (enterpriseId: string, phone: string, since: number, signal: AbortSignal): Promise<AccountCounts>
 }
 
 /** The circuit breakers' shared state: when each enterprise's open period ends (epoch ms). */

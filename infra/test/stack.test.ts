@@ -238,7 +238,7 @@ describe('permissions', () => {
     getQuery: { queries: ['GetItem'] },
     listEnterprises: {},
     getOpenApi: {},
-    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'] },
+    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] },
     carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },

@@ -66,15 +66,15 @@ test('shows what the SMS will contain: every app in SMS order as "N个", and wha
 })
 
 test.each([
-  ['DELIVERED', '结果短信已送达', 'notice-ok'],
-  ['UNDELIVERED', '结果短信未能送达', 'notice-warn']
-])('%s (the provider\'s delivery receipt) ends polling and says so', async (status, title, tone) => {
+  ['DELIVERED', '结果短信已送达', 'success'],
+  ['UNDELIVERED', '结果短信未能送达', 'warn']
+])('%s (the provider\'s delivery receipt) ends polling and says so', async (status, title, icon) => {
   api(['PROCESSING', status])
   const { container } = render(<SubmittedPage />)
   await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('正在查询'))
   await tick(POLL_INTERVAL_MS)
   await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent(title))
-  expect(container.querySelector('#status')).toHaveClass(tone)
+  expect(container.querySelector(`#status #icon-${icon}`)).not.toBeNull()
   const polls = calls('/v1/queries/q-1')
   await tick(POLL_INTERVAL_MS * 3)
   expect(calls('/v1/queries/q-1')).toBe(polls)

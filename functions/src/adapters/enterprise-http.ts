@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { AccountCountAnswer, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES, type AccountCountRequest } from '#contract/enterprise'
-import type { Clock, EnterpriseGateway } from '#ports'
+import type { AccountCounts, Clock, EnterpriseGateway } from '#ports'
 import { enterpriseKeys, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyAnswer, type MasterKeys } from '#lib/signing'
 
 /** the answer was refused; `bytesRead` is how much of its body was read before we stopped */
@@ -29,28 +29,31 @@ export interface HttpGatewayConfig {
 
 export function httpEnterpriseGateway (config: HttpGatewayConfig): EnterpriseGateway {
   return {
-    async countAccounts (enterpriseId, phone, signal) {
-      const url = await config.endpoint(enterpriseId)
-      if (!url) throw new Error(`no endpoint configured for ${enterpriseId}`)
-      // the configuration is read at run time: its endpoints are checked where they are used
-      checkEndpoint(url, config.deployed)
-      const keys = enterpriseKeys(await config.masterKeys(), enterpriseId, config.clock.now())
-      const request: AccountCountRequest = { requestId: (config.requestId ?? randomUUID)(), phone }
-      const body = JSON.stringify(request)
-      const timestamp = String(config.clock.now())
-      const answer = await post(new URL(url), body, {
-        [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: sign(keys.signing, timestamp, body)
-      }, signal)
-      if (!verifyAnswer(keys.accepted, request.requestId, answer.signature, answer.body)) {
-        throw new AnswerRefused('answer unsigned or not signed for this request', answer.bytesRead)
-      }
-      let json: unknown
-      try { json = JSON.parse(answer.body) } catch { throw new AnswerRefused('malformed answer: not JSON', answer.bytesRead) }
-      const parsed = AccountCountAnswer.safeParse(json)
-      if (!parsed.success) throw new AnswerRefused('malformed answer: schema', answer.bytesRead)
-      return parsed.data.accounts
+    countAccounts: async (enterpriseId, phone, signal) => (await ask(enterpriseId, phone, signal)).accounts,
+    countAccountsSince: (enterpriseId, phone, since, signal) => ask(enterpriseId, phone, signal, since)
+  }
+
+  async function ask (enterpriseId: string, phone: string, signal: AbortSignal, since?: number): Promise<AccountCounts> {
+    const url = await config.endpoint(enterpriseId)
+    if (!url) throw new Error(`no endpoint configured for ${enterpriseId}`)
+    // the configuration is read at run time: its endpoints are checked where they are used
+    checkEndpoint(url, config.deployed)
+    const keys = enterpriseKeys(await config.masterKeys(), enterpriseId, config.clock.now())
+    const request: AccountCountRequest = { requestId: (config.requestId ?? randomUUID)(), phone, ...(since !== undefined && { since: new Date(since).toISOString() }) }
+    const body = JSON.stringify(request)
+    const timestamp = String(config.clock.now())
+    const answer = await post(new URL(url), body, {
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: sign(keys.signing, timestamp, body)
+    }, signal)
+    if (!verifyAnswer(keys.accepted, request.requestId, answer.signature, answer.body)) {
+      throw new AnswerRefused('answer unsigned or not signed for this request', answer.bytesRead)
     }
+    let json: unknown
+    try { json = JSON.parse(answer.body) } catch { throw new AnswerRefused('malformed answer: not JSON', answer.bytesRead) }
+    const parsed = AccountCountAnswer.safeParse(json)
+    if (!parsed.success) throw new AnswerRefused('malformed answer: schema', answer.bytesRead)
+    return parsed.data
   }
 }
 

@@ -5,6 +5,7 @@ import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
 import { CARRIER_IDS } from '#domain/carriers'
+import { holderSince } from '#domain/number-history'
 import { callerKeys, type CallerKind } from '#lib/signing'
 import { httpCarrierGateway, tableCarrierGateway } from './carrier'
 import { clockFromEnv } from './clock'
@@ -53,6 +54,8 @@ export interface Runtime extends StoreRuntime {
   holidays: ReadonlySet<string>
   /** the keys with which the parties calling our signed routes may sign, now */
   callers: Record<CallerKind, { keysFor (id: string): Promise<string[]> }>
+  /** when the number's current holder got it, if it was re-issued (from the number's history) */
+  holderSince: (phone: string) => Promise<number | undefined>
 }
 
 export interface RuntimeOptions {
@@ -91,6 +94,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const enterprises = enterpriseConfigSource(env)
   const templates = async () => smsTemplates((await enterprises()).catalogue)
   const hasher = hmacHasher(pepper)
+  const lifecycle = new DynamoLifecycleStore(stores.doc, tableNames(env))
   return {
     ...stores,
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER, { secrets, templates, signature: stores.smsSignature }),
@@ -107,7 +111,8 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
       deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
     })),
     breakers: new EnterpriseBreakers(clock, new DynamoBreakerStore(stores.doc, tableNames(env))),
-    lifecycle: new DynamoLifecycleStore(stores.doc, tableNames(env)),
+    lifecycle,
+    holderSince: async phone => holderSince((await lifecycle.histories([hasher.phone(phone)])).get(hasher.phone(phone))),
     notices: httpNoticeGateway({
       // an enterprise's connector answers release notices beside its account counts
       endpoint: async id => (await enterprises()).endpoints[id]?.replace(/account-counts$/, 'number-events'),

@@ -11,13 +11,20 @@ export const MAX_ANSWER_HEADER_BYTES = 8 * 1024
 
 export const AccountCountRequest = z.object({
   requestId: z.string().check(z.regex(REQUEST_ID_PATTERN)),
-  phone: z.string().check(z.regex(PHONE_PATTERN))
+  phone: z.string().check(z.regex(PHONE_PATTERN)),
+  /**
+   * the number was re-issued: its holder has held it since then (ISO 8601). Answer `accountsSince` too:
+   * per app, the accounts bound since that moment (the rest predate the holder)
+   */
+  since: z.optional(z.string())
 })
 export type AccountCountRequest = z.infer<typeof AccountCountRequest>
 
 export const AccountCountAnswer = z.object({
   /** app id → number of accounts bound to the number; every app of the enterprise */
-  accounts: z.record(z.string(), z.number().check(z.int(), z.nonnegative()))
+  accounts: z.record(z.string(), z.number().check(z.int(), z.nonnegative())),
+  /** only when the request had `since`: app id → accounts bound since then (≤ accounts) */
+  accountsSince: z.optional(z.record(z.string(), z.number().check(z.int(), z.nonnegative())))
 })
 export type AccountCountAnswer = z.infer<typeof AccountCountAnswer>
 

@@ -90,6 +90,13 @@ export function applyEvent (history: NumberHistory | undefined, phoneHash: strin
   }
 }
 
+/** when the current holder got the number: the latest REISSUED, while the number is in use; undefined for an original holder */
+export function holderSince (history: NumberHistory | undefined): number | undefined {
+  if (!history || history.status === 'cancelled') return undefined
+  const last = history.changes.at(-1)
+  return last?.type === 'REISSUED' ? last.at : undefined
+}
+
 export interface Readiness { ready: boolean, reasons: string[], quietUntil?: number }
 
 /** Where one enterprise stands with the release notice of a number. */

@@ -4,7 +4,7 @@ import type { Catalogue } from '#catalogue/index'
 import type { Clock, EnterpriseGateway, QueryStore } from '#ports'
 import type { EnterpriseBreakers } from './breaker'
 import { askEnterprises, type FanOutOptions } from './fan-out'
-import { resultSms } from './sms-templates'
+import { olderAccounts, resultSms } from './sms-templates'
 
 export interface ProcessingDeps {
   clock: Clock
@@ -14,6 +14,8 @@ export interface ProcessingDeps {
   fanOut?: FanOutOptions
   /** this container's circuit breakers; without them every enterprise is always asked */
   breakers?: EnterpriseBreakers
+  /** when the number's current holder got it, if it was re-issued (the number lifecycle); else undefined */
+  holderSince?: (phone: string) => Promise<number | undefined>
 }
 
 export type ProcessOutcome =
@@ -24,9 +26,10 @@ export async function processQuery (deps: ProcessingDeps, queryId: string): Prom
   // the breakers' shared state is read alongside the claim: no added wait
   const [recipient] = await Promise.all([deps.queries.claim(queryId, deps.clock.now()), deps.breakers?.refresh(deps.catalogue.enterprises.map(e => e.id))])
   if (!recipient) return { status: 'skipped' }
-  const { results, failures } = await askEnterprises(deps.gateway, deps.catalogue, recipient, { breakers: deps.breakers, ...deps.fanOut })
+  const since = await deps.holderSince?.(recipient)
+  const { results, resultsSince, failures } = await askEnterprises(deps.gateway, deps.catalogue, recipient, { breakers: deps.breakers, since, ...deps.fanOut })
   const processedAt = deps.clock.now()
-  const sms = resultSms({ catalogue: deps.catalogue, phone: recipient, results, processedAt })
+  const sms = resultSms({ catalogue: deps.catalogue, phone: recipient, results, processedAt, olderAccounts: olderAccounts(results, resultsSince) })
   const done = await deps.queries.complete(queryId, results, {
     id: `result-${queryId}`, to: recipient, ...sms, queryId
   }, processedAt)

@@ -74,11 +74,23 @@ export function codeSms (code: string): SmsContent {
 }
 
 /** The result SMS: date in China time, last four digits, and per app "N个" or "暂无法查询" (never "0个" for no answer). */
-export function resultSms (input: { catalogue: Catalogue, phone: string, results: QueryResults, processedAt: number }): SmsContent {
+export function resultSms (input: { catalogue: Catalogue, phone: string, results: QueryResults, processedAt: number, olderAccounts?: number }): SmsContent {
   const params: Record<string, string> = { date: chinaMonthDay(input.processedAt), tail: input.phone.slice(-4) }
   for (const app of input.catalogue.apps) {
     const n = input.results[app.id]
     params[app.id] = typeof n === 'number' ? `${n}个` : '暂无法查询'
   }
+  // a re-issued number's holder: the seed's text word for word, then one sentence about the accounts that predate them
+  if (input.olderAccounts) return { template: 'resultReissued', params: { ...params, olderAccounts: String(input.olderAccounts) } }
   return { template: 'result', params }
+}
+
+/** accounts bound before the holder got the number: per app, all minus those since (only where both are known) */
+export function olderAccounts (results: QueryResults, resultsSince: Record<string, number> | undefined): number {
+  let older = 0
+  for (const [appId, since] of Object.entries(resultsSince ?? {})) {
+    const all = results[appId]
+    if (typeof all === 'number') older += all - since
+  }
+  return older
 }

@@ -85,7 +85,8 @@ export const FUNCTIONS = {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
     // claim (Update) and the breakers' shared state (BatchGet, Put/Delete when one opens or closes),
     // then one transaction: results (Update) + the result SMS (Put)
-    tables: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'] },
+    // and the number's history (BatchGet: when a re-issued number's holder got it)
+    tables: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'], lifecycle: ['BatchGetItem'] },
     streamFrom: 'queries', readsEnterprises: true, readsSecrets: true,
     // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
     // 10 batches of 25 per shard keep a hung enterprise from capping a shard; 100 at once bounds the

@@ -34,13 +34,18 @@ export function publishMetrics (m: Metrics = metrics): void {
 /** the gateway, timed per request */
 export function timedGateway (gateway: EnterpriseGateway, m: Metrics = metrics): EnterpriseGateway {
   return {
-    async countAccounts (enterpriseId, phone, signal) {
-      const started = performance.now()
-      try {
-        return await gateway.countAccounts(enterpriseId, phone, signal)
-      } finally {
-        enterpriseMetric(enterpriseId, 'enterpriseLatency', Math.round(performance.now() - started), m)
-      }
+    countAccounts: (enterpriseId, phone, signal) => timed(enterpriseId, () => gateway.countAccounts(enterpriseId, phone, signal)),
+    ...(gateway.countAccountsSince && {
+      countAccountsSince: (enterpriseId: string, phone: string, since: number, signal: AbortSignal) =>
+        timed(enterpriseId, () => gateway.countAccountsSince!(enterpriseId, phone, since, signal))
+    })
+  }
+  async function timed<T> (enterpriseId: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    try {
+      return await call()
+    } finally {
+      enterpriseMetric(enterpriseId, 'enterpriseLatency', Math.round(performance.now() - started), m)
     }
   }
 }

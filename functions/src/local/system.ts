@@ -120,7 +120,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     // the mocks answer for the demo catalogue; a configured enterprise elsewhere answers at its own host
     const mock = new MockEnterprises({
       catalogue, masterKeys: async () => masterKeysOf(await runtime.secrets.get()), clock: runtime.clock,
-      bindings: seed.bindings, faults: seed.faults
+      bindings: seed.bindings, bindingDates: seed.bindingDates, faults: seed.faults
     })
     mockServer.on('request', mockEnterprisesListener(mock, print))
 

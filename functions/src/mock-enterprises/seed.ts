@@ -9,6 +9,8 @@ export const SeedFile = z.object({
     status: z.enum(['active', 'cancelled', 'suspended'])
   })).default([]),
   bindings: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).default({}),
+  /** phone → app id → the dates its accounts were bound (then the count is their number), for "since" answers */
+  bindingDates: z.record(z.string(), z.record(z.string(), z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}/)))).default({}),
   faults: z.record(z.string(), Faults).default({}),
   /** number histories, as the carriers would have reported them (applied through the carrier use case) */
   events: z.array(z.object({

@@ -29,6 +29,8 @@ export interface MockEnterprisesConfig {
   clock: Clock
   /** phone → app id → count */
   bindings: Record<string, Record<string, number>>
+  /** phone → app id → binding dates: the count is their number, and a "since" request counts those after it */
+  bindingDates?: Record<string, Record<string, string[]>>
   faults?: Record<string, Faults>
   random?: () => number
 }
@@ -87,9 +89,15 @@ export class MockEnterprises {
     if (faults && random() < faults.failRate) return reply(500, { error: 'simulated failure' })
     if (faults && random() < faults.malformedRate) return signedReply(key, parsed.requestId, 200, '{"accounts":{"oops"')
     const seeded = this.config.bindings[parsed.phone]
+    const dated = this.config.bindingDates?.[parsed.phone]
     const accounts = Object.fromEntries(enterprise.apps.map(app =>
-      [app.id, seeded ? seeded[app.id] ?? 0 : derivedCount(parsed.phone, app.id)]))
-    const answer = signedReply(key, parsed.requestId, 200, JSON.stringify({ accounts }))
+      [app.id, dated?.[app.id]?.length ?? (seeded ? seeded[app.id] ?? 0 : derivedCount(parsed.phone, app.id))]))
+    // bindings without dates are taken as made by the current holder: only dated ones can predate them
+    const since = parsed.since === undefined ? undefined : Date.parse(parsed.since)
+    const accountsSince = since === undefined
+      ? undefined
+      : Object.fromEntries(enterprise.apps.map(app => [app.id, dated?.[app.id] ? dated[app.id]!.filter(d => Date.parse(d) >= since).length : accounts[app.id]!]))
+    const answer = signedReply(key, parsed.requestId, 200, JSON.stringify({ accounts, ...(accountsSince && { accountsSince }) }))
     this.answered.set(seen, { bodyHash, answer })
     if (this.answered.size > REMEMBERED_ANSWERS) this.answered.delete(this.answered.keys().next().value!)
     return answer

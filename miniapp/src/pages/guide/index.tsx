@@ -63,6 +63,13 @@ export default function GuidePage () {
             ))}
           </View>)
         : null}
+
+      <View className='card' id='reissued'>
+        <Text className='card-title' role='heading' aria-level={2}>二次号：号码曾属于别人？</Text>
+        <Text className='step'>
+          运营商会把注销满90天的号码重新放号（二次号）。放号前，各企业会收到该号码已注销的通知并清理绑定；如果您的号码是二次号，结果短信会多一句“其中N个账号注册于您启用该号码之前”，这些账号可能属于号码的前任使用者，不是您注册的。请按上方各企业的指引，核验身份后解绑，或致电客服说明号码已易主。
+        </Text>
+      </View>
     </View>
   )
 }
