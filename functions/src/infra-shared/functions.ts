@@ -91,7 +91,7 @@ export const FUNCTIONS = {
     // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
     // 10 batches of 25 per shard keep a hung enterprise from capping a shard; 100 at once bounds the
     // enterprises' load when a backlog drains (docs/CAPACITY.md)
-    consumer: { batchSize: 25, parallelizationFactor: 10, recordConcurrency: 25, retryAttempts: 3, maxRecordAgeSeconds: 900 },
+    consumer: { batchSize: 25, parallelizationFactor: 10, recordConcurrency: 25, retryAttempts: 5, maxRecordAgeSeconds: 900 },
     reservedConcurrency: 100
   },
   dispatchSms: {
@@ -101,7 +101,7 @@ export const FUNCTIONS = {
     // the recipient's keyed hash (kept to match receipts) needs the pepper; a mainland provider's account is there too
     readsSecrets: true, readsEnterprises: true,
     // 40 × 10 sends at once stays under the SMS provider's account QPS (docs/CAPACITY.md)
-    consumer: { batchSize: 10, parallelizationFactor: 5, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 900 },
+    consumer: { batchSize: 10, parallelizationFactor: 5, recordConcurrency: 10, retryAttempts: 5, maxRecordAgeSeconds: 900 },
     reservedConcurrency: 40
   },
   sweepStuck: {
