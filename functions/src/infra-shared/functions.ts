@@ -59,14 +59,14 @@ export const FUNCTIONS = {
     // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
     // 10 batches of 25 per shard keep a hung enterprise from capping a shard; 100 at once bounds the
     // enterprises' load when a backlog drains (docs/CAPACITY.md)
-    consumer: { batchSize: 25, parallelizationFactor: 10, recordConcurrency: 25, retryAttempts: 3, maxRecordAgeSeconds: 900 },
+    consumer: { batchSize: 25, parallelizationFactor: 10, recordConcurrency: 25, retryAttempts: 5, maxRecordAgeSeconds: 900 },
     reservedConcurrency: 100
   },
   dispatchSms: {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
     tables: { outbox: 'readWrite', queries: 'readWrite' }, streamFrom: 'outbox', sendsSms: true,
     // 40 × 10 sends at once stays under the SMS provider's account QPS (docs/CAPACITY.md)
-    consumer: { batchSize: 10, parallelizationFactor: 5, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 900 },
+    consumer: { batchSize: 10, parallelizationFactor: 5, recordConcurrency: 10, retryAttempts: 5, maxRecordAgeSeconds: 900 },
     reservedConcurrency: 40
   },
   mockEnterprise: {
