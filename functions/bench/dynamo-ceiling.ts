@@ -16,10 +16,10 @@ import { createTables } from '../src/local/tables'
 import { catalogue } from '../src/catalogue/index'
 import { seedSubscribers } from './support'
 
-export async function dynamoCeiling (endpoint: string, { warmSeconds = 5, seconds = 10, concurrency = 32, pollsPerFlow = 0, phones = 8000 } = {}) {
+export async function dynamoCeiling (endpoint: string, { warmSeconds = 5, seconds = 10, concurrency = 32, pollsPerFlow = 0, phones = 8000, prefix = 'ceiling_' } = {}) {
   const config = { endpoint, region: 'local', credentials: LOCAL_CREDENTIALS }
   const admin = new DynamoDBClient(config)
-  const env = await createTables(admin, 'ceiling_')
+  const env = await createTables(admin, prefix)
   admin.destroy()
   const flow = new AsyncLocalStorage<{ smsId?: string }>()
   const rt = await buildRuntime({

@@ -80,6 +80,8 @@ async function main () {
   const dynamo = await startDynamoLocal()
   const sys = await startSystem({ dynamoEndpoint: dynamo.endpoint, pollIdleMs: 20 })
   const codeFor = codeWaiter(sys)
+  let stopped: Promise<void> | undefined
+  const stopSystem = () => (stopped ??= sys.stop())
   console.log(`machine: ${os.cpus().length} cores (shared with other work: figures vary from run to run), Node ${process.version}`)
   try {
     await seedSubscribers(sys, phones)
@@ -116,15 +118,21 @@ async function main () {
       const { lines, healthy, requestsPerFlow } = report(run)
       for (const line of lines) console.log(line)
 
+      // the ceiling on the same (warm) DynamoDB Local, alone: the API and the stream pollers stopped
+      await stopSystem()
       const polls = Math.max(0, requestsPerFlow - 12)
-      const ceiling = await dynamoCeiling(dynamo.endpoint, { pollsPerFlow: polls })
-      console.log('\n(e) DynamoDB Local\'s ceiling for the flow\'s op mix (same stores, 32 flows at once after 5 s of warm-up, no HTTP, no streams, instant enterprises)')
-      console.log(`    ${ceiling.requestsPerSecond.toFixed(0)} requests/s (${ceiling.flowsPerSecond.toFixed(1)} flows/s × ${ceiling.requestsPerFlow.toFixed(1)} requests per flow, ${ceiling.flows} flows)`)
+      console.log('\n(e) DynamoDB Local\'s ceiling for the flow\'s op mix (same stores, N flows at once after 3 s of warm-up, no HTTP, no streams, instant enterprises; the best N counts)')
+      let ceiling = { requestsPerSecond: 0, flowsPerSecond: 0, requestsPerFlow: 0, flows: 0 }
+      for (const concurrency of [4, 16, 32]) {
+        const c = await dynamoCeiling(dynamo.endpoint, { pollsPerFlow: polls, concurrency, warmSeconds: 3, seconds: 8, phones: 3000, prefix: `ceiling${concurrency}_` })
+        console.log(`    ${String(concurrency).padStart(2)} at once: ${c.requestsPerSecond.toFixed(0)} requests/s (${c.flowsPerSecond.toFixed(1)} flows/s × ${c.requestsPerFlow.toFixed(1)} requests per flow, ${c.flows} flows)`)
+        if (c.requestsPerSecond > ceiling.requestsPerSecond) ceiling = c
+      }
       const used = healthy.perSecond * requestsPerFlow / ceiling.requestsPerSecond
       console.log(`    healthy flow: ${healthy.perSecond.toFixed(1)} flows/s × ${requestsPerFlow.toFixed(1)} requests per flow ÷ ${ceiling.requestsPerSecond.toFixed(0)} = ${used.toFixed(2)} of the ceiling (goal ≥ 0.9)`)
     }
   } finally {
-    await sys.stop()
+    await stopSystem()
     await dynamo.stop()
   }
 }
