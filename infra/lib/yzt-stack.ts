@@ -22,7 +22,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { TABLES, type TableKey } from '@yzt/functions/infra-shared/tables'
 import { FUNCTIONS, deployedName, dlqName, type DynamoAction, type FunctionName } from '@yzt/functions/infra-shared/functions'
-import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/infra-shared/routes'
+import { ROUTES, MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE } from '@yzt/functions/infra-shared/routes'
 import type { StageConfig } from './config'
 import { EnterpriseConfiguration } from './enterprises'
 import { acknowledgeNagFindings } from './nag-acknowledgements'
@@ -249,11 +249,12 @@ export class YztStack extends cdk.Stack {
       })
     }
     if (mockApi) {
-      mockApi.addRoutes({
-        path: MOCK_ENTERPRISE_ROUTE.path,
-        methods: [apigwv2.HttpMethod[MOCK_ENTERPRISE_ROUTE.method]],
-        integration: new HttpLambdaIntegration('MockEnterpriseIntegration', this.functions[MOCK_ENTERPRISE_ROUTE.fn]!)
-      })
+      const mockFn = this.functions[MOCK_ENTERPRISE_ROUTE.fn]!
+      const integration = new HttpLambdaIntegration('MockEnterpriseIntegration', mockFn)
+      mockApi.addRoutes({ path: MOCK_ENTERPRISE_ROUTE.path, methods: [apigwv2.HttpMethod[MOCK_ENTERPRISE_ROUTE.method]], integration })
+      mockApi.addRoutes({ path: MOCK_NOTICE_ROUTE.path, methods: [apigwv2.HttpMethod[MOCK_NOTICE_ROUTE.method]], integration })
+      // the mocks confirm release notices to this stage's API
+      mockFn.addEnvironment('YZT_API_URL', this.api.apiEndpoint)
     }
 
     const serverErrorRate = new cloudwatch.MathExpression({

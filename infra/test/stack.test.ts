@@ -316,6 +316,17 @@ describe('permissions', () => {
   })
 })
 
+test('dev: the mocked enterprises take release notices beside account counts, and confirm to this stage\'s API', () => {
+  const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string)
+  expect(routes).toEqual(expect.arrayContaining(['POST /enterprises/{enterpriseId}/account-counts', 'POST /enterprises/{enterpriseId}/number-events']))
+  const mockFn = dev.json.Resources[functionId(dev, 'mockEnterprise')]!
+  expect(JSON.stringify(mockFn.Properties.Environment.Variables.YZT_API_URL)).toContain(logicalIdOfApi(dev))
+})
+
+function logicalIdOfApi (s: typeof dev): string {
+  return resourcesOfType(s, 'AWS::ApiGatewayV2::Api').map(([id, r]) => [id, r.Properties.Name as string]).find(([, name]) => !String(name).includes('mock'))![0]!
+}
+
 describe('scheduled functions', () => {
   const scheduled = entries(FUNCTIONS).filter(([, def]) => 'schedule' in def)
 
@@ -365,7 +376,7 @@ describe('secrets', () => {
     // the one parameter the stack writes is the enterprise configuration, plain text and public in nature
     expect(resourcesOfType(s, 'AWS::SSM::Parameter').map(([, p]) => [p.Properties.Name, p.Properties.Type]))
       .toEqual([[`/yzt/${s.stack.stackName.replace('yzt-', '')}/enterprises`, 'String']])
-    const allowed = new Set(['YZT_STAGE', 'YZT_SECRETS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
+    const allowed = new Set(['YZT_STAGE', 'YZT_SECRETS', 'YZT_API_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
       'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', ...Object.values(TABLES).map(t => t.envVar)])
     for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
       for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)

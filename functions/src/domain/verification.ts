@@ -211,7 +211,8 @@ async function idempotent<T extends object> (
   try {
     return await run({ keyHash, fingerprint })
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) {
+    // a refusal may mean a twin request under the same key won the race; unavailability never does
+    if (err instanceof AppError && err.code !== 'UNAVAILABLE') {
       const twin = await earlier().catch(() => undefined)
       if (twin) return twin
     }

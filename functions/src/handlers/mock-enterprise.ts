@@ -16,12 +16,21 @@ function build (): MockEnterprises {
   const faults = process.env.MOCK_FAULTS ? JSON.parse(process.env.MOCK_FAULTS) : seed.faults
   const clock = clockFromEnv()
   const secrets = cachedSecrets(() => loadSecrets(), clock)
-  return new MockEnterprises({ catalogue, masterKeys: async () => masterKeysOf(await secrets.get()), clock, bindings: seed.bindings, faults })
+  const built = new MockEnterprises({ catalogue, masterKeys: async () => masterKeysOf(await secrets.get()), clock, bindings: seed.bindings, faults })
+  // release notices are confirmed to the deployment's API, signed, as a real enterprise would
+  built.apiUrl = process.env.YZT_API_URL
+  return built
 }
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   mock ??= build()
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? ''
-  const answer = await mock.answer(event.pathParameters?.enterpriseId ?? '', event.headers ?? {}, body)
+  const enterpriseId = event.pathParameters?.enterpriseId ?? ''
+  if (event.rawPath?.endsWith('/number-events')) {
+    const answer = await mock.notice(enterpriseId, event.headers ?? {}, body)
+    await mock.confirmNow()
+    return { statusCode: answer.status, headers: answer.headers, body: answer.body }
+  }
+  const answer = await mock.answer(enterpriseId, event.headers ?? {}, body)
   return { statusCode: answer.status, headers: answer.headers, body: answer.body }
 }

@@ -1,7 +1,7 @@
 // The one HTTP edge: content type and size checks, JSON parsing, schema validation, and the single
 // mapping from failures to {"error":{code,message,fields}}. Handlers never build an error body.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
-import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey, type ErrorBody } from '#contract/index'
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey, type ErrorBody, type ErrorCode } from '#contract/index'
 import { AppError } from '#domain/errors'
 import { logger } from './logger'
 import { publishMetrics } from './metrics'
@@ -25,6 +25,20 @@ export function json (statusCode: number, body: unknown, headers: Record<string,
   return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) }
 }
 
+/** The one mapping from what happened (the domain's code) to an HTTP status. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  CODE_INVALID: 401,
+  SIGNATURE_INVALID: 401,
+  VERIFICATION_FAILED: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503
+}
+
 export function errorResult (err: AppError): HttpResult {
   const body: ErrorBody = { error: { code: err.code, message: err.message } }
   if (err.details.fields) body.error.fields = err.details.fields
@@ -34,7 +48,7 @@ export function errorResult (err: AppError): HttpResult {
     headers['retry-after'] = String(err.details.retryAfterSeconds)
   }
   if (err.details.triesLeft !== undefined) body.error.triesLeft = err.details.triesLeft
-  return json(err.status, body, headers)
+  return json(HTTP_STATUS[err.code], body, headers)
 }
 
 export interface RouteSpec<T> {

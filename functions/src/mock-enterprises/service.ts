@@ -53,7 +53,8 @@ export class MockEnterprises {
   readonly notices: Record<string, Record<string, number>> = {}
   /** where confirmations go (the API's base URL, set once it listens) */
   apiUrl?: string
-  private readonly callbacks = new Set<NodeJS.Timeout>()
+  /** confirmations not yet sent: the timer, and the send itself */
+  private readonly callbacks = new Map<NodeJS.Timeout, () => Promise<void>>()
 
   constructor (private readonly config: MockEnterprisesConfig) {
     for (const [id, f] of Object.entries(config.faults ?? {})) this.setFaults(id, f)
@@ -119,8 +120,9 @@ export class MockEnterprises {
     if ((faults?.noticeOutcome ?? 'confirm') === 'confirm' && this.apiUrl) {
       const bound = this.config.bindings[notice.phone]
       const removed = enterprise.apps.reduce((n, app) => n + (bound ? bound[app.id] ?? 0 : derivedCount(notice.phone, app.id)), 0)
-      const timer = setTimeout(() => { this.callbacks.delete(timer); void this.confirm(enterpriseId, key, notice.eventId, removed) }, faults?.noticeDelayMs ?? 20)
-      this.callbacks.add(timer)
+      const send = () => this.confirm(enterpriseId, key, notice.eventId, removed)
+      const timer = setTimeout(() => { this.callbacks.delete(timer); void send() }, faults?.noticeDelayMs ?? 20)
+      this.callbacks.set(timer, send)
     }
     return signedReply(key, notice.eventId, 202, JSON.stringify({ reference: `${enterpriseId}-${notice.eventId.slice(0, 8)}` }))
   }
@@ -136,7 +138,15 @@ export class MockEnterprises {
   }
 
   /** pending confirmations are dropped when the system stops */
-  stop (): void { for (const t of this.callbacks) clearTimeout(t); this.callbacks.clear() }
+  stop (): void { for (const t of this.callbacks.keys()) clearTimeout(t); this.callbacks.clear() }
+
+  /** sends every pending confirmation now (on Lambda nothing runs after the answer is returned) */
+  async confirmNow (): Promise<void> {
+    const pending = [...this.callbacks.entries()]
+    this.callbacks.clear()
+    for (const [timer] of pending) clearTimeout(timer)
+    await Promise.all(pending.map(([, send]) => send()))
+  }
 }
 
 export interface MockNotices {
