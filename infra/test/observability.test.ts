@@ -6,7 +6,7 @@ import { FUNCTIONS } from '@yzt/functions/infra-shared/functions'
 import { functionId, logicalId, resourcesOfType, synth } from './support/synth'
 
 const dev = synth()
-const topic = logicalId(dev, dev.stack.node.findChild('Alarms') as never)
+const topic = logicalId(dev, dev.stack.alarmTopic)
 
 test('every function writes its metrics to the stage namespace', () => {
   for (const name of Object.keys(FUNCTIONS)) {

@@ -1,0 +1,124 @@
+// The public HTTP API (the shared route table → the functions) and, in dev stages, the mocked
+// enterprises' own API. Both log the route template only (no numbers, no query ids) and are throttled.
+import * as cdk from 'aws-cdk-lib'
+import * as apigw from 'aws-cdk-lib/aws-apigateway'
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2'
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch'
+import type * as lambda from 'aws-cdk-lib/aws-lambda'
+import * as logs from 'aws-cdk-lib/aws-logs'
+import type { Construct } from 'constructs'
+import { ROUTES, MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE } from '@yzt/functions/infra-shared/routes'
+import type { FunctionName } from '@yzt/functions/infra-shared/functions'
+import type { Alarming } from './alarming'
+import type { StageConfig } from './config'
+import { StackPart } from './stack-part'
+
+interface ApiProps {
+  config: StageConfig
+  prefix: string
+  removalPolicy: cdk.RemovalPolicy
+  logRetention: logs.RetentionDays
+}
+
+/**
+ * Native mini-program requests are not subject to CORS (the platforms check their own request-domain
+ * allowlists instead); these origins matter for the H5 build and for pages the platforms render as web.
+ */
+export function corsOrigins (config: StageConfig): string[] {
+  return [
+    'https://servicewechat.com',
+    // Alipay serves each mini-program from its own host
+    ...(config.alipayAppId ? [`https://${config.alipayAppId}.hybrid.alipay-eco.com`] : []),
+    ...(config.h5Origin ? [config.h5Origin] : [])
+  ]
+}
+
+export class PublicApi extends StackPart {
+  readonly api: apigwv2.HttpApi
+
+  constructor (scope: Construct, id: string, props: ApiProps & { functions: Partial<Record<FunctionName, lambda.IFunction>>, alarms: Alarming }) {
+    super(scope, id)
+    const { config, prefix, removalPolicy, logRetention } = props
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy })
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: `${prefix}-api`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: corsOrigins(config),
+        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['content-type'],
+        maxAge: cdk.Duration.days(1)
+      }
+    })
+    const stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.throttle,
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: accessLogFormat() }
+    })
+    for (const route of ROUTES) {
+      this.api.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.fn}Integration`, props.functions[route.fn]!)
+      })
+    }
+    const serverErrorRate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: {
+        errors: stage.metricServerError({ statistic: 'Sum' }),
+        requests: stage.metricCount({ statistic: 'Sum' })
+      },
+      period: cdk.Duration.minutes(5),
+      label: '5xx %'
+    })
+    props.alarms.add('Api5xxRate', serverErrorRate, 5, 'more than 5% of API requests answered 5xx')
+  }
+}
+
+export class MockEnterprisesApi extends StackPart {
+  readonly api: apigwv2.HttpApi
+
+  constructor (scope: Construct, id: string, { config, prefix, removalPolicy, logRetention }: ApiProps) {
+    super(scope, id)
+    this.api = new apigwv2.HttpApi(this, 'MockEnterprisesApi', { apiName: `${prefix}-mock-enterprises`, createDefaultStage: false })
+    // public like any HTTP API: the throttle caps what a stranger can spend on it
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(new logs.LogGroup(this, 'MockApiAccessLogs', { retention: logRetention, removalPolicy })),
+        format: accessLogFormat()
+      }
+    })
+  }
+
+  /** where the enterprise configuration points every demo enterprise */
+  get endpointTemplate (): string {
+    return this.api.apiEndpoint + MOCK_ENTERPRISE_ROUTE.path.replace(/\{[^}]+\}/, '{id}')
+  }
+
+  /** account counts and release notices to the mock function, which confirms notices to the stage's API */
+  serve (mockFn: lambda.Function, stageApiUrl: string): void {
+    const integration = new HttpLambdaIntegration('MockEnterpriseIntegration', mockFn)
+    this.api.addRoutes({ path: MOCK_ENTERPRISE_ROUTE.path, methods: [apigwv2.HttpMethod[MOCK_ENTERPRISE_ROUTE.method]], integration })
+    this.api.addRoutes({ path: MOCK_NOTICE_ROUTE.path, methods: [apigwv2.HttpMethod[MOCK_NOTICE_ROUTE.method]], integration })
+    mockFn.addEnvironment('YZT_API_URL', stageApiUrl)
+  }
+}
+
+/** route key (the template, not the concrete path) and no query string or body: no phone numbers, no query ids */
+function accessLogFormat (): apigw.AccessLogFormat {
+  return apigw.AccessLogFormat.custom(JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    route: '$context.routeKey',
+    status: '$context.status',
+    latencyMs: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationError: '$context.integrationErrorMessage',
+    ip: '$context.identity.sourceIp'
+  }))
+}
