@@ -6,9 +6,10 @@ import type { Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random } 
 import { carrierOf } from './carriers'
 import { AppError, rateLimited } from './errors'
 import {
-  applyEvent, chinaDate, chinaMidnight, effectiveTime, LIFECYCLE_POLICY, readiness, reassignedSince,
+  applyEvent, effectiveTime, LIFECYCLE_POLICY, readiness, reassignedSince,
   type NoticeState, type NumberHistory
 } from './number-history'
+import { chinaDate, chinaMidnight } from './china-time'
 import { addWorkingDays } from './working-days'
 
 export interface LifecycleDeps {

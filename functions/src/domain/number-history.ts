@@ -1,9 +1,8 @@
 // The life of one number as the carriers report it, reduced to what the platform check needs:
 // when records begin, its status, and the moments it changed hands. Pure rules, no I/O.
 import type { NumberEventType } from '#contract/lifecycle'
+import { chinaDate, chinaMidnight, DAY_MS } from './china-time'
 
-const DAY_MS = 24 * 3600 * 1000
-const CHINA_OFFSET_MS = 8 * 3600 * 1000
 
 export const LIFECYCLE_POLICY = {
   /** 《电信服务规范》: a cancelled number stays out of use this long before it is re-issued */
@@ -127,16 +126,7 @@ export function reassignedSince (history: NumberHistory | undefined, since: numb
   return since >= history.recordsSince ? false : null
 }
 
-/** "2026-07-21" (a China calendar day) → epoch ms of its midnight in UTC+8 */
-export function chinaMidnight (date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) - CHINA_OFFSET_MS
-}
-
 /** an ISO instant, or a bare date read as China midnight */
 export function effectiveTime (value: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? chinaMidnight(value) : Date.parse(value)
-}
-
-export function chinaDate (epochMs: number): string {
-  return new Date(epochMs + CHINA_OFFSET_MS).toISOString().slice(0, 10)
 }

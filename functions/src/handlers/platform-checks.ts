@@ -4,7 +4,7 @@ import { NumberChecksRequest, type NumberChecksResponse, type PlatformAuditRespo
 import { runtime, type Runtime } from '#adapters/runtime'
 import { AppError } from '#domain/errors'
 import { checkNumbers, releasedNumbers } from '#domain/lifecycle'
-import { chinaDate } from '#domain/number-history'
+import { chinaDate } from '#domain/china-time'
 import { signedRoute } from '#lib/signed-route'
 import type { HttpResult } from '#lib/http'
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'

@@ -1,7 +1,9 @@
 // The lifecycle rules as pure functions: transitions, readiness and the three-state answer.
 import fc from 'fast-check'
-import { applyEvent, chinaMidnight, readiness, reassignedSince, type NumberHistory } from '../../src/domain/number-history'
+import { chinaMidnight } from '../../src/domain/china-time'
+import { applyEvent, readiness, reassignedSince, type NumberHistory } from '../../src/domain/number-history'
 import { carrierOf } from '../../src/domain/carriers'
+import { addWorkingDays } from '../../src/domain/working-days'
 
 const DAY = 24 * 3600 * 1000
 const T0 = chinaMidnight('2026-01-01')
@@ -56,4 +58,10 @@ test('reassignedSince: true after any change of hands, false only inside our rec
 
 test('carrier blocks: each demo number belongs to exactly one carrier', () => {
   expect(['13800005551', '18600001234', '18900002222', '19200001111', '12000000000'].map(carrierOf)).toEqual(['cmcc', 'cucc', 'ctcc', 'cbn', undefined])
+})
+
+test('working days: weekends and configured holidays do not count; the deadline ends at China midnight', () => {
+  const friday = Date.parse('2026-07-17T10:00:00+08:00')
+  expect(new Date(addWorkingDays(friday, 5)).toISOString()).toBe(new Date('2026-07-25T00:00:00+08:00').toISOString())
+  expect(new Date(addWorkingDays(friday, 5, new Set(['2026-07-20']))).toISOString()).toBe(new Date('2026-07-28T00:00:00+08:00').toISOString())
 })

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto'
 import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
 import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent } from '#ports'
-import { chinaDate, LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
+import { chinaDate } from '#domain/china-time'
+import { LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
 import { MAX_SKEW_MS } from '#lib/signing'
 import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
 
