@@ -7,6 +7,7 @@ import { EnterpriseBreakers } from '#domain/breaker'
 import { CARRIER_IDS } from '#domain/carriers'
 import { holderSince } from '#domain/number-history'
 import { callerKeys, type CallerKind } from '#lib/signing'
+import type { SignedRouteDeps } from '#lib/signed-route'
 import { httpCarrierGateway, tableCarrierGateway } from './carrier'
 import { clockFromEnv } from './clock'
 import { cryptoRandom, hmacHasher } from './crypto'
@@ -52,8 +53,8 @@ export interface Runtime extends StoreRuntime {
   notices: NoticeGateway
   /** public holidays (China dates) for working-day deadlines: HOLIDAYS="2026-10-01,2026-10-02" */
   holidays: ReadonlySet<string>
-  /** the keys with which the parties calling our signed routes may sign, now */
-  callers: Record<CallerKind, { keysFor (id: string): Promise<string[]> }>
+  /** what a signed route needs to authenticate its callers of each kind: their keys now, replay marks, the clock */
+  callers: Record<CallerKind, SignedRouteDeps>
   /** when the number's current holder got it, if it was re-issued (from the number's history) */
   holderSince: (phone: string) => Promise<number | undefined>
 }
@@ -95,6 +96,11 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const templates = async () => smsTemplates((await enterprises()).catalogue)
   const hasher = hmacHasher(pepper)
   const lifecycle = new DynamoLifecycleStore(stores.doc, tableNames(env))
+  const callerAuth = (kind: CallerKind, exists: (id: string) => Promise<boolean>): SignedRouteDeps => ({
+    keysFor: async id => await exists(id) ? callerKeys(masterKeysOf(await secrets.get()), kind, id, clock.now()) : [],
+    firstUse: (signature, now) => lifecycle.firstUse(signature, now),
+    now: () => clock.now()
+  })
   return {
     ...stores,
     sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER, { secrets, templates, signature: stores.smsSignature }),
@@ -122,12 +128,8 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     }),
     holidays: new Set((env.HOLIDAYS ?? '').split(',').map(d => d.trim()).filter(Boolean)),
     callers: {
-      carrier: { keysFor: async id => CARRIER_IDS.includes(id) ? callerKeys(masterKeysOf(await secrets.get()), 'carrier', id, clock.now()) : [] },
-      enterprise: {
-        keysFor: async id => (await enterprises()).catalogue.enterprises.some(e => e.id === id)
-          ? callerKeys(masterKeysOf(await secrets.get()), 'enterprise', id, clock.now())
-          : []
-      }
+      carrier: callerAuth('carrier', async id => CARRIER_IDS.includes(id)),
+      enterprise: callerAuth('enterprise', async id => (await enterprises()).catalogue.enterprises.some(e => e.id === id))
     }
   }
 }

@@ -9,7 +9,7 @@ import type { HttpResult } from '#lib/http'
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 
 export const makeHandler = (rt: () => Promise<Runtime>) => {
-  const deps = async () => { const r = await rt(); return { ...r.callers.carrier, firstUse: r.lifecycle.firstUse.bind(r.lifecycle), now: () => r.clock.now() } }
+  const deps = async () => (await rt()).callers.carrier
   const events = signedRoute({ body: NumberEventsRequest, status: 200, maxBodyBytes: 256 * 1024 }, deps, async ({ caller, body }): Promise<NumberEventsResponse> =>
     ({ results: await recordNumberEvents(await rt(), caller.id, body.events) }))
   const ready = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<ReissueReadiness> => {

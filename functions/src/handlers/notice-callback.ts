@@ -9,7 +9,7 @@ const NOTICE_ID = /^[0-9a-f-]{36}$/
 
 export const makeHandler = (rt: () => Promise<Runtime>) => signedRoute(
   { body: NoticeConfirmation, status: 200 },
-  async () => { const r = await rt(); return { ...r.callers.enterprise, firstUse: r.lifecycle.firstUse.bind(r.lifecycle), now: () => r.clock.now() } },
+  async () => (await rt()).callers.enterprise,
   async ({ caller, body, event }): Promise<NoticeConfirmationResponse> => {
     const eventId = event.pathParameters?.eventId ?? ''
     if (!NOTICE_ID.test(eventId)) throw new AppError('NOT_FOUND', { message: '未找到该通知' })

@@ -18,7 +18,7 @@ function dateParam (event: APIGatewayProxyEventV2): string {
 }
 
 export const makeHandler = (rt: () => Promise<Runtime>) => {
-  const deps = async () => { const r = await rt(); return { ...r.callers.enterprise, firstUse: r.lifecycle.firstUse.bind(r.lifecycle), now: () => r.clock.now() } }
+  const deps = async () => (await rt()).callers.enterprise
   const checks = signedRoute({ body: NumberChecksRequest, status: 200, maxBodyBytes: 32 * 1024 }, deps, async ({ caller, body }): Promise<NumberChecksResponse> =>
     ({ results: await checkNumbers(await rt(), caller.id, body) }))
   const released = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<ReleasedNumbersResponse> => {
