@@ -127,7 +127,7 @@ export type EnterprisesResponse = z.infer<typeof EnterprisesResponse>
 
 export const ERROR_CODES = [
   'INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UNAVAILABLE', 'SIGNATURE_INVALID'
+  'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UNAVAILABLE', 'SIGNATURE_INVALID', 'CONFLICT'
 ] as const
 export const ErrorCode = z.enum(ERROR_CODES)
 export type ErrorCode = z.infer<typeof ErrorCode>

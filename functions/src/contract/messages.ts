@@ -16,6 +16,7 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, string> = {
   UNAVAILABLE: '查询服务暂时不可用，请稍后再试。',
   IDEMPOTENCY_KEY_REUSED: '本次提交与之前的提交内容不同，请重新提交。',
   SIGNATURE_INVALID: '请求签名无效、已过期或已使用。',
+  CONFLICT: '当前状态不允许此操作。',
   NETWORK: '网络连接失败，请检查网络后重试。',
   OUTCOME_UNKNOWN: '网络不稳定，暂不确定是否已提交成功，正在重新确认，请勿离开本页。',
   BAD_RESPONSE: '服务出现异常，请稍后再试。'

@@ -7,7 +7,7 @@
 
 export type LimitName =
   | 'CODE_COOLDOWN' | 'CODE_NUMBER_HOURLY' | 'CODE_NUMBER_DAILY' | 'CODE_SOURCE_HOURLY'
-  | 'QUERY_DAILY' | 'VERIFY_NUMBER' | 'VERIFY_SOURCE'
+  | 'QUERY_DAILY' | 'CASE_DAILY' | 'VERIFY_NUMBER' | 'VERIFY_SOURCE'
 
 export interface LimitSpec {
   readonly name: LimitName
@@ -38,6 +38,8 @@ export const LIMITS = {
   codeSourceHourly: { name: 'CODE_SOURCE_HOURLY', counter: 'code-s1h', windowSeconds: HOUR, ceiling: 30 },
   /** per number: accepted queries */
   queryDaily: { name: 'QUERY_DAILY', counter: 'query-n24h', windowSeconds: DAY, ceiling: 3 },
+  /** per number: resolution cases opened */
+  caseDaily: { name: 'CASE_DAILY', counter: 'case-n24h', windowSeconds: DAY, ceiling: 3 },
   /**
    * per number: ID-suffix verdicts since the last success. Only a holder of the right code reaches a
    * verdict, so strangers cannot start this backoff. 2 free, then waits of 1 min, 5 min, 30 min:

@@ -21,7 +21,24 @@ export const POLICY = {
   },
   // a query or SMS still holding a clear number this long after it was written is ended as FAILED by
   // the sweep, which runs every sweepEveryMinutes: no clear number lives past 15 + 5 = 20 minutes
-  stuck: { afterMinutes: 15, sweepEveryMinutes: 5 }
+  stuck: { afterMinutes: 15, sweepEveryMinutes: 5 },
+  cases: {
+    acknowledgeHours: 24,
+    /** the carriers' 二次号码焕新 standard */
+    resolveWorkingDays: 5,
+    /** a query accepted this recently proves the holder without a fresh code */
+    recentVerificationMinutes: 10,
+    /** one SMS per case per hour at most; updates in between are joined */
+    smsIntervalMs: 3600_000,
+    /** after the last change (SECURITY.md says why) */
+    retentionDays: 180,
+    /** the clear number waits for delivery to the enterprise at most this long, then goes */
+    clearNumberMs: 3600_000,
+    /** an open (number, app) item blocks another for at most this long, whatever happens */
+    openGuardDays: 30,
+    dispute: { deadlineMs: 5000, tries: 3, backoffMs: 200 },
+    sweepEveryMinutes: 5
+  }
 } as const
 
 export type Policy = typeof POLICY

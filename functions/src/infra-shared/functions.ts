@@ -150,6 +150,51 @@ export const FUNCTIONS = {
     tables: { notices: ['Scan', 'GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true,
     schedule: { everyMinutes: 5 }
   },
+  createCase: {
+    entry: 'src/handlers/create-case.ts', memoryMb: 512, timeoutSeconds: 10,
+    // the verification as for a query (limit logs Get/Update, code try Update, the recent query Get),
+    // then one transaction: code (Delete) or recent query (Update), case quota log (Update), cleared
+    // backoff (Delete), (number, app) guards and idempotency record (Put), the case, its disputes and
+    // the accepted SMS (Put)
+    tables: {
+      subscribers: ['GetItem'],
+      codes: ['UpdateItem', 'DeleteItem'],
+      limits: ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'],
+      queries: ['GetItem', 'UpdateItem'],
+      cases: ['PutItem'],
+      disputes: ['PutItem'],
+      outbox: ['PutItem']
+    },
+    readsSecrets: true, checksCarrier: true, readsEnterprises: true, reservedConcurrency: 10
+  },
+  getCase: {
+    entry: 'src/handlers/get-case.ts', memoryMb: 256, timeoutSeconds: 5,
+    // the token is a 256-bit secret stored as a plain SHA-256: checking it needs no pepper
+    tables: { cases: ['GetItem'] }, reservedConcurrency: 10
+  },
+  forwardDispute: {
+    entry: 'src/handlers/forward-dispute.ts', memoryMb: 256, timeoutSeconds: 30,
+    // the dispute (Get), then one transaction: the item FORWARDED (Update) and the dispute with its clear number (Delete)
+    tables: { disputes: ['GetItem', 'DeleteItem'], cases: ['UpdateItem'] },
+    streamFrom: 'disputes', readsSecrets: true, readsEnterprises: true,
+    // a case holds one dispute per app (up to 11, 8 enterprises): 10 at once bounds what a burst of cases costs each enterprise
+    consumer: { batchSize: 10, parallelizationFactor: 2, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
+    reservedConcurrency: 10
+  },
+  disputeCallback: {
+    entry: 'src/handlers/dispute-callback.ts', memoryMb: 256, timeoutSeconds: 10,
+    // replay mark (Put); the case read (Get) and written back on its version (Put) with the item's
+    // (number, app) guard released (Delete) and the batched SMS queued (Put), in one transaction
+    tables: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+  },
+  sweepCases: {
+    entry: 'src/handlers/sweep-cases.ts', memoryMb: 256, timeoutSeconds: 120,
+    // cases due (Query on the due index), each read (Get) and written back (Put) with its SMS (Put) and
+    // expired disputes (Delete); disputes still undelivered (Scan) re-sent as the consumer does (Get, Update, Delete)
+    tables: { cases: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], disputes: ['Scan', 'GetItem', 'DeleteItem'], outbox: ['PutItem'] },
+    readsSecrets: true, readsEnterprises: true, schedule: { everyMinutes: POLICY.cases.sweepEveryMinutes }
+  },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,
     // the enterprise key verifies the requests it answers, as a real enterprise's copy would

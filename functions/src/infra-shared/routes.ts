@@ -21,7 +21,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/platform/number-checks', fn: 'platformChecks' },
   { method: 'GET', path: '/v1/platform/released-numbers', fn: 'platformChecks' },
   { method: 'GET', path: '/v1/platform/audit', fn: 'platformChecks' },
-  { method: 'POST', path: '/v1/enterprise-callbacks/number-events/{eventId}', fn: 'noticeCallback' }
+  { method: 'POST', path: '/v1/enterprise-callbacks/number-events/{eventId}', fn: 'noticeCallback' },
+  { method: 'POST', path: '/v1/cases', fn: 'createCase' },
+  { method: 'GET', path: '/v1/cases/{caseId}', fn: 'getCase' },
+  { method: 'POST', path: '/v1/enterprise-callbacks/disputes/{itemId}', fn: 'disputeCallback' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */
@@ -29,6 +32,9 @@ export const MOCK_ENTERPRISE_ROUTE = { method: 'POST', path: '/enterprises/{ente
 
 /** the mocked enterprises' release-notice endpoint, beside their account counts */
 export const MOCK_NOTICE_ROUTE = { method: 'POST', path: '/enterprises/{enterpriseId}/number-events', fn: 'mockEnterprise' } as const
+
+/** the mocked enterprises' dispute desk (resolution cases), beside their account counts */
+export const MOCK_DISPUTES_ROUTE = { method: 'POST', path: '/enterprises/{enterpriseId}/disputes', fn: 'mockEnterprise' } as const
 
 /** Match a concrete path against a route path; returns the path parameters or undefined. */
 export function matchPath (pattern: string, path: string): Record<string, string> | undefined {

@@ -17,12 +17,15 @@ export interface TableDefinition {
    * restore would bring those back (SECURITY.md, "Backups")
    */
   readonly pointInTimeRecovery?: true
-  /** global secondary indexes, keys only (a string partition key each) */
-  readonly indexes?: readonly { readonly name: string, readonly partitionKey: string }[]
+  /** global secondary indexes, keys only: a string partition key each, and optionally a number sort key */
+  readonly indexes?: readonly { readonly name: string, readonly partitionKey: string, readonly sortKey?: string }[]
 }
 
 /** finds a sent SMS by the provider's id, for receipts that do not echo ours (Tencent Cloud's) */
 export const PROVIDER_MESSAGE_INDEX = 'byProviderMessageId'
+
+/** resolution cases with something due (a deadline, batched SMS): one partition, ordered by when */
+export const CASES_DUE_INDEX = 'byDueAt'
 
 export const TABLES = {
   /** carrier real-name records: keyed hash of the number → keyed hash of the ID suffix, status */
@@ -43,7 +46,17 @@ export const TABLES = {
   /** number histories (hashed), the released-numbers feed, event ids, signed-call replay marks and audit */
   lifecycle: { name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
   /** one release notice per (released number, enterprise); an INSERT starts its delivery */
-  notices: { name: 'NumberNotices', envVar: 'NOTICES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
+  notices: { name: 'NumberNotices', envVar: 'NOTICES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
+  /**
+   * resolution cases, one row each (hashes, the masked number, the number sealed for the case SMS);
+   * a case with something due is in the sparse due index (dueShard = "due", dueAt = epoch ms)
+   */
+  cases: {
+    name: 'Cases', envVar: 'CASES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt',
+    indexes: [{ name: CASES_DUE_INDEX, partitionKey: 'dueShard', sortKey: 'dueAt' }]
+  },
+  /** disputes to forward, one per case item, holding the clear number until delivered; an INSERT starts forwarding */
+  disputes: { name: 'DisputeOutbox', envVar: 'DISPUTES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
 } as const satisfies Record<string, TableDefinition>
 
 export type TableKey = keyof typeof TABLES

@@ -23,7 +23,8 @@ test('every route in the shared route table answers', async () => {
     'POST /v1/verification-codes', 'POST /v1/queries', 'GET /v1/queries/{queryId}', 'GET /v1/enterprises', 'GET /v1/openapi.json',
     'POST /v1/sms-receipts/{provider}/{token}',
     'POST /v1/carrier/number-events', 'GET /v1/carrier/numbers/{phone}/reissue-readiness', 'POST /v1/platform/number-checks',
-    'GET /v1/platform/released-numbers', 'GET /v1/platform/audit', 'POST /v1/enterprise-callbacks/number-events/{eventId}'
+    'GET /v1/platform/released-numbers', 'GET /v1/platform/audit', 'POST /v1/enterprise-callbacks/number-events/{eventId}',
+    'POST /v1/cases', 'GET /v1/cases/{caseId}', 'POST /v1/enterprise-callbacks/disputes/{itemId}'
   ])
   const res = await call(sys.url, 'GET', '/v1/enterprises')
   expect(res.status).toBe(200)
@@ -96,5 +97,5 @@ test('503 UNAVAILABLE, without details, when the database cannot be reached', as
 })
 
 test('the error codes are the stable set of the contract', () => {
-  expect(ERROR_CODES).toEqual(['INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UNAVAILABLE', 'SIGNATURE_INVALID'])
+  expect(ERROR_CODES).toEqual(['INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UNAVAILABLE', 'SIGNATURE_INVALID', 'CONFLICT'])
 })
