@@ -40,7 +40,10 @@ export function smsTemplates (catalogue: Catalogue) {
     caseResolved: template('工单{ticket}：{app}已处理，{outcome}。'),
     caseNeedsAction: template('工单{ticket}：{app}需要您在其App内完成身份核验后继续处理，请在小程序“我的工单”中查看指引。'),
     caseRejected: template('工单{ticket}：{app}未能处理您的申请（{reason}）。如有疑问请致电{hotline}。'),
-    caseOverdue: template('工单{ticket}：{app}未在期限内处理您的申请，请致电{hotline}并提供工单号。')
+    caseOverdue: template('工单{ticket}：{app}未在期限内处理您的申请，请致电{hotline}并提供工单号。'),
+    // several updates of one case within an hour, in one SMS: each update above without its ticket
+    // prefix and full stop, joined by "；" (PRODUCT.md); the operator registers it like the others
+    caseUpdates: template('工单{ticket}：{updates}。')
   } as const satisfies Record<string, SmsTemplate>
 }
 
