@@ -155,11 +155,17 @@ describe('submitting', () => {
     expect((await field(container, 'idSuffix')).value).toBe('')
     expect((await field(container, 'code')).value).toBe('')
     expect(Taro.setStorage).not.toHaveBeenCalled()
-    // storage only ever holds the submit's random key, and loses it once the answer came
+    // storage only ever holds the submit's random key (lost once the answer came) and, for a resolution case
+    // within 10 minutes, the query id with the masked number: nothing typed
     for (const [name, value] of (Taro.setStorageSync as unknown as jest.Mock).mock.calls) {
+      if (name === 'yzt.recentQuery') {
+        expect(value).toEqual({ queryId: 'q-1', maskedPhone: '138****5551', at: expect.any(Number) })
+        continue
+      }
       expect(name).toBe('yzt.idempotency.queries')
       expect(value).toMatch(/^[A-Za-z0-9_-]{32}$/)
     }
+    expect(Taro.setStorageSync).toHaveBeenCalledWith('yzt.recentQuery', expect.anything())
     expect(Taro.removeStorageSync).toHaveBeenCalledWith('yzt.idempotency.queries')
     expect(window.localStorage.length + window.sessionStorage.length).toBe(0)
   })

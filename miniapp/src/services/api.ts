@@ -5,6 +5,7 @@ import {
   API_PATHS, DEV_SMS_PATH, DevSmsResponse, EnterprisesResponse, ErrorBody, IDEMPOTENCY_KEY_HEADER, LOGIN_HEADER, QueryView,
   SendCodeRequest, SendCodeResponse, SubmitQueryRequest, SubmitQueryResponse, type ClientErrorCode, type ErrorCode
 } from '@yzt/functions/contract'
+import { CASE_PATHS, CaseView, CreateCaseRequest, CreateCaseResponse } from './cases-contract'
 
 type Schema<T> = { safeParse: (input: unknown) => { success: true, data: T } | { success: false } }
 
@@ -118,6 +119,26 @@ export function getQuery (queryId: string): Promise<QueryView> {
 
 export function listEnterprises (): Promise<EnterprisesResponse> {
   return call('GET', API_PATHS.enterprises, EnterprisesResponse)
+}
+
+export interface CaseInput {
+  phone: string
+  idSuffix: string
+  /** exactly one of a fresh SMS code and the id of a query this device submitted within 10 minutes */
+  code?: string
+  queryId?: string
+  consent: boolean
+  items: { appId: string, kind: string, note?: string }[]
+}
+
+/** POST /v1/cases: the dispute, verified again; the answer holds the access token, shown to nobody */
+export function createCase (input: CaseInput, idempotencyKey: string): Promise<CreateCaseResponse> {
+  return post(CASE_PATHS.cases, CreateCaseResponse, CreateCaseRequest.parse(input), idempotencyKey)
+}
+
+/** GET /v1/cases/{caseId} with the case's access token as a bearer token */
+export function getCase (caseId: string, accessToken: string): Promise<CaseView> {
+  return call('GET', CASE_PATHS.case(caseId), CaseView, undefined, { authorization: `Bearer ${accessToken}` })
 }
 
 /** Local runtime only (the page using it is not in production builds). */

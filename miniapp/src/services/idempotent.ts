@@ -4,7 +4,7 @@
 import Taro from '@tarojs/taro'
 import { ApiError, asApiError } from './api'
 
-export type SubmitKind = 'codes' | 'queries'
+export type SubmitKind = 'codes' | 'queries' | 'cases'
 
 const STORAGE = (kind: SubmitKind) => `yzt.idempotency.${kind}`
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'

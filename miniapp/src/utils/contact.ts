@@ -8,9 +8,12 @@ export const MODE: Record<AccountMode, { name: string, explain: string }> = {
 
 export const call = (hotline: string) => { void Taro.makePhoneCall({ phoneNumber: hotline }).catch(() => undefined) }
 
-// Mini-program hosts do not open arbitrary web pages, so the link is copied for the browser instead.
-export const copy = (url: string) => {
-  Taro.setClipboardData({ data: url })
-    .then(() => Taro.showToast({ title: '链接已复制，请在浏览器中打开', icon: 'none' }))
+/** Copies and says so (the host's own toast is suppressed where it has one). */
+export const copyText = (data: string, title: string) => {
+  Taro.setClipboardData({ data })
+    .then(() => Taro.showToast({ title, icon: 'none' }))
     .catch(() => undefined)
 }
+
+// Mini-program hosts do not open arbitrary web pages, so the link is copied for the browser instead.
+export const copy = (url: string) => copyText(url, '链接已复制，请在浏览器中打开')

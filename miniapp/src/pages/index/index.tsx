@@ -6,6 +6,7 @@ import { Field } from '../../components/Field'
 import { ApiError, asApiError, sendCode, submitQuery } from '../../services/api'
 import { submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
+import { rememberQuery } from '../../utils/recentQuery'
 import { describeError, formatWait } from '../../utils/messages'
 import { useCountdown } from '../../utils/useCountdown'
 import { check, FULL_LENGTH } from '../../utils/validate'
@@ -107,6 +108,8 @@ export default function QueryPage () {
         onUnknown: () => setUnknown('checking')
       })
       setUnknown('')
+      // for 10 minutes this query also verifies a resolution case (异议账号处理) for the same number
+      rememberQuery({ queryId: res.queryId, maskedPhone: res.maskedPhone })
       setValues(prev => ({ ...prev, idSuffix: '', code: '' }))
       setTouched({ phone: false, idSuffix: false, code: false })
       setConsent(false)
@@ -234,6 +237,9 @@ export default function QueryPage () {
       <View className='links'>
         <View className='link-row' id='guide-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/guide/index' })}>
           <Text>解绑与明细查询</Text><Text className='chevron' aria-hidden='true'>›</Text>
+        </View>
+        <View className='link-row' id='my-cases-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases/index' })}>
+          <Text>我的工单（异议账号处理）</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
         {DEV_SMS
           ? (

@@ -1,0 +1,55 @@
+// 我的工单: the cases this device opened, kept in local storage with their access tokens (the only key
+// to a case: GET /v1/cases/{id} needs it, and the API never hands it out again). Never the number, the
+// ID suffix or a code: the masked number, the ticket and the app ids are all a row shows.
+import Taro from '@tarojs/taro'
+
+export interface SavedCase {
+  caseId: string
+  ticket: string
+  accessToken: string
+  maskedPhone: string
+  /** ISO instant on this device's clock */
+  createdAt: string
+  appIds: string[]
+}
+
+export const CASES_STORAGE = 'yzt.cases'
+/** the oldest fall off; a case expires 180 days after its last change anyway */
+const MAX_KEPT = 50
+
+function isSavedCase (x: unknown): x is SavedCase {
+  const c = x as Partial<SavedCase> | null
+  return typeof c === 'object' && c !== null && typeof c.caseId === 'string' && typeof c.ticket === 'string' &&
+    typeof c.accessToken === 'string' && typeof c.maskedPhone === 'string' && typeof c.createdAt === 'string' &&
+    Array.isArray(c.appIds) && c.appIds.every(a => typeof a === 'string')
+}
+
+/** newest first; anything unreadable is left out */
+export function loadCases (): SavedCase[] {
+  try {
+    const value: unknown = Taro.getStorageSync(CASES_STORAGE)
+    return Array.isArray(value) ? value.filter(isSavedCase) : []
+  } catch {
+    return []
+  }
+}
+
+/** true when the case is on the device; false when storage refused (full, or switched off by the host) */
+export function saveCase (c: SavedCase): boolean {
+  try {
+    Taro.setStorageSync(CASES_STORAGE, [c, ...loadCases().filter(x => x.caseId !== c.caseId)].slice(0, MAX_KEPT))
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function findCase (caseId: string): SavedCase | undefined {
+  return loadCases().find(c => c.caseId === caseId)
+}
+
+export function removeCase (caseId: string): void {
+  try {
+    Taro.setStorageSync(CASES_STORAGE, loadCases().filter(c => c.caseId !== caseId))
+  } catch { /* nothing to remove */ }
+}
