@@ -10,6 +10,10 @@ export default defineAppConfig({
     'pages/guide/index',
     'pages/enterprise/index',
     'pages/privacy/index',
+    'pages/cases-new/index',
+    'pages/case-submitted/index',
+    'pages/cases/index',
+    'pages/case-detail/index',
     ...(devSms ? ['pages/dev-sms/index'] : [])
   ],
   window: {

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '异议申请已提交' })

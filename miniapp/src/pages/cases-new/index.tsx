@@ -1,0 +1,456 @@
+// 异议账号处理: pick the apps (in SMS order) and for each what is wrong, verify again (number + ID suffix +
+// a fresh SMS code, or the query this device just submitted for the same number), consent separately to
+// forwarding the number to the chosen enterprises, submit. Everything typed stays in component state; the
+// device keeps only the case's ticket and access token (utils/myCases.ts) once the API accepted it.
+import { useEffect, useState } from 'react'
+import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { maskPhone, normalisePhone } from '@yzt/functions/contract'
+import { Field } from '../../components/Field'
+import { ApiError, asApiError, createCase, sendCode, type CaseInput } from '../../services/api'
+import { appName, CASE_KIND_LABELS, CASE_KINDS, caseConsentText, NOTE_MAX, type CaseKind } from '../../services/cases-contract'
+import { CHECK_AGAIN_MS, submitIdempotently } from '../../services/idempotent'
+import { useCareMode } from '../../utils/care'
+import { describeError, formatWait } from '../../utils/messages'
+import { saveCase } from '../../utils/myCases'
+import { forgetQuery, recentQuery } from '../../utils/recentQuery'
+import { useCountdown } from '../../utils/useCountdown'
+import { useEnterprises } from '../../utils/useEnterprises'
+import { check, FULL_LENGTH } from '../../utils/validate'
+import './index.scss'
+
+type Field = 'phone' | 'idSuffix' | 'code'
+const LABEL: Record<Field, string> = { phone: '手机号码', idSuffix: '身份证后六位', code: '验证码' }
+/** 关怀模式: one thing per step; the last holds the verification, the consent and the submit */
+type Step = 'apps' | 'phone' | 'idSuffix' | 'verify'
+const STEPS: Step[] = ['apps', 'phone', 'idSuffix', 'verify']
+const CODE_CHECK_AGAIN_MS = [1000, 3000]
+/** the API's daily limit, said beside its wait */
+export const CASES_PER_DAY_NOTE = '每个号码24小时内最多提交3次异议申请。'
+
+/** Notes go to the enterprise as plain text: links are refused (by the API too) */
+const LINK = /(https?:\/\/|www\.)|([a-z0-9-]+\.)+(com|cn|net|org|top|xyz|cc|io|me|info|vip|site|app)\b/i
+export function noteError (note: string): string {
+  if (note.length > NOTE_MAX) return `备注不超过${NOTE_MAX}字`
+  return LINK.test(note) ? '备注不能包含链接' : ''
+}
+
+interface Choice { kind?: CaseKind, note: string }
+
+/** "请1200分钟后再试" reads badly: the daily limit's waits are said in hours. */
+function waitSentence (e: ApiError, secondsLeft: number): string {
+  if (e.code === 'RATE_LIMITED' && secondsLeft >= 3600) return `操作过于频繁，请约${Math.ceil(secondsLeft / 3600)}小时后再试。`
+  return describeError(e, secondsLeft > 0 ? secondsLeft : undefined)
+}
+
+export default function NewCasePage () {
+  const { enterprises, error: catalogueError, reload } = useEnterprises()
+  const [chosen, setChosen] = useState<Record<string, Choice>>({})
+  const [values, setValues] = useState<Record<Field, string>>({ phone: '', idSuffix: '', code: '' })
+  const [touched, setTouched] = useState<Record<Field, boolean>>({ phone: false, idSuffix: false, code: false })
+  const [serverErrors, setServerErrors] = useState<Partial<Record<Field, string>>>({})
+  /** per app: what the API said about it (an open case elsewhere, a note it refused) */
+  const [itemErrors, setItemErrors] = useState<Record<string, string>>({})
+  /** the consent names the enterprises: it holds for exactly the list it was given for */
+  const [consentedTo, setConsentedTo] = useState<string | null>(null)
+  const [recent, setRecent] = useState(() => recentQuery())
+  const [method, setMethod] = useState<'recent' | 'code'>('recent')
+  const [sending, setSending] = useState(false)
+  const [submitting, setSubmitting] = useState(false)
+  const [unknown, setUnknown] = useState<'checking' | 'gave-up' | ''>('')
+  const [codeNotice, setCodeNotice] = useState('')
+  const [codeError, setCodeError] = useState<ApiError | null>(null)
+  const [formError, setFormError] = useState<ApiError | null>(null)
+  const [wait, startWait] = useCountdown()
+  const [submitWait, startSubmitWait] = useCountdown()
+  const [care] = useCareMode()
+  const [step, setStep] = useState(0)
+
+  // the recent verification is offered only while the API would still take it
+  useEffect(() => {
+    if (!recent) return undefined
+    const timer = setInterval(() => setRecent(recentQuery()), 5000)
+    return () => clearInterval(timer)
+  }, [recent])
+
+  const apps = enterprises?.flatMap(e => e.apps.map(a => ({ ...a, enterpriseId: e.id, enterpriseName: e.name }))) ?? []
+  const picked = apps.filter(a => chosen[a.id])
+  const names = [...new Set(picked.map(a => a.enterpriseName))]
+  const consentText = caseConsentText(names)
+  const consent = picked.length > 0 && consentedTo === consentText
+
+  const checked = {
+    phone: check('phone', values.phone),
+    idSuffix: check('idSuffix', values.idSuffix),
+    code: check('code', values.code)
+  }
+  const recentMatches = recent !== null && !checked.phone.error && maskPhone(checked.phone.value) === recent.maskedPhone
+  const useRecent = recentMatches && method === 'recent'
+  const fields: Field[] = useRecent ? ['phone', 'idSuffix'] : ['phone', 'idSuffix', 'code']
+
+  const shownError = (f: Field) => {
+    if (serverErrors[f]) return serverErrors[f]
+    const long = f === 'phone' ? normalisePhone(values.phone).length >= FULL_LENGTH.phone : values[f].length >= FULL_LENGTH[f]
+    return (touched[f] || long) && values[f] !== '' ? checked[f].error : ''
+  }
+  const noteErrors = Object.fromEntries(picked.map(a => [a.id, noteError(chosen[a.id].note)]))
+  const missing = [
+    ...(picked.length ? [] : ['要处理的应用']),
+    ...picked.filter(a => !chosen[a.id].kind).map(a => `${appName(a.label)}的异议类型`),
+    ...fields.filter(f => checked[f].error).map(f => LABEL[f])
+  ]
+  const badNotes = picked.filter(a => noteErrors[a.id]).map(a => appName(a.label))
+  const busy = submitting || unknown !== ''
+  const allValid = missing.length === 0 && badNotes.length === 0 && consent && submitWait === 0
+  const canSend = !checked.phone.error && wait === 0 && !sending && !busy
+  const submitHint = busy
+    ? ''
+    : missing.length
+      ? `请先填写或选择：${missing.join('、')}`
+      : badNotes.length
+        ? `请修改${badNotes.join('、')}的补充说明`
+        : !consent ? '请先勾选上方的同意选项' : ''
+
+  const liveError = (e: ApiError | null, left: number) => {
+    if (!e) return ''
+    if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) return left > 0 ? waitSentence(e, left) : ''
+    if (e.code === 'CONFLICT' && e.message) return e.message // names the apps that already have an open case
+    return describeError(e)
+  }
+
+  const clearErrors = () => { setFormError(null) }
+  const toggle = (appId: string, on: boolean) => {
+    setChosen(prev => {
+      const next = { ...prev }
+      if (on) next[appId] = prev[appId] ?? { note: '' }
+      else delete next[appId]
+      return next
+    })
+    setItemErrors(prev => ({ ...prev, [appId]: '' }))
+    clearErrors()
+  }
+  const setChoice = (appId: string, change: Partial<Choice>) => {
+    setChosen(prev => prev[appId] ? { ...prev, [appId]: { ...prev[appId], ...change } } : prev)
+    setItemErrors(prev => ({ ...prev, [appId]: '' }))
+    clearErrors()
+  }
+  const onInput = (f: Field) => (v: string) => {
+    setValues(prev => ({ ...prev, [f]: v }))
+    setServerErrors(prev => ({ ...prev, [f]: undefined }))
+    clearErrors()
+  }
+  const onBlur = (f: Field) => () => setTouched(prev => ({ ...prev, [f]: true }))
+
+  const onSendCode = async () => {
+    if (!canSend) {
+      if (checked.phone.error) setTouched(prev => ({ ...prev, phone: true }))
+      return
+    }
+    setSending(true)
+    setCodeError(null)
+    setCodeNotice('')
+    try {
+      const res = await submitIdempotently('codes', { phone: checked.phone.value }, key => sendCode(checked.phone.value, key),
+        { delaysMs: CODE_CHECK_AGAIN_MS })
+      startWait(res.resendAfterSeconds)
+      setCodeNotice(`验证码已发送至${res.maskedPhone}，${formatWait(res.expiresInSeconds)}内有效`)
+    } catch (err) {
+      const e = asApiError(err)
+      if (e.code === 'OUTCOME_UNKNOWN') {
+        setCodeNotice('网络不稳定，验证码可能已发送，请留意短信；未收到可稍后重新获取。')
+        startWait(30)
+      } else {
+        if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startWait(e.retryAfterSeconds)
+        if (e.fields.phone) setServerErrors(prev => ({ ...prev, phone: e.fields.phone }))
+        setCodeError(e)
+      }
+    } finally {
+      setSending(false)
+    }
+  }
+
+  const submit = async () => {
+    const items = picked.map(a => {
+      const c = chosen[a.id]
+      const note = c.note.trim()
+      return { appId: a.id, kind: c.kind as CaseKind, ...(note ? { note } : {}) }
+    })
+    const body: CaseInput = {
+      phone: checked.phone.value,
+      idSuffix: checked.idSuffix.value,
+      ...(useRecent && recent ? { queryId: recent.queryId } : { code: checked.code.value }),
+      consent: true,
+      items
+    }
+    setSubmitting(true)
+    setFormError(null)
+    try {
+      const res = await submitIdempotently('cases', body, key => createCase(body, key), {
+        delaysMs: CHECK_AGAIN_MS,
+        onUnknown: () => setUnknown('checking')
+      })
+      setUnknown('')
+      // kept with its token; when the device refuses, 已提交 says so (it finds no case to show)
+      saveCase({
+        caseId: res.caseId,
+        ticket: res.ticket,
+        accessToken: res.accessToken,
+        maskedPhone: res.maskedPhone,
+        createdAt: new Date().toISOString(),
+        appIds: res.items.map(i => i.appId)
+      })
+      setValues({ phone: '', idSuffix: '', code: '' })
+      setChosen({})
+      setConsentedTo(null)
+      const q = (k: string, v: string) => `${k}=${encodeURIComponent(v)}`
+      await Taro.redirectTo({
+        url: `/pages/case-submitted/index?${[q('caseId', res.caseId), q('ticket', res.ticket), q('maskedPhone', res.maskedPhone)].join('&')}`
+      })
+    } catch (err) {
+      const e = asApiError(err)
+      if (e.code === 'OUTCOME_UNKNOWN') { setUnknown('gave-up'); return }
+      setUnknown('')
+      const fieldErrors: Partial<Record<Field, string>> = {}
+      for (const f of ['phone', 'idSuffix', 'code'] as Field[]) if (e.fields[f]) fieldErrors[f] = e.fields[f]
+      // what the API says about an item: by position (`items.0.note`) or, for CONFLICT, by app id
+      const perItem: Record<string, string> = {}
+      for (const [k, v] of Object.entries(e.fields)) {
+        const m = /^items\.(\d+)(\.|$)/.exec(k)
+        const appId = m ? items[Number(m[1])]?.appId : items.find(i => i.appId === k)?.appId
+        if (appId) perItem[appId] = perItem[appId] ? `${perItem[appId]}；${v}` : v
+      }
+      setItemErrors(perItem)
+      if (body.queryId && (e.code === 'CODE_INVALID' || e.fields.queryId)) {
+        // the query no longer verifies (too old, or another number): a fresh code instead
+        forgetQuery()
+        setRecent(null)
+        setMethod('code')
+      } else if (e.code === 'CODE_INVALID') {
+        fieldErrors.code = '验证码不正确或已过期'
+      }
+      setServerErrors(fieldErrors)
+      if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startSubmitWait(e.retryAfterSeconds)
+      setFormError(e)
+    } finally {
+      setSubmitting(false)
+    }
+  }
+
+  const onSubmit = () => {
+    if (busy) return
+    if (!allValid) { setTouched({ phone: true, idSuffix: true, code: true }); return }
+    void submit()
+  }
+
+  const stepOk = (s: Step): boolean => {
+    if (s === 'apps') return picked.length > 0 && picked.every(a => chosen[a.id].kind && !noteErrors[a.id])
+    if (s === 'phone' || s === 'idSuffix') return !checked[s].error
+    return true
+  }
+  const visible = (s: Step) => !care || STEPS[step] === s
+  const lastStep = !care || step === STEPS.length - 1
+
+  const sendLabel = sending ? '发送中…' : wait > 0 ? `${wait}秒后重新获取` : codeNotice ? '重新获取' : '获取验证码'
+  const field = (f: Field, extra: { h5Type: 'tel' | 'text', miniType: 'number' | 'idcard', inputMode: 'numeric' | 'text', autoComplete: string, placeholder: string }) => (
+    <Field id={f} label={LABEL[f]} maxlength={FULL_LENGTH[f]} value={values[f]} error={shownError(f)} disabled={busy}
+      onInput={onInput(f)} onBlur={onBlur(f)} {...extra}>
+      {f === 'code'
+        ? <Button id='send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} role='button' tabIndex={0}
+          aria-disabled={canSend ? 'false' : 'true'} aria-describedby={codeError ? 'send-error' : undefined}
+          onClick={onSendCode}>{sendLabel}</Button>
+        : null}
+    </Field>
+  )
+  const recentMinutes = recent ? Math.max(1, Math.floor(recent.leftMs / 60_000)) : 0
+  const formMessage = liveError(formError, formError?.code === 'RATE_LIMITED' ? submitWait : 0)
+
+  return (
+    <View className={`page cases-new ${care ? 'care' : ''}`}>
+      <View className='hero'>
+        <Text className='hero-title' role='heading' aria-level={1}>异议账号处理</Text>
+        <Text className='hero-sub'>
+          对结果短信中的账号有异议？选择应用并说明情况，我们把申请转交对应企业。企业仍按其规定核验身份后处理，进展以短信通知您。
+        </Text>
+      </View>
+
+      {care ? <Text className='step-count' id='step-count'>第{step + 1}步，共{STEPS.length}步</Text> : null}
+
+      {visible('apps')
+        ? (
+          <View>
+            <Text className='section-title' role='heading' aria-level={2} id='apps-title'>选择有异议的应用</Text>
+            {enterprises === null
+              ? catalogueError
+                ? (
+                  <View className='notice notice-warn' id='catalogue-error' role='alert'>
+                    <Text>{catalogueError}</Text>
+                    <Button className='btn-default' role='button' tabIndex={0} onClick={reload}>重试</Button>
+                  </View>)
+                : <Text className='section-title' role='status'>正在加载…</Text>
+              : (
+                <View className='cells app-choices' id='apps' role='group' aria-labelledby='apps-title'>
+                  {apps.map(a => {
+                    const c = chosen[a.id]
+                    const itemError = itemErrors[a.id] || (c ? noteErrors[a.id] : '')
+                    return (
+                      <View key={a.id} className={`app-choice ${c ? 'is-chosen' : ''} ${itemError ? 'cell-warn' : ''}`} id={`app-${a.id}`}>
+                        <CheckboxGroup onChange={e => toggle(a.id, e.detail.value.includes(a.id))}>
+                          <Label className='choice-label' id={`app-${a.id}-label`}>
+                            <Checkbox className='consent-box' value={a.id} checked={Boolean(c)} disabled={busy} />
+                            <Text className='choice-name'>{a.label}</Text>
+                            <Text className='choice-enterprise'>{a.enterpriseName}</Text>
+                          </Label>
+                        </CheckboxGroup>
+                        {c
+                          ? (
+                            <View className='app-detail'>
+                              <Text className='detail-label' id={`kind-${a.id}-label`}>异议类型</Text>
+                              <View className='kinds' role='radiogroup' aria-labelledby={`kind-${a.id}-label`}>
+                                {CASE_KINDS.map(k => (
+                                  <View key={k} id={`kind-${a.id}-${k}`} className={`kind ${c.kind === k ? 'is-on' : ''}`} role='radio'
+                                    aria-checked={c.kind === k ? 'true' : 'false'} tabIndex={0} onClick={() => setChoice(a.id, { kind: k })}>
+                                    <View className='radio-dot' aria-hidden='true' />
+                                    <Text>{CASE_KIND_LABELS[k]}</Text>
+                                  </View>
+                                ))}
+                              </View>
+                              <Label className='detail-label' for={process.env.TARO_ENV === 'h5' ? `note-${a.id}-input` : `note-${a.id}`}>
+                                <Text>补充说明（选填）</Text>
+                              </Label>
+                              <Textarea id={`note-${a.id}`} className='note' maxlength={NOTE_MAX} value={c.note} disabled={busy}
+                                placeholder='如：从未注册过该账号' onInput={e => setChoice(a.id, { note: e.detail.value })}
+                                nativeProps={{
+                                  id: `note-${a.id}-input`,
+                                  'aria-invalid': itemError ? 'true' : 'false',
+                                  'aria-describedby': `note-${a.id}-help${itemError ? ` app-${a.id}-error` : ''}`
+                                }} />
+                              <Text className='note-help' id={`note-${a.id}-help`}>
+                                {c.note.length}/{NOTE_MAX}字，请勿填写链接；连续7位以上的数字会被隐去。
+                              </Text>
+                            </View>)
+                          : null}
+                        {itemError ? <Text className='field-error' id={`app-${a.id}-error`} role='alert'>{itemError}</Text> : null}
+                      </View>
+                    )
+                  })}
+                </View>)}
+          </View>)
+        : null}
+
+      {visible('phone') || visible('idSuffix') || visible('verify')
+        ? <Text className='section-title' role='heading' aria-level={2}>核验本人身份</Text>
+        : null}
+      {recent && !recentMatches && (visible('phone') || visible('verify'))
+        ? (
+          <View className='notice notice-info' id='recent-hint'>
+            <Text>您刚完成了{recent.maskedPhone}的查询验证。填写该号码后可直接使用，无需再次获取验证码（约{recentMinutes}分钟内有效）。</Text>
+          </View>)
+        : null}
+      <View className='cells'>
+        {visible('phone') ? field('phone', { h5Type: 'tel', miniType: 'number', inputMode: 'numeric', autoComplete: 'tel-national', placeholder: '请输入本人手机号码' }) : null}
+        {visible('idSuffix') ? field('idSuffix', { h5Type: 'text', miniType: 'idcard', inputMode: 'text', autoComplete: 'off', placeholder: '如 12345X' }) : null}
+        {visible('verify') && recentMatches
+          ? (
+            <View className='field'>
+              <View className='method' role='radiogroup' aria-labelledby='method-label'>
+                <Text className='detail-label' id='method-label'>验证方式</Text>
+                <View id='method-recent' className={`kind ${method === 'recent' ? 'is-on' : ''}`} role='radio'
+                  aria-checked={method === 'recent' ? 'true' : 'false'} tabIndex={0} onClick={() => { setMethod('recent'); clearErrors() }}>
+                  <View className='radio-dot' aria-hidden='true' />
+                  <Text>使用刚完成的验证（{recent?.maskedPhone}，约{recentMinutes}分钟内有效）</Text>
+                </View>
+                <View id='method-code' className={`kind ${method === 'code' ? 'is-on' : ''}`} role='radio'
+                  aria-checked={method === 'code' ? 'true' : 'false'} tabIndex={0} onClick={() => { setMethod('code'); clearErrors() }}>
+                  <View className='radio-dot' aria-hidden='true' />
+                  <Text>重新获取短信验证码</Text>
+                </View>
+              </View>
+            </View>)
+          : null}
+        {visible('verify') && !useRecent
+          ? field('code', { h5Type: 'text', miniType: 'number', inputMode: 'numeric', autoComplete: 'one-time-code', placeholder: '6位验证码' })
+          : null}
+        {visible('verify') && !useRecent && codeError && liveError(codeError, wait)
+          ? <Text className='field-error' id='send-error' role='alert'>{liveError(codeError, wait)}</Text>
+          : null}
+      </View>
+      <View className='live' role='status' aria-live='polite' id='live'>
+        {codeNotice && !useRecent ? <Text className='field-notice' id='code-notice'>{codeNotice}</Text> : null}
+        {submitting && !unknown ? <Text className='sr-only'>正在提交</Text> : null}
+      </View>
+
+      {care && !lastStep
+        ? (
+          <View className='actions'>
+            <Button id='next-step' className='btn-primary' role='button' tabIndex={0} onClick={() => {
+              const s = STEPS[step]
+              if (!stepOk(s)) { if (s !== 'apps') setTouched(prev => ({ ...prev, [s]: true })); return }
+              setStep(step + 1)
+            }}>下一步</Button>
+            {care && !lastStep && STEPS[step] === 'apps' && !stepOk('apps') && missing.length
+              ? <Text className='submit-hint' id='step-hint'>{picked.length ? `请先选择：${missing.filter(m => m.endsWith('异议类型')).join('、')}` : '请先选择要处理的应用'}</Text>
+              : null}
+            {step > 0 ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
+          </View>)
+        : null}
+
+      {lastStep && picked.length
+        ? (
+          <View className='consent'>
+            <CheckboxGroup onChange={e => setConsentedTo(e.detail.value.includes('consent') ? consentText : null)}>
+              <Label className='consent-label' id='case-consent'>
+                <Checkbox className='consent-box' value='consent' checked={consent} disabled={busy} />
+                <Text className='consent-text'>{consentText}</Text>
+              </Label>
+            </CheckboxGroup>
+          </View>)
+        : null}
+
+      {unknown
+        ? (
+          <View className='notice notice-info' id='outcome-unknown' role='status' aria-live='polite'>
+            <Text>{unknown === 'checking'
+              ? describeError(new ApiError('OUTCOME_UNKNOWN', ''))
+              : '仍未能确认是否已提交。您填写的内容仍在，点“重新确认”再试；不会重复提交。'}</Text>
+            {unknown === 'gave-up'
+              ? <Button id='check-again' className='btn-default' role='button' tabIndex={0} onClick={() => { void submit() }}>重新确认</Button>
+              : null}
+          </View>)
+        : null}
+      {formMessage
+        ? (
+          <View className='notice notice-warn' id='form-error' role='alert'>
+            <Text>{formMessage}</Text>
+            {formError?.code === 'RATE_LIMITED' ? <Text className='notice-line'>{CASES_PER_DAY_NOTE}</Text> : null}
+            {formError?.code === 'CONFLICT'
+              ? <Text className='notice-line'>请取消勾选这些应用后再提交，或在“我的工单”中查看进度。</Text>
+              : null}
+          </View>)
+        : null}
+
+      {lastStep
+        ? (
+          <View className='actions'>
+            <Button id='submit' className={`btn-primary ${allValid && !busy ? '' : 'is-disabled'}`} role='button' tabIndex={0}
+              aria-disabled={allValid && !busy ? 'false' : 'true'} aria-describedby={submitHint ? 'submit-hint' : undefined}
+              onClick={onSubmit}>{busy ? '正在提交' : '提交异议申请'}</Button>
+            {submitHint ? <Text className='submit-hint' id='submit-hint'>{submitHint}</Text> : null}
+            {care ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
+          </View>)
+        : null}
+
+      <View className='links'>
+        <View className='link-row' id='my-cases-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases/index' })}>
+          <Text>我的工单</Text><Text className='chevron' aria-hidden='true'>›</Text>
+        </View>
+      </View>
+
+      <View className='tips'>
+        <Text className='tips-title'>说明</Text>
+        <Text className='tip'>· “不是本人注册”：该号码下有您不认识的账号；“不再使用”：申请企业解绑该号码或注销账号。</Text>
+        <Text className='tip'>· 企业在24小时内受理，5个工作日内处理；是否解绑或注销由企业核验后决定，可能要求您在其App内核验身份。</Text>
+        <Text className='tip'>· 每个号码24小时内最多提交3次异议申请；同一应用已有处理中的申请时不能重复提交。</Text>
+      </View>
+    </View>
+  )
+}
