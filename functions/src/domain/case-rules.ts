@@ -30,7 +30,8 @@ export function tokenMatches (token: string, storedHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-const LINK = /(https?:|www\.|:\/\/|\b[a-z0-9-]+\.(com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)\b)/i
+// a scheme, www., or a name (any script: 淘宝.com is a link too) under a common top-level domain
+const LINK = /(https?:|www\.|:\/\/|[\p{L}\p{N}-]+\.(com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)(?![\p{L}\p{N}]))/iu
 
 export type NoteCheck = { ok: true, note?: string } | { ok: false, reason: string }
 
