@@ -198,12 +198,21 @@ export class DynamoCaseStore implements CaseStore {
       },
       { name: 'dispute', item: { Delete: { TableName: this.tables.disputes, Key: { pk: message.itemId } } } }
     ])
-    for (const moveStatus of [true, false]) {
+    // the items of one case are forwarded at once and each writes the same row: a conflict waits and
+    // tries again (never re-sends: the enterprise holds the dispute already)
+    let moveStatus = true
+    for (let attempt = 0; attempt < 20; attempt++) {
       const outcome = await write(moveStatus)
       if (outcome.ok) return
+      if (outcome.conflict) {
+        await new Promise(resolve => setTimeout(resolve, Math.random() * 10 * (attempt + 1)))
+        continue
+      }
+      if (!moveStatus) break
       // an answer came before the 202: keep it, record the reference only
-      if (!outcome.failed.has('case')) throw new Error('dispute delivery record contended')
+      moveStatus = false
     }
+    if (moveStatus) throw new Error('dispute delivery record contended')
     // the case is gone (expired): the dispute goes all the same
     await transact(this.doc, [{ name: 'dispute', item: { Delete: { TableName: this.tables.disputes, Key: { pk: message.itemId } } } }])
   }
