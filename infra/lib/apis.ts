@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch'
 import type * as lambda from 'aws-cdk-lib/aws-lambda'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
-import { ROUTES, MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE } from '@yzt/functions/infra-shared/routes'
+import { ROUTES, MOCK_DISPUTES_ROUTE, MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE } from '@yzt/functions/infra-shared/routes'
 import type { FunctionName } from '@yzt/functions/infra-shared/functions'
 import type { Alarming } from './alarming'
 import type { StageConfig } from './config'
@@ -47,7 +47,8 @@ export class PublicApi extends StackPart {
       corsPreflight: {
         allowOrigins: corsOrigins(config),
         allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.OPTIONS],
-        allowHeaders: ['content-type'],
+        // authorization: GET /v1/cases/{caseId} takes the case's access token as a bearer token
+        allowHeaders: ['content-type', 'authorization'],
         maxAge: cdk.Duration.days(1)
       }
     })
@@ -77,6 +78,9 @@ export class PublicApi extends StackPart {
   }
 }
 
+/** every route of the mocked enterprises' own API, all to the one mock function */
+export const MOCK_ROUTES = [MOCK_ENTERPRISE_ROUTE, MOCK_NOTICE_ROUTE, MOCK_DISPUTES_ROUTE] as const
+
 export class MockEnterprisesApi extends StackPart {
   readonly api: apigwv2.HttpApi
 
@@ -100,11 +104,10 @@ export class MockEnterprisesApi extends StackPart {
     return this.api.apiEndpoint + MOCK_ENTERPRISE_ROUTE.path.replace(/\{[^}]+\}/, '{id}')
   }
 
-  /** account counts and release notices to the mock function, which confirms notices to the stage's API */
+  /** account counts, release notices and disputes to the mock function, which calls back to the stage's API */
   serve (mockFn: lambda.Function, stageApiUrl: string): void {
     const integration = new HttpLambdaIntegration('MockEnterpriseIntegration', mockFn)
-    this.api.addRoutes({ path: MOCK_ENTERPRISE_ROUTE.path, methods: [apigwv2.HttpMethod[MOCK_ENTERPRISE_ROUTE.method]], integration })
-    this.api.addRoutes({ path: MOCK_NOTICE_ROUTE.path, methods: [apigwv2.HttpMethod[MOCK_NOTICE_ROUTE.method]], integration })
+    for (const route of MOCK_ROUTES) this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration })
     mockFn.addEnvironment('YZT_API_URL', stageApiUrl)
   }
 }

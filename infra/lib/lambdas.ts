@@ -18,7 +18,7 @@ import type { StageConfig } from './config'
 import type { EnterpriseConfiguration } from './enterprises'
 import { SMS_PROVIDERS } from './sms'
 import { StackPart, uniqueIdWithoutParts } from './stack-part'
-import type { Tables } from './tables'
+import { indexesOf, type Tables } from './tables'
 
 /** the Node line of .node-version, which Lambda also runs */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X
@@ -83,11 +83,16 @@ export class Lambdas extends StackPart {
 
       // exactly the actions the function calls, on that table only
       for (const [key, actions] of Object.entries(def.tables) as [TableKey, readonly DynamoAction[]][]) {
-        // not table.grant(): it would add every index too; only Query reads an index
+        // not table.grant(): it would add every index too; only Query reads an index, and only the
+        // table's declared indexes, by name (no wildcard: a new index is not readable until declared)
         const table = tables.byKey[key]
         const onTable = actions.filter(a => a !== 'Query')
         if (onTable.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: onTable.map(a => `dynamodb:${a}`), resources: [table.tableArn] }))
-        if (actions.includes('Query')) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }))
+        if (actions.includes('Query')) {
+          const indexes = indexesOf(TABLES[key])
+          if (!indexes.length) throw new Error(`${name} declares Query on ${TABLES[key].name}, which has no index`)
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexes.map(i => `${table.tableArn}/index/${i.name}`) }))
+        }
       }
       if (readsSecrets) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [secretsArn] }))
       if (readsSecrets && config.secretsKmsKeyArn) {

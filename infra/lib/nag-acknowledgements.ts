@@ -32,10 +32,6 @@ export function acknowledgeNagFindings ({ api, mockApi, functions, deadLetterQue
       'The runtime is the project\'s one Node.js LTS line, the same as the esbuild target, `engines` and CI; it moves with them on purpose, ' +
       'not whenever Lambda adds a newer runtime (README, issue 9 §1).')
   }
-  for (const fn of functions.filter(f => f.node.id === 'smsReceiptFn')) {
-    ack(fn, 'AwsSolutions-IAM5[Resource::<SmsOutbox8AA9FF2D.Arn>/index/*]',
-      'Query on the outbox\'s one index (the provider\'s message id, for receipts that do not echo ours); Query is the only action on it.')
-  }
   for (const dlq of deadLetterQueues) {
     ack(dlq, 'AwsSolutions-SQS3',
       'This queue is the on-failure destination (the DLQ) of a DynamoDB stream event source; cdk-nag does not see that use. ' +

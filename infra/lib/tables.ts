@@ -2,7 +2,7 @@
 import type * as cdk from 'aws-cdk-lib'
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
 import type { Construct } from 'constructs'
-import { TABLES, type TableKey } from '@yzt/functions/infra-shared/tables'
+import { TABLES, type TableDefinition, type TableKey } from '@yzt/functions/infra-shared/tables'
 import { StackPart } from './stack-part'
 
 export class Tables extends StackPart {
@@ -17,8 +17,12 @@ export class Tables extends StackPart {
         billing: dynamodb.Billing.onDemand(),
         timeToLiveAttribute: 'ttlAttribute' in def ? def.ttlAttribute : undefined,
         dynamoStream: 'stream' in def ? dynamodb.StreamViewType[def.stream] : undefined,
-        globalSecondaryIndexes: ('indexes' in def ? def.indexes : []).map(i => ({
-          indexName: i.name, partitionKey: { name: i.partitionKey, type: dynamodb.AttributeType.STRING }, projectionType: dynamodb.ProjectionType.KEYS_ONLY
+        // keys only: no number or text is copied into an index; a sort key is a number (epoch ms)
+        globalSecondaryIndexes: indexesOf(def).map(i => ({
+          indexName: i.name,
+          partitionKey: { name: i.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: i.sortKey === undefined ? undefined : { name: i.sortKey, type: dynamodb.AttributeType.NUMBER },
+          projectionType: dynamodb.ProjectionType.KEYS_ONLY
         })),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: 'pointInTimeRecovery' in def && def.pointInTimeRecovery },
         deletionProtection: props.prod,
@@ -26,4 +30,9 @@ export class Tables extends StackPart {
       })
     }
   }
+}
+
+/** a table's global secondary indexes as declared (none when it declares none) */
+export function indexesOf (def: TableDefinition): NonNullable<TableDefinition['indexes']> {
+  return def.indexes ?? []
 }

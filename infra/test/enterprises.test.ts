@@ -59,7 +59,10 @@ describe('a ninth enterprise at its own host', () => {
 
   test('the readers get its name and read access to it alone', () => {
     const readers = Object.entries(FUNCTIONS).filter(([, def]) => 'readsEnterprises' in def).map(([name]) => name)
-    expect(readers.sort()).toEqual(['carrierEvents', 'dispatchSms', 'lifecycleSweep', 'listEnterprises', 'noticeCallback', 'notifyEnterprises', 'platformChecks', 'processQuery'])
+    expect(readers.sort()).toEqual([
+      'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'listEnterprises', 'noticeCallback',
+      'notifyEnterprises', 'platformChecks', 'processQuery', 'sweepCases'
+    ])
     const paramId = logicalId(eight, eight.stack.enterprises.parameter)
     const grants = resourcesOfType(eight, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
       .filter((st: { Resource?: unknown }) => JSON.stringify(st.Resource ?? '').includes(paramId))

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions'
-import { TABLES, type TableKey } from '@yzt/functions/infra-shared/tables'
+import { CASES_DUE_INDEX, TABLES, type TableDefinition, type TableKey } from '@yzt/functions/infra-shared/tables'
 import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functions'
-import { ROUTES, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/infra-shared/routes'
+import { ROUTES, MOCK_DISPUTES_ROUTE, MOCK_ENTERPRISE_ROUTE } from '@yzt/functions/infra-shared/routes'
 import { DEV_SECRETS } from '@yzt/functions/adapters/secrets'
 import { functionId, logicalId, PROD_ENDPOINTS, resourcesOfType, SECRETS_PARAMETER, synth, type Synthesized } from './support/synth'
 
@@ -52,16 +52,52 @@ describe('tables', () => {
     const p = table.Properties
     expect(p.TableName).toBe(`yzt-dev-${def.name}`)
     expect(p.KeySchema).toEqual([{ AttributeName: def.partitionKey, KeyType: 'HASH' }])
-    const indexes = 'indexes' in def ? def.indexes : []
-    expect(p.AttributeDefinitions).toEqual([def.partitionKey, ...indexes.map(i => i.partitionKey)].map(AttributeName => ({ AttributeName, AttributeType: 'S' })))
+    const indexes = (def as TableDefinition).indexes ?? []
+    // every key is a string, except an index's sort key, which is a number (epoch ms)
+    expect(p.AttributeDefinitions).toEqual([
+      { AttributeName: def.partitionKey, AttributeType: 'S' },
+      ...indexes.flatMap(i => [
+        { AttributeName: i.partitionKey, AttributeType: 'S' },
+        ...(i.sortKey === undefined ? [] : [{ AttributeName: i.sortKey, AttributeType: 'N' }])
+      ])
+    ])
     // keys-only indexes: no number or text is copied into an index
     expect(p.GlobalSecondaryIndexes).toEqual(indexes.length ? indexes.map(i => ({
-      IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }
+      IndexName: i.name,
+      KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, ...(i.sortKey === undefined ? [] : [{ AttributeName: i.sortKey, KeyType: 'RANGE' }])],
+      Projection: { ProjectionType: 'KEYS_ONLY' }
     })) : undefined)
     expect(p.BillingMode).toBe('PAY_PER_REQUEST')
     expect(p.TimeToLiveSpecification).toEqual('ttlAttribute' in def ? { AttributeName: def.ttlAttribute, Enabled: true } : undefined)
     expect(p.StreamSpecification).toEqual('stream' in def ? { StreamViewType: def.stream } : undefined)
     expect(p.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: 'pointInTimeRecovery' in def })
+  })
+
+  test('Cases: the sparse due index, a string shard and a number time, keys only', () => {
+    const p = prod.json.Resources[tableId(prod, 'cases')]!.Properties
+    expect(p.TableName).toBe('yzt-prod-Cases')
+    expect(p.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }])
+    expect(p.GlobalSecondaryIndexes).toEqual([{
+      IndexName: 'byDueAt',
+      KeySchema: [{ AttributeName: 'dueShard', KeyType: 'HASH' }, { AttributeName: 'dueAt', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' }
+    }])
+    expect(CASES_DUE_INDEX).toBe('byDueAt')
+    expect(p.AttributeDefinitions).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'dueShard', AttributeType: 'S' }, { AttributeName: 'dueAt', AttributeType: 'N' }
+    ])
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true })
+    expect(p.StreamSpecification).toBeUndefined()
+    expect(p.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: false })
+  })
+
+  test('DisputeOutbox: a keys-only stream (the record is the message; the clear number stays in the row), TTL, no backup', () => {
+    const p = prod.json.Resources[tableId(prod, 'disputes')]!.Properties
+    expect(p.TableName).toBe('yzt-prod-DisputeOutbox')
+    expect(p.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' })
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true })
+    expect(p.GlobalSecondaryIndexes).toBeUndefined()
+    expect(p.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: false })
   })
 
   test('point-in-time recovery on Subscribers only: no table that holds a clear number or SMS text, even for seconds, is backed up', () => {
@@ -158,6 +194,27 @@ describe('HTTP API', () => {
     expect(onApi.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map(r => `${r.method} ${r.path}`).sort())
   })
 
+  test('the resolution-case routes: open a case, read it with its token, the enterprises\' signed callback', () => {
+    expect(routeTarget(dev, apiId, 'POST /v1/cases')).toBe(functionId(dev, 'createCase'))
+    expect(routeTarget(dev, apiId, 'GET /v1/cases/{caseId}')).toBe(functionId(dev, 'getCase'))
+    expect(routeTarget(dev, apiId, 'POST /v1/enterprise-callbacks/disputes/{itemId}')).toBe(functionId(dev, 'disputeCallback'))
+  })
+
+  test('no function behind the API is told the API\'s URL (a circular dependency): it reads the host from the request', () => {
+    const behind = new Set(ROUTES.map(r => functionId(dev, r.fn)))
+    for (const id of behind) {
+      expect(JSON.stringify(dev.json.Resources[id]!.Properties.Environment.Variables)).not.toContain(apiId)
+    }
+  })
+
+  test('CORS: GET, POST and preflight; the content-type and authorization (the case token) headers, nothing else', () => {
+    const cors = dev.json.Resources[apiId]!.Properties.CorsConfiguration
+    expect(cors.AllowMethods).toEqual(['GET', 'POST', 'OPTIONS'])
+    expect(cors.AllowHeaders).toEqual(['content-type', 'authorization'])
+    expect(cors.AllowCredentials).toBeUndefined()
+    expect(cors.MaxAge).toBe(86400)
+  })
+
   test('CORS admits the mini-program hosts and the configured H5 origin only', () => {
     const cors = dev.json.Resources[apiId]!.Properties.CorsConfiguration
     expect(cors.AllowOrigins).toEqual(expect.arrayContaining(['https://servicewechat.com', 'https://h5.example.com']))
@@ -215,6 +272,25 @@ describe('streams', () => {
 
   test('nothing else is stream-triggered', () => {
     prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', streamConsumers.length)
+    expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute'])
+  })
+
+  test('forwardDispute: INSERTs of DisputeOutbox, 10 a batch, 2 batches a shard, 3 retries, given up after an hour (the clear number\'s bound)', () => {
+    const mappings = resourcesOfType(prod, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName.Ref === functionId(prod, 'forwardDispute'))
+    expect(mappings).toHaveLength(1)
+    expect(mappings[0]![1].Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [tableId(prod, 'disputes'), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      ParallelizationFactor: 2,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 3600,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures']
+    })
+    expect(prod.json.Resources[functionId(prod, 'forwardDispute')]!.Properties.ReservedConcurrentExecutions).toBe(10)
+    const dlq = mappings[0]![1].Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]
+    expect(prod.json.Resources[dlq]!.Properties.QueueName).toBe('yzt-prod-forwardDispute-dlq')
   })
 })
 
@@ -247,6 +323,19 @@ describe('permissions', () => {
     noticeCallback: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
     lifecycleSweep: { notices: ['GetItem', 'Scan', 'UpdateItem'] },
     sweepStuck: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] },
+    createCase: {
+      subscribers: ['GetItem'],
+      codes: ['DeleteItem', 'UpdateItem'],
+      limits: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+      queries: ['GetItem', 'UpdateItem'],
+      cases: ['PutItem'],
+      disputes: ['PutItem'],
+      outbox: ['PutItem']
+    },
+    getCase: { cases: ['GetItem'] },
+    forwardDispute: { disputes: ['DeleteItem', 'GetItem'], cases: ['UpdateItem'] },
+    disputeCallback: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
+    sweepCases: { cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], disputes: ['DeleteItem', 'GetItem', 'Scan'], outbox: ['PutItem'] },
     mockEnterprise: {}
   }
   const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']
@@ -259,11 +348,16 @@ describe('permissions', () => {
       // tables themselves only (CDK merges equal action lists over several tables into one statement), no
       // wildcard; an index only for Query, the one action that reads one
       const tableArns = (Object.keys(TABLES) as TableKey[]).map(k => JSON.stringify({ 'Fn::GetAtt': [tableId(dev, k), 'Arn'] }))
+      // an index by its declared name, never index/*
+      const indexArns = ((TABLES[key] as TableDefinition).indexes ?? [])
+        .map(i => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(dev, key), 'Arn'] }, `/index/${i.name}`]] }))
       for (const st of onIt) {
         for (const r of [st.Resource].flat()) {
           const index = JSON.stringify(r).includes('/index/')
-          if (index) expect(actions(st)).toEqual(['dynamodb:Query'])
-          else expect(tableArns).toContain(JSON.stringify(r))
+          if (index) {
+            expect(actions(st)).toEqual(['dynamodb:Query'])
+            expect(indexArns).toContain(JSON.stringify(r))
+          } else expect(tableArns).toContain(JSON.stringify(r))
         }
       }
       const actionsOnIt = [...new Set(onIt.flatMap(actions))].sort()
@@ -294,8 +388,8 @@ describe('permissions', () => {
   test('only the functions that read it may read the one secrets parameter, by name', () => {
     const readers = deployed.filter(([, def]) => 'readsSecrets' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'carrierEvents', 'dispatchSms', 'lifecycleSweep', 'mockEnterprise', 'noticeCallback', 'notifyEnterprises', 'platformChecks',
-      'processQuery', 'sendCode', 'smsReceipt', 'submitQuery'
+      'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'mockEnterprise', 'noticeCallback',
+      'notifyEnterprises', 'platformChecks', 'processQuery', 'sendCode', 'smsReceipt', 'submitQuery', 'sweepCases'
     ])
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:') || a.startsWith('kms:')))
@@ -316,9 +410,14 @@ describe('permissions', () => {
   })
 })
 
-test('dev: the mocked enterprises take release notices beside account counts, and confirm to this stage\'s API', () => {
-  const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string)
-  expect(routes).toEqual(expect.arrayContaining(['POST /enterprises/{enterpriseId}/account-counts', 'POST /enterprises/{enterpriseId}/number-events']))
+test('dev: the mocked enterprises take release notices and disputes beside account counts, and confirm to this stage\'s API', () => {
+  const mockApi = logicalId(dev, dev.stack.mockApi!)
+  const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.ApiId.Ref === mockApi).map(([, r]) => r.Properties.RouteKey as string)
+  expect(routes.sort()).toEqual([
+    'POST /enterprises/{enterpriseId}/account-counts', 'POST /enterprises/{enterpriseId}/disputes', 'POST /enterprises/{enterpriseId}/number-events'
+  ])
+  expect(`${MOCK_DISPUTES_ROUTE.method} ${MOCK_DISPUTES_ROUTE.path}`).toBe('POST /enterprises/{enterpriseId}/disputes')
+  for (const routeKey of routes) expect(routeTarget(dev, mockApi, routeKey)).toBe(functionId(dev, 'mockEnterprise'))
   const mockFn = dev.json.Resources[functionId(dev, 'mockEnterprise')]!
   expect(JSON.stringify(mockFn.Properties.Environment.Variables.YZT_API_URL)).toContain(logicalIdOfApi(dev))
 })
@@ -331,7 +430,13 @@ describe('scheduled functions', () => {
   const scheduled = entries(FUNCTIONS).filter(([, def]) => 'schedule' in def)
 
   test('the sweeps are declared; the clear-data one runs often enough that no clear number outlives 20 minutes', () => {
-    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep'])
+    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep', 'sweepCases'])
+  })
+
+  test('the case sweep (deadlines, batched SMS, undelivered disputes) runs every 5 minutes', () => {
+    const rules = resourcesOfType(prod, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.Targets).includes(functionId(prod, 'sweepCases')))
+    expect(rules).toHaveLength(1)
+    expect(rules[0]![1].Properties).toMatchObject({ Name: 'yzt-prod-sweepCases', ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' })
   })
 
   test.each(scheduled)('%s runs on an EventBridge rate rule', (name, def) => {

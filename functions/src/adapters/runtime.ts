@@ -1,6 +1,6 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { CarrierGateway, Clock, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
@@ -10,7 +10,8 @@ import { callerKeys, type CallerKind } from '#lib/signing'
 import type { SignedRouteDeps } from '#lib/signed-route'
 import { httpCarrierGateway, tableCarrierGateway } from './carrier'
 import { clockFromEnv } from './clock'
-import { cryptoRandom, hmacHasher } from './crypto'
+import { aesSealer, cryptoRandom, hmacHasher } from './crypto'
+import { DynamoCaseStore } from './dynamo/case-store'
 import { DynamoBreakerStore } from './dynamo/breaker-store'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
 import { DynamoOutboxStore } from './dynamo/outbox-store'
@@ -20,7 +21,7 @@ import { DynamoVerificationStore } from './dynamo/verification-store'
 import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-config'
 import { DynamoLifecycleStore } from './dynamo/lifecycle-store'
 import { httpEnterpriseGateway } from './enterprise-http'
-import { httpNoticeGateway } from './notice-http'
+import { httpDisputeGateway, httpNoticeGateway, type SignedPostConfig } from './enterprise-messages'
 import { cachedSecrets, loadSecrets, masterKeysOf, refuseDevSecretsOnLambda, type SecretsSource } from './secrets'
 
 /** What a function that never reads the secrets parameter gets: the stores, the clock, the SMS sender. */
@@ -31,6 +32,8 @@ export interface StoreRuntime {
   verification: VerificationStore
   queries: QueryStore
   outbox: OutboxStore
+  /** resolution cases (a case's token needs no secret to check: GET /v1/cases reads no secret) */
+  cases: CaseStore
   smsSignature: string
 }
 
@@ -57,6 +60,14 @@ export interface Runtime extends StoreRuntime {
   callers: Record<CallerKind, SignedRouteDeps>
   /** when the number's current holder got it, if it was re-issued (from the number's history) */
   holderSince: (phone: string) => Promise<number | undefined>
+  /** resolution cases: the number sealed for the case SMS, and the disputes to the enterprises */
+  sealer: Sealer
+  disputes: DisputeGateway
+  /**
+   * where enterprises call back (CALLBACK_BASE_URL: a custom domain); unset deployed, the API's own
+   * domain from the request is used; the local runtime sets it once its API listens
+   */
+  publicUrl?: string
 }
 
 export interface RuntimeOptions {
@@ -81,6 +92,7 @@ export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
     verification: new DynamoVerificationStore(doc, tables),
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
+    cases: new DynamoCaseStore(doc, tables),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
 }
@@ -96,6 +108,12 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const templates = async () => smsTemplates((await enterprises()).catalogue)
   const hasher = hmacHasher(pepper)
   const lifecycle = new DynamoLifecycleStore(stores.doc, tableNames(env))
+  const deployed = env.AWS_LAMBDA_FUNCTION_NAME !== undefined
+  const masterKeys = async () => masterKeysOf(await secrets.get())
+  // an enterprise's connector takes release notices and disputes beside its account counts
+  const besideCounts = (path: string): SignedPostConfig => ({
+    endpoint: async id => (await enterprises()).endpoints[id]?.replace(/account-counts$/, path), masterKeys, clock, deployed
+  })
   const callerAuth = (kind: CallerKind, exists: (id: string) => Promise<boolean>): SignedRouteDeps => ({
     keysFor: async id => await exists(id) ? callerKeys(masterKeysOf(await secrets.get()), kind, id, clock.now()) : [],
     firstUse: (signature, now) => lifecycle.firstUse(signature, now),
@@ -112,20 +130,17 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     secrets,
     gateway: options.gateway ?? timedGateway(httpEnterpriseGateway({
       endpoint: async id => (await enterprises()).endpoints[id],
-      masterKeys: async () => masterKeysOf(await secrets.get()),
+      masterKeys,
       clock,
-      deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
+      deployed
     })),
     breakers: new EnterpriseBreakers(clock, new DynamoBreakerStore(stores.doc, tableNames(env))),
     lifecycle,
     holderSince: async phone => holderSince((await lifecycle.histories([hasher.phone(phone)])).get(hasher.phone(phone))),
-    notices: httpNoticeGateway({
-      // an enterprise's connector answers release notices beside its account counts
-      endpoint: async id => (await enterprises()).endpoints[id]?.replace(/account-counts$/, 'number-events'),
-      masterKeys: async () => masterKeysOf(await secrets.get()),
-      clock,
-      deployed: env.AWS_LAMBDA_FUNCTION_NAME !== undefined
-    }),
+    notices: httpNoticeGateway(besideCounts('number-events')),
+    disputes: httpDisputeGateway(besideCounts('disputes')),
+    sealer: aesSealer(pepper),
+    ...(env.CALLBACK_BASE_URL && { publicUrl: env.CALLBACK_BASE_URL.replace(/\/$/, '') }),
     holidays: new Set((env.HOLIDAYS ?? '').split(',').map(d => d.trim()).filter(Boolean)),
     callers: {
       carrier: callerAuth('carrier', async id => CARRIER_IDS.includes(id)),

@@ -18,7 +18,7 @@ export interface VerificationDeps {
   verification: VerificationStore
 }
 
-const verifyNumber = (phoneHash: string): LimitCheck => ({ spec: LIMITS.verifyNumber, subject: phoneHash })
+export const verifyNumber = (phoneHash: string): LimitCheck => ({ spec: LIMITS.verifyNumber, subject: phoneHash })
 const verifySource = (requester: Requester): LimitCheck => ({ spec: LIMITS.verifySource, subject: requester.source })
 
 /** the limits whose refusal concerns the number itself, whoever asks */
@@ -100,20 +100,28 @@ function codeRefused (refusals: Refusal[], now: number): AppError {
 
 export interface Verified {
   phoneHash: string
-  /** the code that proved it, to be consumed by whatever the verification allows */
-  codeHash: string
+  /** the code that proved it, to be consumed by whatever the verification allows (absent for a recent query) */
+  codeHash?: string
 }
 
 /**
- * Does this requester hold the number's live code and know its ID suffix? The one verification
- * rule, for queries and anything else that needs it. Throws the refusal (429, 401, 403).
+ * What proves that the requester holds the phone: the number's live code, or (for a resolution case)
+ * a query of that number accepted within the last minutes and not used for a case yet.
+ */
+export type HolderProof =
+  | { code: string }
+  | { recentQuery: { phoneHash: string, acceptedAt: number, caseId?: string } | undefined }
+
+/**
+ * Does this requester hold the number and know its ID suffix? The one verification rule, for
+ * queries, cases and anything else that needs it. Throws the refusal (429, 401, 403).
  * Order matters: the gates are read first (a refused request spends nothing); the code try is
  * counted before the comparison, and the verdict before the suffix is judged, each in one
  * conditional write, so parallel requests cannot outrun either.
  */
 export async function verifyHolder (
   deps: VerificationDeps,
-  input: { phone: string, idSuffix: string, code: string, requester: Requester },
+  input: { phone: string, idSuffix: string, proof: HolderProof, requester: Requester },
   now: number
 ): Promise<Verified> {
   const phoneHash = deps.hasher.phone(input.phone)
@@ -121,14 +129,21 @@ export async function verifyHolder (
   const gate = await deps.verification.check([verifyNumber(phoneHash), source], now)
   if (gate.length) throw verificationRefused(gate, now)
 
-  const storedHash = await deps.verification.tryCode(phoneHash, input.requester.key, now)
-  const codeHash = deps.hasher.code(input.phone, input.code)
-  if (storedHash === undefined || !sameHash(storedHash, codeHash)) {
+  let codeHash: string | undefined
+  if ('code' in input.proof) {
+    const storedHash = await deps.verification.tryCode(phoneHash, input.requester.key, now)
+    codeHash = deps.hasher.code(input.phone, input.proof.code)
+    if (storedHash === undefined || !sameHash(storedHash, codeHash)) {
+      await deps.verification.record(source, now)
+      throw new AppError('CODE_INVALID')
+    }
+  } else if (!isRecent(input.proof.recentQuery, phoneHash, now)) {
+    // a stranger's guess at a query id counts like a wrong code
     await deps.verification.record(source, now)
-    throw new AppError('CODE_INVALID')
+    throw new AppError('CODE_INVALID', { message: '刚才的验证已超过10分钟或已使用，请重新获取短信验证码。' })
   }
 
-  // only the holder of the right code reaches a verdict, so only a verdict counts for the number
+  // only the holder of the proof reaches a verdict, so only a verdict counts for the number
   const verdict = await deps.verification.take([verifyNumber(phoneHash)], now)
   if (!verdict.ok) throw verificationRefused(verdict.refusals, now)
 
@@ -139,7 +154,16 @@ export async function verifyHolder (
     await deps.verification.record(source, now)
     throw new AppError('VERIFICATION_FAILED')
   }
-  return { phoneHash, codeHash }
+  return { phoneHash, ...(codeHash !== undefined && { codeHash }) }
+}
+
+/** the oldest acceptance that still proves the holder, for a resolution case */
+export function recentSince (now: number): number {
+  return now - POLICY.cases.recentVerificationMinutes * 60_000
+}
+
+function isRecent (query: { phoneHash: string, acceptedAt: number, caseId?: string } | undefined, phoneHash: string, now: number): boolean {
+  return query !== undefined && sameHash(query.phoneHash, phoneHash) && query.acceptedAt > recentSince(now) && query.caseId === undefined
 }
 
 function verificationRefused (refusals: Refusal[], now: number): AppError {
@@ -155,7 +179,7 @@ export async function submitQuery (
   const now = deps.clock.now()
   const request = `query\0${input.phone}\0${input.idSuffix}\0${input.code}`
   return idempotent(deps, input.idempotencyKey, request, now, async remember => {
-    const { phoneHash, codeHash } = await verifyHolder(deps, input, now)
+    const { phoneHash, codeHash } = await verifyHolder(deps, { ...input, proof: { code: input.code } }, now)
     const query = {
       queryId: deps.random.id(),
       phoneHash,
@@ -165,7 +189,7 @@ export async function submitQuery (
     }
     const answer: SubmitQueryResponse = { queryId: query.queryId, maskedPhone: query.maskedPhone, status: 'ACCEPTED' }
     const accepted = await deps.verification.accept({
-      codeHash,
+      codeHash: codeHash!,
       query,
       now,
       limits: [{ spec: LIMITS.queryDaily, subject: phoneHash }],
@@ -190,7 +214,7 @@ export async function submitQuery (
  * key and request and the answer given, for an hour. A repeat that loses a race to its twin reads
  * the twin's record.
  */
-async function idempotent<T extends object> (
+export async function idempotent<T extends object> (
   deps: VerificationDeps,
   key: string | undefined,
   request: string,
@@ -221,7 +245,7 @@ async function idempotent<T extends object> (
 }
 
 /** "45秒", "5分钟", "24小时" */
-function waitText (seconds: number): string {
+export function waitText (seconds: number): string {
   if (seconds < 60) return `${seconds}秒`
   if (seconds < 3600) return `${Math.ceil(seconds / 60)}分钟`
   return `${Math.ceil(seconds / 3600)}小时`

@@ -26,6 +26,12 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
   mock ??= build()
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? ''
   const enterpriseId = event.pathParameters?.enterpriseId ?? ''
+  if (event.rawPath?.endsWith('/disputes')) {
+    // on Lambda nothing runs after the answer: the acknowledgement and the answer go before it
+    const answer = await mock.dispute(enterpriseId, event.headers ?? {}, body)
+    await mock.confirmNow()
+    return { statusCode: answer.status, headers: answer.headers, body: answer.body }
+  }
   if (event.rawPath?.endsWith('/number-events')) {
     const answer = await mock.notice(enterpriseId, event.headers ?? {}, body)
     await mock.confirmNow()

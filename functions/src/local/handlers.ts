@@ -18,6 +18,11 @@ import { makeHandler as platformChecks } from '#handlers/platform-checks'
 import { makeHandler as noticeCallback } from '#handlers/notice-callback'
 import { makeHandler as notifyEnterprises } from '#handlers/notify-enterprises'
 import { makeHandler as lifecycleSweep } from '#handlers/lifecycle-sweep'
+import { makeHandler as createCase } from '#handlers/create-case'
+import { makeHandler as getCase } from '#handlers/get-case'
+import { makeHandler as forwardDispute } from '#handlers/forward-dispute'
+import { makeHandler as disputeCallback } from '#handlers/dispute-callback'
+import { makeHandler as sweepCases } from '#handlers/sweep-cases'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -32,16 +37,21 @@ export function bindHandlers (rt: Runtime) {
     smsReceipt: smsReceipt(get),
     carrierEvents: carrierEvents(get),
     platformChecks: platformChecks(get),
-    noticeCallback: noticeCallback(get)
+    noticeCallback: noticeCallback(get),
+    createCase: createCase(get),
+    getCase: getCase(get),
+    disputeCallback: disputeCallback(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),
     dispatchSms: dispatchSms(get),
-    notifyEnterprises: notifyEnterprises(get)
+    notifyEnterprises: notifyEnterprises(get),
+    forwardDispute: forwardDispute(get)
   }
   const scheduled: Partial<Record<FunctionName, () => Promise<unknown>>> = {
     sweepStuck: sweepStuck(get),
-    lifecycleSweep: lifecycleSweep(get)
+    lifecycleSweep: lifecycleSweep(get),
+    sweepCases: sweepCases(get)
   }
   return { http, stream, scheduled }
 }

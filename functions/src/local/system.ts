@@ -144,8 +144,9 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     api.keepAliveTimeout = 5000
     const url = await listen(api, options.port ?? 0, host)
     stops.push(() => close(api))
-    // the mocks confirm release notices to the API, signed, as a real enterprise would
+    // the mocks confirm release notices and answer disputes to the API, signed, as a real enterprise would
     mock.apiUrl = url
+    runtime.publicUrl ??= url
     stops.push(async () => mock.stop())
 
     return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, carriers: carriers && { served: carriers.served }, ddbCalls, deadLetters, scheduled: handlers.scheduled, stop }

@@ -2,7 +2,7 @@
 import {
   CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient
 } from '@aws-sdk/client-dynamodb'
-import { TABLES } from '#infra-shared/tables'
+import { TABLES, type TableDefinition } from '#infra-shared/tables'
 
 /** Environment variables naming each table (prefix keeps parallel test files apart). */
 export function tableEnv (prefix = ''): Record<string, string> {
@@ -17,16 +17,22 @@ export async function createTables (client: DynamoDBClient, prefix = '', { ttl =
   const env = tableEnv(prefix)
   await Promise.all(Object.values(TABLES).map(async table => {
     const TableName = env[table.envVar]!
-    const indexes = 'indexes' in table ? table.indexes : []
+    const indexes: TableDefinition['indexes'] & {} = 'indexes' in table ? table.indexes : []
     try {
       await client.send(new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [table.partitionKey, ...indexes.map(i => i.partitionKey)].map(AttributeName => ({ AttributeName, AttributeType: 'S' })),
+        AttributeDefinitions: [
+          ...[table.partitionKey, ...indexes.map(i => i.partitionKey)].map(AttributeName => ({ AttributeName, AttributeType: 'S' as const })),
+          // index sort keys are times: numbers
+          ...indexes.flatMap(i => i.sortKey ? [{ AttributeName: i.sortKey, AttributeType: 'N' as const }] : [])
+        ],
         KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
         ...(indexes.length > 0 && {
           GlobalSecondaryIndexes: indexes.map(i => ({
-            IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }
+            IndexName: i.name,
+            KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' as const }, ...(i.sortKey ? [{ AttributeName: i.sortKey, KeyType: 'RANGE' as const }] : [])],
+            Projection: { ProjectionType: 'KEYS_ONLY' }
           }))
         }),
         ...('stream' in table && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } })

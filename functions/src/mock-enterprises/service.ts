@@ -7,6 +7,7 @@ import type { Catalogue } from '#catalogue/index'
 import { AccountCountRequest } from '#contract/enterprise'
 import type { Clock } from '#ports'
 import { NumberNotice, noticeCallbackPath } from '#contract/lifecycle'
+import { CASE_PATHS, DisputeRequest, type DisputeCallback } from '#contract/cases'
 import { signedRequestHeaders, type MasterKeys } from '#lib/signing'
 import { reply, signedReply, verifyEnterpriseRequest, type MockAnswer } from './signed-endpoint'
 
@@ -18,7 +19,18 @@ export const Faults = z.object({
   malformedRate: z.number().min(0).max(1).default(0),
   /** release notices: confirm after this delay, or never */
   noticeDelayMs: z.number().int().min(0).max(600_000).default(20),
-  noticeOutcome: z.enum(['confirm', 'never']).default('confirm')
+  noticeOutcome: z.enum(['confirm', 'never']).default('confirm'),
+  /**
+   * disputes (resolution cases): acknowledge after disputeAckDelayMs, then answer after
+   * disputeDelayMs with disputeOutcome; `never` answers nothing at all, `acknowledge` only
+   * acknowledges. disputeAnswerTwice sends the final answer again; disputeAnswerForeign also answers,
+   * with this enterprise's key, for an item another enterprise holds (both must be refused)
+   */
+  disputeAckDelayMs: z.number().int().min(0).max(600_000).default(20),
+  disputeDelayMs: z.number().int().min(0).max(600_000).default(60),
+  disputeOutcome: z.enum(['resolve', 'needs-action', 'reject', 'acknowledge', 'never']).default('resolve'),
+  disputeAnswerTwice: z.boolean().default(false),
+  disputeAnswerForeign: z.boolean().default(false)
 })
 export type Faults = z.input<typeof Faults>
 
@@ -51,6 +63,15 @@ export class MockEnterprises {
   private readonly answered = new Map<string, { bodyHash: string, answer: MockAnswer }>()
   /** release notices received, per enterprise: notice id → times received */
   readonly notices: Record<string, Record<string, number>> = {}
+  /** disputes received, per enterprise: item id → times received */
+  readonly disputes: Record<string, Record<string, number>> = {}
+  /** the disputes as received (the clear number included, as the enterprise holds it) */
+  readonly disputeRequests = new Map<string, DisputeRequest>()
+  /** when each dispute first arrived (epoch ms, this process's clock): the bench reads it */
+  readonly disputeArrivals = new Map<string, number>()
+  /** every dispute callback sent and the HTTP status it got back */
+  readonly disputeAnswers: { enterpriseId: string, itemId: string, status: DisputeCallback['status'], httpStatus: number }[] = []
+  private lastCallbackAt = 0
   /** where confirmations go (the API's base URL, set once it listens) */
   apiUrl?: string
   /** confirmations not yet sent: the timer, and the send itself */
@@ -127,6 +148,78 @@ export class MockEnterprises {
     return signedReply(key, notice.eventId, 202, JSON.stringify({ reference: `${enterpriseId}-${notice.eventId.slice(0, 8)}` }))
   }
 
+  /**
+   * A dispute: 202 with a reference at once; then, per the enterprise's knobs, an acknowledgement and
+   * an answer to the callback URL the dispute names, signed with this enterprise's own key.
+   */
+  async dispute (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer> {
+    const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
+    if (!enterprise) return reply(404, { error: 'unknown enterprise' })
+    const key = verifyEnterpriseRequest(await this.config.masterKeys(), enterpriseId, headers, body, this.config.clock.now())
+    if (!key) return reply(401, { error: 'bad or stale signature' })
+    let dispute: DisputeRequest
+    try { dispute = DisputeRequest.parse(JSON.parse(body)) } catch { return reply(400, { error: 'bad request' }) }
+    if (!enterprise.apps.some(a => a.id === dispute.appId)) return reply(400, { error: 'not our app' })
+    const faults = Faults.parse(this.faults[enterpriseId] ?? {})
+    const seen = this.disputes[enterpriseId] ??= {}
+    seen[dispute.itemId] = (seen[dispute.itemId] ?? 0) + 1
+    if ((this.config.random ?? Math.random)() < faults.failRate) return reply(500, { error: 'simulated failure' })
+    // a repeat of a dispute already taken: the same reference, and no second round of answers.
+    // Answers are on their way before the 202 leaves: with latencyMs they can overtake it
+    if (!this.disputeRequests.has(dispute.itemId)) {
+      this.disputeArrivals.set(dispute.itemId, Date.now())
+      this.disputeRequests.set(dispute.itemId, dispute)
+      this.answerDispute(enterpriseId, key, dispute, faults)
+    }
+    if (faults.latencyMs) await new Promise(resolve => setTimeout(resolve, faults.latencyMs))
+    return signedReply(key, dispute.itemId, 202, JSON.stringify({ reference: `${enterpriseId}-${dispute.itemId.slice(0, 8)}-${dispute.appId}` }))
+  }
+
+  private answerDispute (enterpriseId: string, key: string, dispute: DisputeRequest, faults: z.output<typeof Faults>): void {
+    if (faults.disputeOutcome === 'never') return
+    const later = (ms: number, answer: DisputeCallback, itemId = dispute.itemId, then?: () => void) => {
+      const send = async () => { await this.callBack(enterpriseId, key, itemId, answer); then?.() }
+      const timer = setTimeout(() => { this.callbacks.delete(timer); void send() }, ms)
+      this.callbacks.set(timer, send)
+    }
+    const bound = this.config.bindings[dispute.phone]
+    const accounts = bound ? bound[dispute.appId] ?? 0 : derivedCount(dispute.phone, dispute.appId)
+    const final: DisputeCallback | undefined = {
+      resolve: accounts === 0
+        ? { status: 'RESOLVED' as const, accountsAffected: 0, action: 'NONE_FOUND' as const }
+        : { status: 'RESOLVED' as const, accountsAffected: accounts, action: dispute.kind === 'NO_LONGER_USED' ? 'CANCELLED' as const : 'UNBOUND' as const },
+      'needs-action': { status: 'NEEDS_USER_ACTION' as const, instructions: '请在App“我的-设置-账号与安全”中完成人脸核验后继续处理。', link: `https://example.com/${enterpriseId}/verify` },
+      reject: { status: 'REJECTED' as const, reasonCode: 'OWNER_VERIFIED', message: '该账号已通过本人实名核验，如有疑问请联系客服' },
+      acknowledge: undefined
+    }[faults.disputeOutcome]
+    // the acknowledgement first; the answer (and any misbehaviour) once it has been taken
+    later(faults.disputeAckDelayMs, { status: 'ACKNOWLEDGED' }, dispute.itemId, () => {
+      if (!final) return
+      const at = Math.max(0, faults.disputeDelayMs - faults.disputeAckDelayMs)
+      later(at, final, dispute.itemId, () => { if (faults.disputeAnswerTwice) later(0, final) })
+      if (faults.disputeAnswerForeign) {
+        // an item of another enterprise, answered with this enterprise's key: the API must refuse it
+        const foreign = [...this.disputeRequests.keys()].find(id => !enterprise(id))
+        if (foreign) later(at, final, foreign)
+      }
+    })
+    const enterprise = (itemId: string) => this.disputes[enterpriseId]?.[itemId] !== undefined
+  }
+
+  private async callBack (enterpriseId: string, key: string, itemId: string, answer: DisputeCallback): Promise<void> {
+    const path = CASE_PATHS.disputeCallback(itemId)
+    const body = JSON.stringify(answer)
+    // a fresh timestamp per request, as any client's clock gives (a stopped test clock must not turn a second answer into a replay)
+    this.lastCallbackAt = Math.max(this.config.clock.now(), this.lastCallbackAt + 1)
+    const res = await fetch(this.apiUrl + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedRequestHeaders(enterpriseId, key, 'POST', path, body, this.lastCallbackAt) },
+      body
+    }).catch(() => undefined)
+    await res?.arrayBuffer().catch(() => undefined)
+    this.disputeAnswers.push({ enterpriseId, itemId, status: answer.status, httpStatus: res?.status ?? 0 })
+  }
+
   private async confirm (enterpriseId: string, key: string, eventId: string, removed: number): Promise<void> {
     const path = noticeCallbackPath(eventId)
     const body = JSON.stringify({ bindingsRemoved: removed, bindingsFrozen: 0 })
@@ -142,10 +235,13 @@ export class MockEnterprises {
 
   /** sends every pending confirmation now (on Lambda nothing runs after the answer is returned) */
   async confirmNow (): Promise<void> {
-    const pending = [...this.callbacks.entries()]
-    this.callbacks.clear()
-    for (const [timer] of pending) clearTimeout(timer)
-    await Promise.all(pending.map(([, send]) => send()))
+    // a sent answer may schedule the next (the acknowledgement, then the answer): until none is left
+    while (this.callbacks.size) {
+      const pending = [...this.callbacks.entries()]
+      this.callbacks.clear()
+      for (const [timer] of pending) clearTimeout(timer)
+      await Promise.all(pending.map(([, send]) => send()))
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { startTestSystem, type TestSystem } from '../support/harness'
 const STATUS_OF: Record<ErrorCode, number> = {
   INVALID_INPUT: 400, CODE_INVALID: 401, VERIFICATION_FAILED: 403, NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, IDEMPOTENCY_KEY_REUSED: 422, RATE_LIMITED: 429, UNAVAILABLE: 503,
-  SIGNATURE_INVALID: 401
+  SIGNATURE_INVALID: 401, CONFLICT: 409
 }
 const STACK = /\n\s+at |\bat [\w$.<>]+ \(|\.[cm]?[jt]s:\d+:\d+|node_modules\/|\bstack\b/i
 // numRuns are modest on purpose: each run is a real HTTP request, and the file stays well under 60 s

@@ -110,16 +110,21 @@ export class DynamoVerificationStore implements VerificationStore {
   }
 
   private rememberItem (record: IdempotencyRecord, now: number): NamedItem {
-    return {
-      name: 'idempotency',
-      item: {
-        Put: {
-          TableName: this.tables.limits,
-          Item: { pk: idempotencyPk(record.keyHash), fingerprint: record.fingerprint, answer: record.answer, expiresAt: seconds(now) + POLICY.idempotency.ttlSeconds },
-          // an expired record (TTL deletes late) may be replaced
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
-          ExpressionAttributeValues: { ':nowS': seconds(now) }
-        }
+    return rememberItem(this.tables.limits, record, now)
+  }
+}
+
+/** the answer kept under an idempotency key for an hour, in the transaction that gave it */
+export function rememberItem (table: string, record: IdempotencyRecord, now: number): NamedItem {
+  return {
+    name: 'idempotency',
+    item: {
+      Put: {
+        TableName: table,
+        Item: { pk: idempotencyPk(record.keyHash), fingerprint: record.fingerprint, answer: record.answer, expiresAt: seconds(now) + POLICY.idempotency.ttlSeconds },
+        // an expired record (TTL deletes late) may be replaced
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
+        ExpressionAttributeValues: { ':nowS': seconds(now) }
       }
     }
   }

@@ -42,7 +42,7 @@ export interface DocumentSpec {
   version: string
   description: string
   servers: { url: string, description: string, variables?: Record<string, { default: string, description: string }> }[]
-  securitySchemes?: Record<string, { type: 'apiKey', in: 'header', name: string, description: string }>
+  securitySchemes?: Record<string, { type: 'apiKey', in: 'header', name: string, description: string } | { type: 'http', scheme: 'bearer', description: string }>
   operations: Operation[]
 }
 

@@ -4,6 +4,7 @@
 import { POLICY } from '../../domain/policy'
 import { MAX_SKEW_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/signing'
 import { AccountCountAnswer, AccountCountRequest, EnterpriseError, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES } from '../enterprise'
+import { DisputeAccepted, DisputeRequest } from '../cases'
 import { NumberNotice, NumberNoticeAnswer } from '../lifecycle'
 import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 
@@ -49,6 +50,25 @@ export const ENTERPRISE_OPERATIONS: Operation[] = [
     responses: {
       202: { description: 'accepted, signed', body: schema('NumberNoticeAnswer', NumberNoticeAnswer), headers: SIGNED_ANSWER_HEADERS },
       400: refusal('the body is not a NumberNotice'),
+      401: refusal('unsigned, signed with another key or over another body, or a stale timestamp')
+    },
+    security: ['yztSignature']
+  },
+  {
+    method: 'post', path: '/enterprises/{enterpriseId}/disputes', operationId: 'disputeAccounts',
+    summary: 'A person disputes the accounts of one of your apps on their number (resolution case item)',
+    description: [
+      'Answer 202 at once with your reference, signed like an account-count answer with itemId in place of requestId. Then',
+      'call back on `callbackUrl` (POST /v1/enterprise-callbacks/disputes/{itemId} on our API), signed with your key like any',
+      'caller of our signed routes: ACKNOWLEDGED within 24 hours, then RESOLVED, NEEDS_USER_ACTION (your own identity check,',
+      'in your app) or REJECTED within 5 working days (`deadlines`). You decide and verify identity your own way.',
+      'The same itemId may come again (we retry); answer it the same way. Only ever answer for items you received.'
+    ].join(' '),
+    requestHeaders: SIGNED_REQUEST_HEADERS,
+    requestBody: schema('DisputeRequest', DisputeRequest),
+    responses: {
+      202: { description: 'accepted, signed', body: schema('DisputeAccepted', DisputeAccepted), headers: SIGNED_ANSWER_HEADERS },
+      400: refusal('the body is not a DisputeRequest, or the app is not yours'),
       401: refusal('unsigned, signed with another key or over another body, or a stale timestamp')
     },
     security: ['yztSignature']

@@ -5,6 +5,7 @@ import {
   NoticeConfirmation, NoticeConfirmationResponse, NumberChecksRequest, NumberChecksResponse, NumberEventsRequest, NumberEventsResponse,
   PlatformAuditResponse, ReissueReadiness, ReleasedNumbersResponse
 } from '../lifecycle'
+import { CaseView, CreateCaseRequest, CreateCaseResponse, DisputeCallback, DisputeCallbackResponse } from '../cases'
 import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 
 
@@ -108,6 +109,47 @@ export const OPERATIONS: Operation[] = [
     }
   }),
   {
+    method: 'post', path: '/v1/cases', operationId: 'createCase',
+    summary: 'Open a resolution case (异议账号处理): dispute apps of the result, verified again',
+    description: [
+      'Number, ID suffix, and either a fresh SMS `code` or the `queryId` of a query of this number accepted within 10 minutes;',
+      'the separate consent to forward the number to the chosen enterprises. At most 3 cases per number in 24 hours and one open',
+      'item per (number, app). `accessToken` is shown once (kept only as a hash): GET /v1/cases/{caseId} needs it.',
+      'Supports `Idempotency-Key` like POST /v1/queries (a repeat gets the same case and token).'
+    ].join(' '),
+    requestBody: schema('CreateCaseRequest', CreateCaseRequest),
+    responses: {
+      202: { description: 'accepted: each item is being forwarded to its enterprise', body: schema('CreateCaseResponse', CreateCaseResponse) },
+      ...BODY_ERRORS,
+      401: error('CODE_INVALID: the code is wrong, used or expired, or the query is older than 10 minutes or already used'),
+      403: error('VERIFICATION_FAILED: the number and ID suffix do not match an active subscriber'),
+      409: error('CONFLICT: an app already has an open item for this number (`fields` by app id)'),
+      429: RATE_LIMITED,
+      503: UNAVAILABLE
+    }
+  },
+  {
+    method: 'get', path: '/v1/cases/{caseId}', operationId: 'getCase',
+    summary: 'A case as its owner sees it: masked number, ticket, per-item status, times and the enterprise\'s public message',
+    security: ['caseToken'],
+    responses: {
+      200: { description: 'the case (never counts, never the number)', body: schema('CaseView', CaseView) },
+      404: error('NOT_FOUND: no such case, expired, or not this token'),
+      503: UNAVAILABLE
+    }
+  },
+  signed({
+    method: 'post', path: '/v1/enterprise-callbacks/disputes/{itemId}', operationId: 'answerDispute',
+    summary: 'An enterprise answers for one of its dispute items: ACKNOWLEDGED, RESOLVED, NEEDS_USER_ACTION or REJECTED',
+    requestBody: schema('DisputeCallback', DisputeCallback),
+    responses: {
+      200: { description: 'the item\'s new status', body: schema('DisputeCallbackResponse', DisputeCallbackResponse) },
+      ...BODY_ERRORS,
+      404: error('NOT_FOUND: no such item for this enterprise'),
+      409: error('CONFLICT: the item cannot move there from where it is (answers only go forward)')
+    }
+  }),
+  {
     method: 'post', path: '/v1/sms-receipts/{provider}/{token}', operationId: 'smsReceipt',
     summary: 'The SMS provider\'s delivery reports (Aliyun, Tencent Cloud); {token} is the secret per provider',
     responses: {
@@ -137,7 +179,8 @@ export function publicApiDocument (): Record<string, unknown> {
       callerSignature: {
         type: 'apiKey', in: 'header', name: 'x-yzt-signature',
         description: 'carriers and enterprises: HMAC-SHA256 with their own key over timestamp, method, path and body (x-yzt-caller, x-yzt-timestamp)'
-      }
+      },
+      caseToken: { type: 'http', scheme: 'bearer', description: 'the accessToken POST /v1/cases returned, once' }
     },
     operations: OPERATIONS
   })

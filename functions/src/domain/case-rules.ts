@@ -1,0 +1,158 @@
+// The rules of a resolution case, free of storage and HTTP: tickets, tokens, notes, deadlines, which
+// enterprise answer may move an item where, and the SMS each change sends.
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
+import { appName, TICKET_ALPHABET, type DisputeCallback, type ItemStatus, type ResolveAction } from '#contract/cases'
+import type { CaseItemState, CaseState, PendingCaseSms } from '#ports'
+import { chinaDate } from './china-time'
+import { POLICY } from './policy'
+import type { SmsContent } from './sms-templates'
+import { addWorkingDays } from './working-days'
+
+/** YZT-YYYYMMDD-XXXXXX: the China date and six characters without look-alikes (no I, O, 0, 1) */
+export function makeTicket (now: number, pick: (n: number) => number = randomInt): string {
+  let tail = ''
+  for (let i = 0; i < 6; i++) tail += TICKET_ALPHABET[pick(TICKET_ALPHABET.length)]
+  return `YZT-${chinaDate(now).replace(/-/g, '')}-${tail}`
+}
+
+/** 256 random bits; only its SHA-256 is stored (a high-entropy secret needs no pepper) */
+export function makeAccessToken (): string {
+  return randomBytes(32).toString('base64url')
+}
+
+export function hashToken (token: string): string {
+  return createHash('sha256').update(`case-token\0${token}`).digest('base64url')
+}
+
+export function tokenMatches (token: string, storedHash: string): boolean {
+  const a = Buffer.from(hashToken(token))
+  const b = Buffer.from(storedHash)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+// a scheme, www., or a name (any script: 淘宝.com is a link too) under a common top-level domain
+const LINK = /(https?:|www\.|:\/\/|[\p{L}\p{N}-]+\.(com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)(?![\p{L}\p{N}]))/iu
+
+export type NoteCheck = { ok: true, note?: string } | { ok: false, reason: string }
+
+/** Free text, so: no links, and digit runs of 7 or more (numbers, ID numbers, cards) masked before storing. */
+export function checkNote (input: string | undefined): NoteCheck {
+  // control characters (line breaks included) become spaces: the note travels as one line
+  const note = input?.replace(/\p{Cc}/gu, ' ').trim()
+  if (!note) return { ok: true }
+  // judged on the folded form, so full-width letters do not smuggle a link past the check; the note keeps the person's own characters
+  if (LINK.test(note.normalize('NFKC'))) return { ok: false, reason: '备注不能包含链接' }
+  // full-width digits are digits too
+  return { ok: true, note: note.replace(/[0-9０-９]{7,}/g, run => '*'.repeat(run.length)) }
+}
+
+export interface Deadlines { acknowledgeBy: number, resolveBy: number }
+
+export function deadlinesFrom (submittedAt: number, holidays: ReadonlySet<string>): Deadlines {
+  return {
+    acknowledgeBy: submittedAt + POLICY.cases.acknowledgeHours * 3600_000,
+    resolveBy: addWorkingDays(submittedAt, POLICY.cases.resolveWorkingDays, holidays)
+  }
+}
+
+/** States an enterprise answer may come from: only forward, and a late answer after OVERDUE still counts. */
+export const ANSWER_FROM: Record<DisputeCallback['status'], readonly ItemStatus[]> = {
+  ACKNOWLEDGED: ['SUBMITTED', 'FORWARDED'],
+  NEEDS_USER_ACTION: ['SUBMITTED', 'FORWARDED', 'ACKNOWLEDGED', 'OVERDUE'],
+  RESOLVED: ['SUBMITTED', 'FORWARDED', 'ACKNOWLEDGED', 'NEEDS_USER_ACTION', 'OVERDUE'],
+  REJECTED: ['SUBMITTED', 'FORWARDED', 'ACKNOWLEDGED', 'NEEDS_USER_ACTION', 'OVERDUE']
+}
+
+/**
+ * What the sweep watches an item for next: the acknowledgement deadline before an answer, the
+ * resolution deadline after it; nothing once the enterprise has answered for good, waits for the
+ * person (NEEDS_USER_ACTION) or the item is already overdue.
+ */
+export function nextDue (item: Pick<CaseItemState, 'status' | 'acknowledgeBy' | 'resolveBy'>): number | undefined {
+  if (item.status === 'SUBMITTED' || item.status === 'FORWARDED') return item.acknowledgeBy
+  if (item.status === 'ACKNOWLEDGED') return item.resolveBy
+  return undefined
+}
+
+const OUTCOME: Record<ResolveAction, (n: number) => string> = {
+  UNBOUND: n => `解绑账号${n}个`,
+  CANCELLED: n => `注销账号${n}个`,
+  NONE_FOUND: () => '未发现该号码注册的账号'
+}
+
+/** An enterprise's reason, made safe for an SMS parameter: short, no links, no long digit runs, no brackets. */
+export function smsReason (message: string): string {
+  const clean = message.replace(/https?:\/\/\S+/gi, '').replace(/[0-9０-９]{7,}/g, '***').replace(/[（）()]/g, '').trim()
+  return (clean || '未说明原因').slice(0, 30)
+}
+
+/** Applies an enterprise's answer to the item (mutating it); the SMS update it causes, if any. */
+export function applyAnswer (item: CaseItemState, answer: DisputeCallback, ticket: string, appLabel: string, now: number): PendingCaseSms | undefined {
+  const app = appName(appLabel)
+  item.status = answer.status
+  const update = (sms: SmsContent): PendingCaseSms => ({ appId: item.appId, sms })
+  switch (answer.status) {
+    case 'ACKNOWLEDGED':
+      item.acknowledgedAt = now
+      return undefined
+    case 'RESOLVED':
+      item.answeredAt = now
+      item.action = answer.action
+      return update({ template: 'caseResolved', params: { ticket, app, outcome: OUTCOME[answer.action](answer.accountsAffected) } })
+    case 'NEEDS_USER_ACTION':
+      item.answeredAt = now
+      item.instructions = answer.instructions
+      item.link = answer.link
+      return update({ template: 'caseNeedsAction', params: { ticket, app } })
+    case 'REJECTED':
+      item.answeredAt = now
+      item.reasonCode = answer.reasonCode
+      item.message = answer.message
+      return update({ template: 'caseRejected', params: { ticket, app, reason: smsReason(answer.message), hotline: item.hotline } })
+  }
+}
+
+/** The item is late at `now`: OVERDUE, and the update telling the person whom to call. */
+export function markOverdue (item: CaseItemState, ticket: string, appLabel: string, now: number): PendingCaseSms | undefined {
+  const due = nextDue(item)
+  if (due === undefined || due > now) return undefined
+  item.status = 'OVERDUE'
+  item.overdueAt = now
+  return { appId: item.appId, sms: { template: 'caseOverdue', params: { ticket, app: appName(appLabel), hotline: item.hotline } } }
+}
+
+/**
+ * The updates waiting for the hourly slot as one SMS: one update goes as its own template, word for
+ * word; several go as caseUpdates, each without its ticket prefix and full stop, joined by "；", in
+ * the case's (SMS) order whatever order they came in.
+ */
+export function caseUpdateSms (state: Pick<CaseState, 'ticket' | 'items' | 'pending'>, render: (sms: SmsContent) => string): SmsContent | undefined {
+  if (state.pending.length === 0) return undefined
+  if (state.pending.length === 1) return state.pending[0]!.sms
+  const rank = (appId: string) => state.items.findIndex(i => i.appId === appId)
+  const prefix = `工单${state.ticket}：`
+  const updates = [...state.pending].sort((a, b) => rank(a.appId) - rank(b.appId))
+    .map(p => render(p.sms).replace(prefix, '').replace(/。$/, ''))
+  return { template: 'caseUpdates', params: { ticket: state.ticket, updates: updates.join('；') } }
+}
+
+/** the case keeps the sealed number while an SMS may still follow: an item not yet final, within 30 days */
+export function keepsNumber (state: Pick<CaseState, 'items' | 'pending' | 'createdAt'>, now: number): boolean {
+  if (state.pending.length > 0) return true
+  if (now - state.createdAt > POLICY.cases.openGuardDays * 24 * 3600_000) return false
+  return state.items.some(i => i.status !== 'RESOLVED' && i.status !== 'REJECTED')
+}
+
+/** the earliest moment the sweep has something to do for this case */
+export function dueAt (state: Pick<CaseState, 'items' | 'pending' | 'lastSmsAt' | 'phoneSealed' | 'createdAt'>): number | undefined {
+  const times: number[] = []
+  if (state.pending.length) times.push(state.lastSmsAt + POLICY.cases.smsIntervalMs)
+  for (const item of state.items) {
+    const due = nextDue(item)
+    if (due !== undefined) times.push(due)
+    if (item.status === 'SUBMITTED' && item.deliveryFailedAt === undefined) times.push(item.submittedAt + POLICY.cases.clearNumberMs)
+  }
+  // the sealed number goes after 30 days even when the case is quiet
+  if (state.phoneSealed !== undefined) times.push(state.createdAt + POLICY.cases.openGuardDays * 24 * 3600_000)
+  return times.length ? Math.min(...times) : undefined
+}

@@ -1,0 +1,357 @@
+// Resolution cases over the ports: open a case, forward each item to its enterprise, take the
+// enterprise's answers, mark late items, and keep the person informed by at most one SMS an hour.
+// Every change to a case is a step on its state, written back conditioned on its version.
+import { appName, CASE_ID_PATTERN, ITEM_ID_PATTERN, type CaseItemView, type CaseView, type CreateCaseRequest, type CreateCaseResponse, type DisputeCallback, type DisputeCallbackResponse } from '#contract/cases'
+import { maskPhone } from '#contract/index'
+import type { Catalogue } from '#catalogue/index'
+import type { CaseEffects, CaseItemState, CaseState, CaseStore, Clock, DisputeGateway, DisputeMessage, OutboxMessage, Sealer } from '#ports'
+import {
+  ANSWER_FROM, applyAnswer, caseUpdateSms, checkNote, deadlinesFrom, dueAt, hashToken, keepsNumber, makeAccessToken, makeTicket, markOverdue, tokenMatches
+} from './case-rules'
+import { AppError, rateLimited } from './errors'
+import { LIMITS, retryAfterSeconds } from './limits'
+import { POLICY } from './policy'
+import type { Requester } from './requester'
+import { renderSms, type SmsContent, type SmsTemplates } from './sms-templates'
+import { idempotent, recentSince, verifyHolder, verifyNumber, waitText, type HolderProof, type VerificationDeps } from './verification'
+
+/** what every step on a case needs */
+export interface CaseStepDeps {
+  clock: Clock
+  cases: CaseStore
+  sealer: Sealer
+  templates: () => Promise<SmsTemplates>
+  smsSignature: string
+  enterprises: () => Promise<{ catalogue: Catalogue }>
+}
+
+export interface CaseDeps extends VerificationDeps, CaseStepDeps {
+  /** public holidays (China dates) that do not count as working days */
+  holidays: ReadonlySet<string>
+}
+
+// ---- open a case ----------------------------------------------------------------------------------
+
+type CaseInput = CreateCaseRequest & { requester: Requester, idempotencyKey?: string, callbackBase: string }
+type Chosen = { app: Catalogue['apps'][number], kind: CaseItemState['kind'], note?: string }[]
+
+export async function createCase (deps: CaseDeps, input: CaseInput): Promise<CreateCaseResponse> {
+  const { catalogue } = await deps.enterprises()
+  const chosen = checkRequest(catalogue, input)
+  const answered = await opened(deps, input, catalogue, chosen)
+  // the token is stored nowhere in clear, not even in the idempotency record: a repeat derives it again
+  return answered.accessToken ? answered : { ...answered, accessToken: tokenFor(deps, input.idempotencyKey) }
+}
+
+/** rules on the request first: nothing is tried or counted for a request that cannot succeed */
+function checkRequest (catalogue: Catalogue, input: CaseInput): Chosen {
+  const fields: Record<string, string> = {}
+  if ((input.code === undefined) === (input.queryId === undefined)) fields.code = '请输入6位短信验证码'
+  const seen = new Set<string>()
+  const chosen = input.items.map((item, i) => {
+    const app = catalogue.apps.find(a => a.id === item.appId)
+    if (!app) fields[`items.${i}.appId`] = '不支持的应用'
+    else if (seen.has(app.id)) fields[`items.${i}.appId`] = '同一应用只能选择一次'
+    seen.add(item.appId)
+    const note = checkNote(item.note)
+    if (!note.ok) fields[`items.${i}.note`] = note.reason
+    return { app: app!, kind: item.kind, ...(note.ok && note.note !== undefined && { note: note.note }) }
+  })
+  if (Object.keys(fields).length) throw new AppError('INVALID_INPUT', { fields })
+  return chosen
+}
+
+/**
+ * The access token: 256 random bits, or, under an Idempotency-Key, a keyed hash of that key, so a
+ * repeat of the same request (an answer lost on a bad network) gets the same token back without
+ * the token ever being stored.
+ */
+function tokenFor (deps: CaseDeps, idempotencyKey: string | undefined): string {
+  return idempotencyKey === undefined ? makeAccessToken() : deps.hasher.fingerprint(`case-token\0${idempotencyKey}`)
+}
+
+async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, chosen: Chosen): Promise<CreateCaseResponse> {
+  const now = deps.clock.now()
+  const request = `case\0${input.phone}\0${input.idSuffix}\0${input.code ?? ''}\0${input.queryId ?? ''}\0${JSON.stringify(input.items)}`
+  return idempotent(deps, input.idempotencyKey, request, now, async remember => {
+    const proof: HolderProof = input.code !== undefined
+      ? { code: input.code }
+      : { recentQuery: await deps.cases.recentQuery(input.queryId!, now) }
+    const { phoneHash, codeHash } = await verifyHolder(deps, { phone: input.phone, idSuffix: input.idSuffix, requester: input.requester, proof }, now)
+
+    const caseId = deps.random.id()
+    const ticket = makeTicket(now)
+    const accessToken = tokenFor(deps, input.idempotencyKey)
+    const deadlines = deadlinesFrom(now, deps.holidays)
+    const hotlines = new Map(catalogue.enterprises.map(e => [e.id, e.guide.hotline]))
+    // SMS (catalogue) order, whatever order the person picked them in
+    const ordered = catalogue.apps.flatMap(app => chosen.filter(c => c.app.id === app.id))
+    const items: CaseItemState[] = ordered.map(c => ({
+      itemId: `${caseId}.${c.app.id}`,
+      appId: c.app.id,
+      enterpriseId: c.app.enterpriseId,
+      kind: c.kind,
+      ...(c.note !== undefined && { note: c.note }),
+      status: 'SUBMITTED',
+      submittedAt: now,
+      ...deadlines,
+      hotline: hotlines.get(c.app.enterpriseId) ?? ''
+    }))
+    const state: CaseState = {
+      caseId,
+      ticket,
+      phoneHash,
+      maskedPhone: maskPhone(input.phone),
+      phoneSealed: deps.sealer.seal(input.phone),
+      tokenHash: hashToken(accessToken),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      items,
+      pending: [],
+      // the accepted SMS takes this hour's slot
+      lastSmsAt: now,
+      smsCount: 1
+    }
+    state.dueAt = dueAt(state)
+    const disputes: DisputeMessage[] = items.map((item, index) => ({
+      itemId: item.itemId,
+      caseId,
+      enterpriseId: item.enterpriseId,
+      index,
+      createdAt: now,
+      request: {
+        itemId: item.itemId,
+        phone: input.phone,
+        appId: item.appId,
+        kind: item.kind,
+        ...(item.note !== undefined && { note: item.note }),
+        callbackUrl: `${input.callbackBase}/v1/enterprise-callbacks/disputes/${item.itemId}`,
+        deadlines: { acknowledgeBy: new Date(item.acknowledgeBy).toISOString(), resolveBy: new Date(item.resolveBy).toISOString() }
+      }
+    }))
+    const answer: CreateCaseResponse = {
+      caseId,
+      ticket,
+      accessToken,
+      maskedPhone: state.maskedPhone,
+      items: items.map(i => ({ itemId: i.itemId, appId: i.appId, enterpriseId: i.enterpriseId, status: i.status }))
+    }
+    const outcome = await deps.cases.create({
+      state,
+      disputes,
+      sms: caseSms(state, 1, input.phone, { template: 'caseAccepted', params: { ticket, apps: ordered.map(c => appName(c.app.label)).join('、') } }),
+      proof: codeHash !== undefined ? { codeHash } : { queryId: input.queryId!, acceptedAfter: recentSince(now) },
+      now,
+      limits: [{ spec: LIMITS.caseDaily, subject: phoneHash }],
+      clears: [verifyNumber(phoneHash)],
+      // the access token is shown once: a repeat under the same key gets the case without it
+      idempotency: remember && { ...remember, answer: { ...answer, accessToken: '' } }
+    })
+    if (outcome.ok) return answer
+    if ('failed' in outcome) {
+      if (outcome.failed === 'PROOF') throw new AppError('CODE_INVALID')
+      throw rateLimited(1) // a twin under the same key won: idempotent() answers with its record
+    }
+    if ('openApps' in outcome) {
+      // the same (number, app) is still open in an earlier case
+      const names = outcome.openApps.map(id => appName(catalogue.apps.find(a => a.id === id)?.label ?? id))
+      throw new AppError('CONFLICT', {
+        message: `${names.join('、')}已有处理中的异议申请，请在“我的工单”中查看。`,
+        fields: Object.fromEntries(outcome.openApps.map(id => [id, '已有处理中的异议申请']))
+      })
+    }
+    const wait = retryAfterSeconds(outcome.refusals, now)
+    if (outcome.refusals.some(r => r.name === 'CASE_DAILY')) {
+      throw rateLimited(wait, `每个号码24小时内最多提交${LIMITS.caseDaily.ceiling}次异议申请，请${waitText(wait)}后再试。`)
+    }
+    throw rateLimited(wait)
+  })
+}
+
+function caseSms (state: Pick<CaseState, 'caseId'>, n: number, to: string, sms: SmsContent): OutboxMessage {
+  return { id: `case-${state.caseId}-${n}`, to, ...sms }
+}
+
+// ---- read it (with its token) ---------------------------------------------------------------------
+
+const notFound = () => new AppError('NOT_FOUND', { message: '未找到该工单，可能已过期。' })
+
+export async function viewCase (deps: { cases: CaseStore, clock: Clock }, caseId: string, token: string): Promise<CaseView> {
+  if (!CASE_ID_PATTERN.test(caseId)) throw notFound()
+  const state = await deps.cases.get(caseId, deps.clock.now())
+  // an unknown case and a wrong token look alike
+  if (!state || !tokenMatches(token, state.tokenHash)) throw notFound()
+  const iso = (t?: number) => t === undefined ? undefined : new Date(t).toISOString()
+  return {
+    caseId: state.caseId,
+    ticket: state.ticket,
+    maskedPhone: state.maskedPhone,
+    createdAt: iso(state.createdAt)!,
+    updatedAt: iso(state.updatedAt)!,
+    items: state.items.map((i): CaseItemView => withoutUndefined({
+      itemId: i.itemId,
+      appId: i.appId,
+      enterpriseId: i.enterpriseId,
+      kind: i.kind,
+      status: i.status,
+      submittedAt: iso(i.submittedAt)!,
+      forwardedAt: iso(i.forwardedAt),
+      acknowledgedAt: iso(i.acknowledgedAt),
+      answeredAt: iso(i.answeredAt),
+      overdueAt: iso(i.overdueAt),
+      acknowledgeBy: iso(i.acknowledgeBy)!,
+      resolveBy: iso(i.resolveBy)!,
+      action: i.action,
+      instructions: i.instructions,
+      link: i.link,
+      message: i.message,
+      hotline: i.status === 'OVERDUE' || i.status === 'REJECTED' ? i.hotline : undefined
+    }))
+  }
+}
+
+// ---- forward one item (stream consumer, and the sweep for what failed) -----------------------------
+
+export type ForwardOutcome = 'forwarded' | 'retry-later' | 'skipped'
+
+/**
+ * Safe to run twice: the dispute row (with the clear number) is deleted in the write that records
+ * the delivery, and the enterprise keys on itemId. An answer that arrived before the 202 stays:
+ * the item only moves SUBMITTED → FORWARDED. A few tries with backoff; then the sweep tries again
+ * until the clear number's hour is up.
+ */
+export async function forwardDispute (
+  deps: { cases: CaseStore, clock: Clock, disputes: DisputeGateway, sleep?: (ms: number) => Promise<void> },
+  itemId: string
+): Promise<ForwardOutcome> {
+  const message = await deps.cases.dispute(itemId, deps.clock.now())
+  if (!message || deps.clock.now() - message.createdAt > POLICY.cases.clearNumberMs) return 'skipped'
+  const sleep = deps.sleep ?? ((ms: number) => new Promise(resolve => setTimeout(resolve, ms)))
+  const { tries, backoffMs, deadlineMs } = POLICY.cases.dispute
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    try {
+      const reference = await deps.disputes.deliver(message.enterpriseId, message.request, AbortSignal.timeout(deadlineMs))
+      await deps.cases.markForwarded(message, reference, deps.clock.now())
+      return 'forwarded'
+    } catch {
+      if (attempt < tries) await sleep(backoffMs * 2 ** (attempt - 1))
+    }
+  }
+  return 'retry-later'
+}
+
+// ---- an enterprise answers ------------------------------------------------------------------------
+
+/** The enterprise named by its own key answers for one of its items; anything else is refused. */
+export async function answerItem (deps: CaseStepDeps, enterpriseId: string, itemId: string, answer: DisputeCallback): Promise<DisputeCallbackResponse> {
+  const ids = ITEM_ID_PATTERN.exec(itemId)
+  const unknown = () => new AppError('NOT_FOUND', { message: '未找到该异议事项。' })
+  if (!ids) throw unknown()
+  const caseId = ids[1]!
+  const appId = ids[2]!
+  const { catalogue } = await deps.enterprises()
+  const label = catalogue.apps.find(a => a.id === appId)?.label ?? appId
+  return (await step(deps, caseId, (next, now) => {
+    const item = next?.items.find(i => i.appId === appId)
+    // another enterprise's item looks exactly like an unknown one
+    if (!next || !item || item.enterpriseId !== enterpriseId) throw unknown()
+    if (!ANSWER_FROM[answer.status].includes(item.status)) {
+      throw new AppError('CONFLICT', { message: `该事项当前状态为${item.status}，不能变为${answer.status}。` })
+    }
+    const update = applyAnswer(item, answer, next.ticket, label, now)
+    if (update) next.pending.push(update)
+    return { effects: item.status === 'RESOLVED' || item.status === 'REJECTED' ? { closeApps: [appId] } : {}, result: { itemId, status: item.status } }
+  })).result
+}
+
+// ---- the deadline sweep ---------------------------------------------------------------------------
+
+export interface SweepOutcome { cases: number, overdue: number, smsQueued: number, dropped: number, forwarded: number }
+
+/** Late items become OVERDUE, held updates go out when the hour is up, clear numbers past their hour go. */
+export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGateway }, limit = 100, rounds = 20): Promise<SweepOutcome> {
+  const out: SweepOutcome = { cases: 0, overdue: 0, smsQueued: 0, dropped: 0, forwarded: 0 }
+  // disputes still undelivered get another round first (their case's deadlines run regardless)
+  for (const itemId of await deps.cases.pendingDisputes()) {
+    if (await forwardDispute(deps, itemId) === 'forwarded') out.forwarded++
+  }
+  const { catalogue } = await deps.enterprises()
+  const label = (appId: string) => catalogue.apps.find(a => a.id === appId)?.label ?? appId
+  const seen = new Set<string>()
+  // page through what is due: each case handled moves its dueAt on, so the next query shows the next ones
+  for (let round = 0; round < rounds; round++) {
+    const due = (await deps.cases.due(deps.clock.now(), limit)).filter(id => !seen.has(id))
+    for (const caseId of due) {
+      seen.add(caseId)
+      const tally = await step(deps, caseId, (next, now) => {
+        if (!next) return { result: undefined }
+        const effects: CaseEffects = {}
+        let overdue = 0
+        for (const item of next.items) {
+          if (item.status === 'SUBMITTED' && item.deliveryFailedAt === undefined && now - item.submittedAt > POLICY.cases.clearNumberMs) {
+            // the forward kept failing: the clear number goes; the acknowledgement deadline still runs
+            item.deliveryFailedAt = now
+            ;(effects.dropDisputes ??= []).push(item.itemId)
+          }
+          const update = markOverdue(item, next.ticket, label(item.appId), now)
+          if (update) { next.pending.push(update); overdue++ }
+        }
+        return { effects, result: { overdue, dropped: effects.dropDisputes?.length ?? 0 } }
+      })
+      if (!tally.result) continue
+      out.cases++
+      out.overdue += tally.result.overdue
+      out.dropped += tally.result.dropped
+      if (tally.sms) out.smsQueued++
+    }
+    if (due.length < limit) break
+  }
+  return out
+}
+
+// ---- one step on a case ---------------------------------------------------------------------------
+
+/**
+ * Reads the case, lets `change` mutate a copy, then: sends the held updates when the hour's slot is
+ * free, drops the sealed number once no SMS can follow, sets the next due time, and writes the row
+ * back if nobody wrote it since; a lost race reads again.
+ */
+async function step<R> (
+  deps: CaseStepDeps,
+  caseId: string,
+  change: (next: CaseState | undefined, now: number) => { effects?: CaseEffects, result: R }
+): Promise<{ result: R, sms: boolean }> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if (attempt) await new Promise(resolve => setTimeout(resolve, Math.random() * 15 * (attempt + 1)))
+    const now = deps.clock.now()
+    const prev = await deps.cases.get(caseId, now)
+    const next = prev && structuredClone(prev)
+    const { effects = {}, result } = change(next, now)
+    if (!prev || !next) return { result, sms: false }
+    if (next.pending.length && now >= next.lastSmsAt + POLICY.cases.smsIntervalMs) {
+      if (next.phoneSealed !== undefined) {
+        const templates = await deps.templates()
+        // the updates' own text, without the signature the whole SMS gets once
+        const sms = caseUpdateSms(next, s => renderSms(templates, s, ''))!
+        next.smsCount++
+        effects.sms = caseSms(next, next.smsCount, deps.sealer.open(next.phoneSealed), sms)
+        next.lastSmsAt = now
+      }
+      next.pending = []
+    }
+    if (next.phoneSealed !== undefined && !keepsNumber(next, now)) delete next.phoneSealed
+    next.dueAt = dueAt(next)
+    const changed = JSON.stringify(next) !== JSON.stringify(prev) || effects.sms !== undefined
+    // nothing happened (a stale index entry): leave the row, and its 180 days, alone
+    if (!changed) return { result, sms: false }
+    next.updatedAt = now
+    next.version = prev.version + 1
+    if (await deps.cases.save(next, prev.version, effects, now) === 'ok') return { result, sms: effects.sms !== undefined }
+  }
+  throw new AppError('UNAVAILABLE')
+}
+
+function withoutUndefined<T extends object> (o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+}
