@@ -218,7 +218,7 @@ describe('异议账号处理', () => {
 
   test('a query this device submitted within 10 minutes verifies the case for the same number: no code, its queryId', async () => {
     api({ '/v1/enterprises': { status: 200, data: enterprisesBody }, '/v1/cases': ACCEPTED })
-    storage({ 'yzt.recentQuery': { queryId: QUERY_ID, maskedPhone: '138****5551', at: Date.now() - 2 * 60_000 } })
+    const store = storage({ 'yzt.recentQuery': { queryId: QUERY_ID, maskedPhone: '138****5551', at: Date.now() - 2 * 60_000 } })
     const { user, container } = await setup()
     expect(byId(container, 'recent-hint')).toHaveTextContent('您刚完成了138****5551的查询验证')
     await pick(user, container, 'taobao')
@@ -249,6 +249,8 @@ describe('异议账号处理', () => {
       phone: '13800005551', idSuffix: '12345X', queryId: QUERY_ID, consent: true, items: [{ appId: 'taobao', kind: 'NOT_MINE' }]
     })
     expect(sent('/v1/verification-codes')).toHaveLength(0)
+    // a query proves the holder for one case only
+    expect(store.has('yzt.recentQuery')).toBe(false)
   })
 
   test('a query older than 10 minutes is not offered', async () => {
@@ -270,7 +272,7 @@ describe('异议账号处理', () => {
     await verifyWith(user, container, '')
     await agree(user, container)
     await user.click(byId(container, 'submit'))
-    await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent('短信验证码不正确或已过期'))
+    await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent('刚才的验证已超过10分钟或已用于其他申请，请获取短信验证码后重新提交。'))
     expect(byId(container, 'method-recent')).toBeNull()
     expect(byId(container, 'code')).not.toBeNull()
     expect(store.has('yzt.recentQuery')).toBe(false)
@@ -296,16 +298,17 @@ describe('异议账号处理', () => {
   })
 
   test('CONFLICT: the API names the apps that already have an open case; each is marked at its row', async () => {
-    const message = '淘宝已有处理中的异议申请（工单YZT-20300720-QWERTY），请勿重复提交。'
     api({
       '/v1/enterprises': { status: 200, data: enterprisesBody },
-      '/v1/cases': { status: 409, data: err('CONFLICT', message, { fields: { taobao: '已有处理中的异议申请' } }) }
+      '/v1/cases': { status: 409, data: err('CONFLICT', 'server wording', { fields: { taobao: '已有处理中的异议申请' } }) }
     })
     const store = storage()
     const { user, container } = await setup()
     await fillTwo(user, container)
     await user.click(byId(container, 'submit'))
-    await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent(message))
+    // named from the fields, in the page's words
+    await waitFor(() => expect(byId(container, 'form-error')).toHaveTextContent('淘宝已有处理中的异议申请。'))
+    expect(byId(container, 'form-error')).not.toHaveTextContent('server wording')
     expect(byId(container, 'form-error').getAttribute('role')).toBe('alert')
     expect(byId(container, 'form-error')).toHaveTextContent('请取消勾选这些应用后再提交')
     expect(byId(container, 'app-taobao-error')).toHaveTextContent('已有处理中的异议申请')
@@ -532,6 +535,8 @@ describe('工单详情', () => {
     expect(byId(container, 'deadlines-dingtalk')).not.toHaveTextContent('受理期限')
     expect(byId(container, 'deadlines-jd')).toBeNull()
     expect(byId(container, 'deadlines-qq')).toBeNull()
+    expect(byId(container, 'deadlines-douyin')).toBeNull() // the enterprise waits for the person
+    expect(byId(container, 'deadlines-baidu').textContent).toBe('受理期限：7月22日 00:31前（已逾期）')
     expect(byId(container, 'result-jd')).toHaveTextContent('处理结果：已解绑该号码。')
     expect(byId(container, 'result-meituan')).toHaveTextContent('未发现该号码注册的账号')
     // never counts, never the token

@@ -56,6 +56,23 @@ export function timeline (item: CaseItemView): { at: string, text: string }[] {
   return steps.filter((s): s is { at: string, text: string } => Boolean(s.at)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
 }
 
+/**
+ * The deadlines that still matter: to acknowledge (until acknowledged) and to resolve, while the enterprise
+ * owes an answer; the one that passed when the item is overdue. None once answered for good, nor while
+ * the enterprise waits for the person (NEEDS_USER_ACTION).
+ */
+export function deadlines (item: CaseItemView): string[] {
+  const at = (iso: string) => formatChinaTime(iso, { seconds: false })
+  if (item.status === 'OVERDUE') {
+    return [item.acknowledgedAt ? `处理期限：${at(item.resolveBy)}前（已逾期）` : `受理期限：${at(item.acknowledgeBy)}前（已逾期）`]
+  }
+  if (FINAL_ITEM_STATUSES.includes(item.status) || item.status === 'NEEDS_USER_ACTION') return []
+  return [
+    ...(item.acknowledgedAt ? [] : [`受理期限：${at(item.acknowledgeBy)}前`]),
+    `处理期限：${at(item.resolveBy)}前`
+  ]
+}
+
 export default function CaseDetailPage () {
   const caseId = param(useRouter().params, 'caseId')
   const [saved] = useState(() => findCase(caseId))
@@ -159,7 +176,6 @@ export default function CaseDetailPage () {
       {view?.items.map(item => {
         const app = apps.get(item.appId)
         const steps = timeline(item)
-        const open = !FINAL_ITEM_STATUSES.includes(item.status)
         return (
           <View key={item.itemId} className='card case-item' id={`item-${item.appId}`} role='group' aria-labelledby={`item-${item.appId}-name`}>
             <View className='item-head'>
@@ -208,13 +224,10 @@ export default function CaseDetailPage () {
                 </View>
               ))}
             </View>
-            {open
+            {deadlines(item).length
               ? (
                 <View className='deadlines' id={`deadlines-${item.appId}`}>
-                  {!item.acknowledgedAt && (item.status === 'SUBMITTED' || item.status === 'FORWARDED' || item.status === 'OVERDUE')
-                    ? <Text className='deadline'>受理期限：{formatChinaTime(item.acknowledgeBy, { seconds: false })}前</Text>
-                    : null}
-                  <Text className='deadline'>处理期限：{formatChinaTime(item.resolveBy, { seconds: false })}前</Text>
+                  {deadlines(item).map(d => <Text className='deadline' key={d}>{d}</Text>)}
                 </View>)
               : null}
           </View>

@@ -28,12 +28,14 @@ const CODE_CHECK_AGAIN_MS = [1000, 3000]
 /** the API's daily limit, said beside its wait */
 export const CASES_PER_DAY_NOTE = '每个号码24小时内最多提交3次异议申请。'
 
-/** Notes go to the enterprise as plain text: links are refused (by the API too) */
-const LINK = /(https?:\/\/|www\.)|([a-z0-9-]+\.)+(com|cn|net|org|top|xyz|cc|io|me|info|vip|site|app)\b/i
+/** Notes go to the enterprise as plain text: links are refused, judged as the API judges them (domain/case-rules.ts) */
+const LINK = /(https?:|www\.|:\/\/|[\p{L}\p{N}-]+\.(com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)(?![\p{L}\p{N}]))/iu
 export function noteError (note: string): string {
   if (note.length > NOTE_MAX) return `备注不超过${NOTE_MAX}字`
-  return LINK.test(note) ? '备注不能包含链接' : ''
+  return LINK.test(note.normalize('NFKC')) ? '备注不能包含链接' : ''
 }
+/** the API refused the query as proof: older than 10 minutes, or it already opened a case */
+export const RECENT_REFUSED = '刚才的验证已超过10分钟或已用于其他申请，请获取短信验证码后重新提交。'
 
 interface Choice { kind?: CaseKind, note: string }
 
@@ -61,6 +63,7 @@ export default function NewCasePage () {
   const [codeNotice, setCodeNotice] = useState('')
   const [codeError, setCodeError] = useState<ApiError | null>(null)
   const [formError, setFormError] = useState<ApiError | null>(null)
+  const [recentRefused, setRecentRefused] = useState(false)
   const [wait, startWait] = useCountdown()
   const [submitWait, startSubmitWait] = useCountdown()
   const [care] = useCareMode()
@@ -114,7 +117,12 @@ export default function NewCasePage () {
   const liveError = (e: ApiError | null, left: number) => {
     if (!e) return ''
     if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) return left > 0 ? waitSentence(e, left) : ''
-    if (e.code === 'CONFLICT' && e.message) return e.message // names the apps that already have an open case
+    if (e.code === 'CODE_INVALID' && recentRefused) return RECENT_REFUSED
+    if (e.code === 'CONFLICT') {
+      // fields name the apps that already have an open case
+      const open = apps.filter(a => e.fields[a.id]).map(a => appName(a.label))
+      return open.length ? `${open.join('、')}已有处理中的异议申请。` : describeError(e)
+    }
     return describeError(e)
   }
 
@@ -184,12 +192,15 @@ export default function NewCasePage () {
     }
     setSubmitting(true)
     setFormError(null)
+    setRecentRefused(false)
     try {
       const res = await submitIdempotently('cases', body, key => createCase(body, key), {
         delaysMs: CHECK_AGAIN_MS,
         onUnknown: () => setUnknown('checking')
       })
       setUnknown('')
+      // a query proves the holder for one case only
+      if (body.queryId) { forgetQuery(); setRecent(null) }
       // kept with its token; when the device refuses, 已提交 says so (it finds no case to show)
       saveCase({
         caseId: res.caseId,
@@ -225,6 +236,7 @@ export default function NewCasePage () {
         forgetQuery()
         setRecent(null)
         setMethod('code')
+        setRecentRefused(true)
       } else if (e.code === 'CODE_INVALID') {
         fieldErrors.code = '验证码不正确或已过期'
       }
