@@ -48,6 +48,17 @@ export function findCase (caseId: string): SavedCase | undefined {
   return loadCases().find(c => c.caseId === caseId)
 }
 
+/**
+ * To 我的工单 without stacking a second copy of it: back when the detail was opened from the list,
+ * in place of the current page otherwise.
+ */
+export function openMyCases (): void {
+  const pages = Taro.getCurrentPages()
+  const previous = pages[pages.length - 2]?.route?.replace(/^\//, '') ?? ''
+  if (previous.startsWith('pages/cases/index')) void Taro.navigateBack()
+  else void Taro.redirectTo({ url: '/pages/cases/index' })
+}
+
 export function removeCase (caseId: string): void {
   try {
     Taro.setStorageSync(CASES_STORAGE, loadCases().filter(c => c.caseId !== caseId))

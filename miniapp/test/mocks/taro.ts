@@ -22,6 +22,7 @@ const Taro = {
   getSystemInfoSync: jest.fn(() => ({})),
   login: jest.fn(() => Promise.resolve({ code: 'login-code', errMsg: 'login:ok' })),
   stopPullDownRefresh: jest.fn(ok('stopPullDownRefresh')),
+  getCurrentPages: jest.fn((): { route?: string }[] => []),
   useRouter: jest.fn(() => router),
   useDidShow: jest.fn((fn: () => void) => { lifecycle.didShow.push(fn) }),
   usePullDownRefresh: jest.fn((fn: () => void) => { lifecycle.pullDownRefresh.push(fn) }),

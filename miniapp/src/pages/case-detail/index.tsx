@@ -12,7 +12,7 @@ import {
 import { useCareMode } from '../../utils/care'
 import { call, copy, copyText } from '../../utils/contact'
 import { describeError, formatChinaTime } from '../../utils/messages'
-import { findCase, removeCase } from '../../utils/myCases'
+import { findCase, openMyCases, removeCase } from '../../utils/myCases'
 import { param } from '../../utils/params'
 import { useEnterprises } from '../../utils/useEnterprises'
 import '../submitted/index.scss'
@@ -115,20 +115,20 @@ export default function CaseDetailPage () {
   const ticket = view?.ticket ?? saved?.ticket ?? ''
   const forget = () => {
     removeCase(caseId)
-    void Taro.redirectTo({ url: '/pages/cases/index' })
+    openMyCases()
   }
 
   if (!saved) {
     return (
       <View className={`page case-detail msg ${care ? 'care' : ''}`}>
-        <View className='msg-head' id='status' role='alert'>
+        <View className='msg-head' id='detail-status' role='alert'>
           <StatusIcon kind='warn' />
           <Text className='msg-title' role='heading' aria-level={1}>本机没有该工单</Text>
           <Text className='msg-desc'>工单只能在提交它的手机上查看。处理结果会短信通知您，也可凭短信中的工单号致电企业客服。</Text>
         </View>
         <View className='actions'>
-          <Button id='to-cases' className='btn-primary' role='button' tabIndex={0}
-            onClick={() => Taro.redirectTo({ url: '/pages/cases/index' })}>我的工单</Button>
+          <Button id='detail-to-cases' className='btn-primary' role='button' tabIndex={0}
+            onClick={openMyCases}>我的工单</Button>
         </View>
       </View>
     )
@@ -137,15 +137,15 @@ export default function CaseDetailPage () {
   if (gone) {
     return (
       <View className={`page case-detail msg ${care ? 'care' : ''}`}>
-        <View className='msg-head' id='status' role='alert'>
+        <View className='msg-head' id='detail-status' role='alert'>
           <StatusIcon kind='warn' />
           <Text className='msg-title' role='heading' aria-level={1}>该工单已无法查看</Text>
           <Text className='msg-desc' id='gone'>工单{ticket}已不存在：工单在最后一次更新180天后删除，或本机保存的凭证已失效。处理结果以短信为准。</Text>
         </View>
         <View className='actions'>
           <Button id='forget' className='btn-primary' role='button' tabIndex={0} onClick={forget}>从我的工单中移除</Button>
-          <Button id='to-cases' className='btn-default' role='button' tabIndex={0}
-            onClick={() => Taro.redirectTo({ url: '/pages/cases/index' })}>我的工单</Button>
+          <Button id='detail-to-cases' className='btn-default' role='button' tabIndex={0}
+            onClick={openMyCases}>我的工单</Button>
         </View>
       </View>
     )
@@ -156,8 +156,8 @@ export default function CaseDetailPage () {
       <View className='hero'>
         <Text className='hero-title' role='heading' aria-level={1}>工单详情</Text>
         <View className='ticket-line'>
-          <Text className='ticket' id='ticket'>工单号 {ticket}</Text>
-          <View className='copy-btn' id='copy-ticket' role='button' tabIndex={0} aria-label='复制工单号'
+          <Text className='ticket' id='detail-ticket'>工单号 {ticket}</Text>
+          <View className='copy-btn' id='detail-copy-ticket' role='button' tabIndex={0} aria-label='复制工单号'
             onClick={() => copyText(ticket, '工单号已复制')}><Text>复制</Text></View>
         </View>
         <Text className='hero-sub'>
@@ -167,7 +167,7 @@ export default function CaseDetailPage () {
 
       {error
         ? (
-          <View className='notice notice-warn' id='error' role='alert'>
+          <View className='notice notice-warn' id='detail-error' role='alert'>
             <Text>暂时无法获取进度：{error}</Text>
           </View>)
         : null}
@@ -195,7 +195,7 @@ export default function CaseDetailPage () {
                     ? (
                       <View className='link-line'>
                         <Text className='link-text' id={`link-${item.appId}`}>{item.link}</Text>
-                        <View className='copy-btn' id={`copy-link-${item.appId}`} role='button' tabIndex={0} aria-label={`复制${app?.name ?? ''}核验链接`}
+                        <View className='copy-btn' id={`copy-link-${item.appId}`} role='button' tabIndex={0} aria-label={`复制链接（${app?.name ?? ''}核验链接）`}
                           onClick={() => copy(item.link as string)}><Text>复制链接</Text></View>
                       </View>)
                     : null}
@@ -207,11 +207,12 @@ export default function CaseDetailPage () {
               : null}
             {item.hotline && (item.status === 'OVERDUE' || item.status === 'REJECTED')
               ? (
-                <View className='contact-row hotline' id={`call-${item.appId}`} role='link' tabIndex={0}
-                  aria-label={`拨打${app?.enterprise ?? ''}客服电话${item.hotline}`} onClick={() => call(item.hotline as string)}>
-                  <Text className='contact-label'>{item.status === 'OVERDUE' ? '请致电' : '如有疑问'}</Text>
-                  <Text className='link contact-value'>{item.hotline}</Text>
-                  <Text className='call-hint'>并提供工单号</Text>
+                <View className='hotline-box'>
+                  <View className='contact-row hotline' id={`call-${item.appId}`} role='link' tabIndex={0} onClick={() => call(item.hotline as string)}>
+                    <Text className='contact-label'>拨打{app?.enterprise ?? ''}客服电话</Text>
+                    <Text className='link contact-value'>{item.hotline}</Text>
+                  </View>
+                  <Text className='call-hint'>{item.status === 'OVERDUE' ? '企业未在期限内处理，请致电客服并提供工单号。' : '如有疑问，请致电客服并提供工单号。'}</Text>
                 </View>)
               : null}
 
@@ -234,15 +235,15 @@ export default function CaseDetailPage () {
         )
       })}
 
-      <View className='live' role='status' aria-live='polite' id='live'>
+      <View className='live' role='status' aria-live='polite' id='detail-live'>
         {loading ? <Text className='sr-only'>正在刷新</Text> : updated ? <Text className='updated'>{updated}</Text> : null}
       </View>
       <View className='actions'>
         <Button id='refresh' className='btn-default' role='button' tabIndex={0} onClick={() => { void load() }}>
           {loading ? '正在刷新…' : '刷新进度'}
         </Button>
-        <Button id='to-cases' className='btn-default' role='button' tabIndex={0}
-          onClick={() => Taro.redirectTo({ url: '/pages/cases/index' })}>我的工单</Button>
+        <Button id='detail-to-cases' className='btn-default' role='button' tabIndex={0}
+          onClick={openMyCases}>我的工单</Button>
       </View>
     </View>
   )

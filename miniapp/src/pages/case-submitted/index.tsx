@@ -28,16 +28,18 @@ export default function CaseSubmittedPage () {
 
   return (
     <View className={`page submitted case-submitted msg ${care ? 'care' : ''}`}>
-      <View className='msg-head' id='status' role='status' aria-live='polite'>
+      <View className='msg-head' id='case-status' role='status' aria-live='polite'>
         <StatusIcon kind='success' />
         <Text className='msg-title' role='heading' aria-level={1}>异议申请已提交</Text>
         <Text className='msg-desc'>受理和处理结果将以短信通知{maskedPhone || '您'}。</Text>
       </View>
 
       <View className='ticket-row'>
-        <Text className='ticket-label' id='ticket-label'>工单号</Text>
-        <Text className='ticket' id='ticket' aria-labelledby='ticket-label'>{ticket}</Text>
-        <View className='copy-btn' id='copy-ticket' role='button' tabIndex={0} aria-label='复制工单号'
+        <View className='ticket-main'>
+          <Text className='ticket-label'>工单号</Text>
+          <Text className='ticket' id='case-ticket'>{ticket}</Text>
+        </View>
+        <View className='copy-btn' id='case-copy-ticket' role='button' tabIndex={0} aria-label='复制工单号'
           onClick={() => copyText(ticket, '工单号已复制')}><Text>复制</Text></View>
       </View>
 
@@ -48,6 +50,17 @@ export default function CaseSubmittedPage () {
           </View>)
         : null}
 
+      <View className='actions'>
+        {!unsaved
+          ? <Button id='to-detail' className='btn-primary' role='button' tabIndex={0}
+            onClick={() => Taro.redirectTo({ url: `/pages/case-detail/index?caseId=${encodeURIComponent(caseId)}` })}>查看工单详情</Button>
+          : null}
+        <Button id='case-to-cases' className={unsaved ? 'btn-primary' : 'btn-default'} role='button' tabIndex={0}
+          onClick={() => Taro.redirectTo({ url: '/pages/cases/index' })}>我的工单</Button>
+        <Button id='case-back-home' className='btn-default' role='button' tabIndex={0}
+          onClick={() => Taro.reLaunch({ url: '/pages/index/index' })}>返回首页</Button>
+      </View>
+
       <View className='card next-steps' id='next-steps'>
         <Text className='card-title' role='heading' aria-level={2}>接下来</Text>
         <Text className='step'>1. 我们把申请转交{enterpriseNames.length ? `${enterpriseNames.join('、')}` : '所选企业'}{chosen.length ? `（涉及${chosen.map(a => appName(a.label)).join('、')}）` : ''}。</Text>
@@ -55,17 +68,6 @@ export default function CaseSubmittedPage () {
         <Text className='step'>3. 企业如需您在其App内核验身份，工单详情会显示指引；逾期未处理时会显示企业客服电话。</Text>
         <Text className='step'>4. 每次进展都会短信通知您；一小时内的多项进展合并为一条短信。</Text>
         {!unsaved ? <Text className='step muted'>工单已保存在本机“我的工单”中。清除小程序数据后将无法在本机查看进度。</Text> : null}
-      </View>
-
-      <View className='actions'>
-        {!unsaved
-          ? <Button id='to-detail' className='btn-primary' role='button' tabIndex={0}
-            onClick={() => Taro.redirectTo({ url: `/pages/case-detail/index?caseId=${encodeURIComponent(caseId)}` })}>查看工单详情</Button>
-          : null}
-        <Button id='to-cases' className={unsaved ? 'btn-primary' : 'btn-default'} role='button' tabIndex={0}
-          onClick={() => Taro.redirectTo({ url: '/pages/cases/index' })}>我的工单</Button>
-        <Button id='back-home' className='btn-default' role='button' tabIndex={0}
-          onClick={() => Taro.reLaunch({ url: '/pages/index/index' })}>返回首页</Button>
       </View>
     </View>
   )

@@ -264,11 +264,11 @@ export default function NewCasePage () {
 
   const sendLabel = sending ? '发送中…' : wait > 0 ? `${wait}秒后重新获取` : codeNotice ? '重新获取' : '获取验证码'
   const field = (f: Field, extra: { h5Type: 'tel' | 'text', miniType: 'number' | 'idcard', inputMode: 'numeric' | 'text', autoComplete: string, placeholder: string }) => (
-    <Field id={f} label={LABEL[f]} maxlength={FULL_LENGTH[f]} value={values[f]} error={shownError(f)} disabled={busy}
+    <Field id={`case-${f}`} label={LABEL[f]} maxlength={FULL_LENGTH[f]} value={values[f]} error={shownError(f)} disabled={busy}
       onInput={onInput(f)} onBlur={onBlur(f)} {...extra}>
       {f === 'code'
-        ? <Button id='send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} role='button' tabIndex={0}
-          aria-disabled={canSend ? 'false' : 'true'} aria-describedby={codeError ? 'send-error' : undefined}
+        ? <Button id='case-send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} role='button' tabIndex={0}
+          aria-disabled={canSend ? 'false' : 'true'} aria-describedby={codeError ? 'case-send-error' : undefined}
           onClick={onSendCode}>{sendLabel}</Button>
         : null}
     </Field>
@@ -285,7 +285,7 @@ export default function NewCasePage () {
         </Text>
       </View>
 
-      {care ? <Text className='step-count' id='step-count'>第{step + 1}步，共{STEPS.length}步</Text> : null}
+      {care ? <Text className='step-count' id='case-step-count'>第{step + 1}步，共{STEPS.length}步</Text> : null}
 
       {visible('apps')
         ? (
@@ -383,26 +383,26 @@ export default function NewCasePage () {
           ? field('code', { h5Type: 'text', miniType: 'number', inputMode: 'numeric', autoComplete: 'one-time-code', placeholder: '6位验证码' })
           : null}
         {visible('verify') && !useRecent && codeError && liveError(codeError, wait)
-          ? <Text className='field-error' id='send-error' role='alert'>{liveError(codeError, wait)}</Text>
+          ? <Text className='field-error' id='case-send-error' role='alert'>{liveError(codeError, wait)}</Text>
           : null}
       </View>
-      <View className='live' role='status' aria-live='polite' id='live'>
-        {codeNotice && !useRecent ? <Text className='field-notice' id='code-notice'>{codeNotice}</Text> : null}
+      <View className='live' role='status' aria-live='polite' id='case-live'>
+        {codeNotice && !useRecent ? <Text className='field-notice' id='case-code-notice'>{codeNotice}</Text> : null}
         {submitting && !unknown ? <Text className='sr-only'>正在提交</Text> : null}
       </View>
 
       {care && !lastStep
         ? (
           <View className='actions'>
-            <Button id='next-step' className='btn-primary' role='button' tabIndex={0} onClick={() => {
+            <Button id='case-next-step' className='btn-primary' role='button' tabIndex={0} onClick={() => {
               const s = STEPS[step]
               if (!stepOk(s)) { if (s !== 'apps') setTouched(prev => ({ ...prev, [s]: true })); return }
               setStep(step + 1)
             }}>下一步</Button>
             {care && !lastStep && STEPS[step] === 'apps' && !stepOk('apps') && missing.length
-              ? <Text className='submit-hint' id='step-hint'>{picked.length ? `请先选择：${missing.filter(m => m.endsWith('异议类型')).join('、')}` : '请先选择要处理的应用'}</Text>
+              ? <Text className='submit-hint' id='case-step-hint'>{picked.length ? `请先选择：${missing.filter(m => m.endsWith('异议类型')).join('、')}` : '请先选择要处理的应用'}</Text>
               : null}
-            {step > 0 ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
+            {step > 0 ? <Button id='case-prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
           </View>)
         : null}
 
@@ -420,18 +420,18 @@ export default function NewCasePage () {
 
       {unknown
         ? (
-          <View className='notice notice-info' id='outcome-unknown' role='status' aria-live='polite'>
+          <View className='notice notice-info' id='case-outcome-unknown' role='status' aria-live='polite'>
             <Text>{unknown === 'checking'
               ? describeError(new ApiError('OUTCOME_UNKNOWN', ''))
               : '仍未能确认是否已提交。您填写的内容仍在，点“重新确认”再试；不会重复提交。'}</Text>
             {unknown === 'gave-up'
-              ? <Button id='check-again' className='btn-default' role='button' tabIndex={0} onClick={() => { void submit() }}>重新确认</Button>
+              ? <Button id='case-check-again' className='btn-default' role='button' tabIndex={0} onClick={() => { void submit() }}>重新确认</Button>
               : null}
           </View>)
         : null}
       {formMessage
         ? (
-          <View className='notice notice-warn' id='form-error' role='alert'>
+          <View className='notice notice-warn' id='case-form-error' role='alert'>
             <Text>{formMessage}</Text>
             {formError?.code === 'RATE_LIMITED' ? <Text className='notice-line'>{CASES_PER_DAY_NOTE}</Text> : null}
             {formError?.code === 'CONFLICT'
@@ -443,16 +443,16 @@ export default function NewCasePage () {
       {lastStep
         ? (
           <View className='actions'>
-            <Button id='submit' className={`btn-primary ${allValid && !busy ? '' : 'is-disabled'}`} role='button' tabIndex={0}
-              aria-disabled={allValid && !busy ? 'false' : 'true'} aria-describedby={submitHint ? 'submit-hint' : undefined}
+            <Button id='case-submit' className={`btn-primary ${allValid && !busy ? '' : 'is-disabled'}`} role='button' tabIndex={0}
+              aria-disabled={allValid && !busy ? 'false' : 'true'} aria-describedby={submitHint ? 'case-submit-hint' : undefined}
               onClick={onSubmit}>{busy ? '正在提交' : '提交异议申请'}</Button>
-            {submitHint ? <Text className='submit-hint' id='submit-hint'>{submitHint}</Text> : null}
-            {care ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
+            {submitHint ? <Text className='submit-hint' id='case-submit-hint'>{submitHint}</Text> : null}
+            {care ? <Button id='case-prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
           </View>)
         : null}
 
       <View className='links'>
-        <View className='link-row' id='my-cases-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases/index' })}>
+        <View className='link-row' id='case-form-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases/index' })}>
           <Text>我的工单</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
       </View>

@@ -26,7 +26,7 @@ export default function MyCasesPage () {
         <Text className='hero-sub'>本机提交的异议申请。工单只保存在本机，清除小程序数据后无法在此查看，处理结果仍会短信通知。</Text>
       </View>
       {cases.length === 0
-        ? <View className='notice notice-info' id='empty'><Text>本机还没有异议工单。</Text></View>
+        ? <View className='notice notice-info' id='cases-empty'><Text>本机还没有异议工单。</Text></View>
         : (
           <View className='links case-list' id='case-list' role='list'>
             {cases.map(c => (
