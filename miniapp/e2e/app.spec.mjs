@@ -314,6 +314,212 @@ test('the privacy notice and 模拟短信 pages', async ({ browser }) => {
   await page.close()
 })
 
+// Resolution cases (异议账号处理), the whole way as a person goes: a query first, then from its result page
+// two apps, the verification just completed (no second code), the separate consent, the ticket, the accepted
+// SMS word for word (PRODUCT.md), and 工单详情 moving on as the mocked enterprises answer (seed.json: 阿里巴巴
+// acknowledges after 1.5 s and resolves after 6 s, 抖音 acknowledges after 2.5 s and asks for its own
+// identity check after 8 s).
+const CASE_PHONE = '13600002468'
+const TICKET = /^YZT-\d{8}-[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/
+
+test('a resolution case from the result page: two apps, the verification just completed, the ticket, the SMS, the detail moving on', async ({ browser }) => {
+  // the enterprises answer within seconds, but a second code for the same number waits out the 60 s resend window
+  test.setTimeout(180_000)
+  const context = await browser.newContext()
+  const page = await open(browser, '#/pages/index/index', { context })
+  const casePosts = []
+  page.on('request', r => {
+    if (r.method() === 'POST' && r.url().endsWith('/v1/cases')) casePosts.push({ body: JSON.parse(r.postData() ?? '{}'), key: r.headers()['idempotency-key'] })
+  })
+  await page.locator('#phone input').waitFor({ timeout: 20_000 })
+  const code = await requestCode(page, CASE_PHONE)
+  const codeSentAt = Date.now()
+  await fillForm(page, { idSuffix: '24680x', code })
+  await page.getByText('我单独同意').click()
+  await page.locator('#submit').click()
+  await page.waitForURL(/pages\/submitted\/index/, { timeout: 20_000 })
+  await expect(page.locator('#status')).toContainText(/结果短信已(发送|送达)/, { timeout: 30_000 })
+  const codesBefore = (await sms(CASE_PHONE)).filter(isCode).length
+
+  // from the result page
+  await page.getByRole('button', { name: '异议账号处理' }).click()
+  await page.waitForURL(/pages\/cases-new\/index/, { timeout: 10_000 })
+  await expect(page.locator('.app-choice')).toHaveCount(11, { timeout: 15_000 })
+  // the apps by label, in SMS order
+  expect((await page.locator('.choice-name').allInnerTexts()).join(',')).toBe('闲鱼账号,淘宝账号,钉钉账号,支付宝账号,抖音平台账号,百度平台账号,京东平台账号,美团平台账号,快手平台账号,QQ账号,微信账号')
+  // until something is chosen the submit says what is missing
+  await expect(page.locator('#case-submit-hint')).toContainText('要处理的应用')
+  const taobao = page.getByRole('checkbox', { name: /淘宝账号/ })
+  const douyin = page.getByRole('checkbox', { name: /抖音平台账号/ })
+  await douyin.click()
+  await taobao.click()
+  await expect(taobao).toBeChecked()
+  await expect(douyin).toBeChecked()
+  await page.locator('#app-taobao').getByRole('radio', { name: '不是本人注册' }).click()
+  await page.locator('#app-douyin').getByRole('radio', { name: '不再使用，申请解绑/注销' }).click()
+  await expect(page.locator('#app-taobao').getByRole('radio', { name: '不是本人注册' })).toHaveAttribute('aria-checked', 'true')
+  await page.getByRole('textbox', { name: '补充说明（选填）' }).first().fill('从未注册过淘宝，请解绑')
+  // a link in a note is refused at the note
+  await page.getByRole('textbox', { name: '补充说明（选填）' }).nth(1).fill('见 www.example.com')
+  await expect(page.locator('#app-douyin-error')).toHaveText('备注不能包含链接')
+  await page.getByRole('textbox', { name: '补充说明（选填）' }).nth(1).fill('')
+  await expect(page.locator('#app-douyin-error')).toHaveCount(0)
+  await page.getByRole('heading', { name: '异议账号处理' }).scrollIntoViewIfNeeded()
+  await record(page, 'case-form-apps')
+
+  // the query just completed verifies the case: the number and suffix again, no code
+  await expect(page.locator('#recent-hint')).toContainText('您刚完成了136****2468的查询验证')
+  await page.locator('#case-phone input').fill(CASE_PHONE)
+  await page.locator('#case-idSuffix input').fill('24680x')
+  const recent = page.getByRole('radio', { name: /使用刚完成的验证/ })
+  await expect(recent).toHaveAttribute('aria-checked', 'true')
+  await expect(page.locator('#case-code')).toHaveCount(0)
+  // the separate consent, word for word, naming the two enterprises in SMS order
+  await expect(page.locator('#case-consent')).toHaveText('我单独同意：为处理本次异议申请，将我的手机号码提供给所选企业（阿里巴巴、抖音），用于核查和处理该号码注册的账号。')
+  await expect(page.locator('#case-submit-hint')).toHaveText('请先勾选上方的同意选项')
+  for (const sel of ['#app-taobao-label', '#kind-taobao-NOT_MINE', '#method-recent', '#case-consent', '#case-submit', '#case-form-my-cases']) {
+    expect((await box(page.locator(sel))).height, sel).toBeGreaterThanOrEqual(44)
+  }
+  await page.locator('#case-consent').getByText('我单独同意').click()
+  await expect(page.locator('#case-submit-hint')).toHaveCount(0)
+  await record(page, 'case-form-verify')
+
+  await page.locator('#case-submit').click()
+  await page.waitForURL(/pages\/case-submitted\/index/, { timeout: 20_000 })
+  expect(casePosts).toHaveLength(1)
+  expect(casePosts[0].key).toMatch(/^[A-Za-z0-9_-]{16,64}$/)
+  expect(casePosts[0].body).toMatchObject({ phone: CASE_PHONE, idSuffix: '24680X', consent: true, items: [
+    { appId: 'taobao', kind: 'NOT_MINE', note: '从未注册过淘宝，请解绑' }, { appId: 'douyin', kind: 'NO_LONGER_USED' }
+  ] })
+  expect(casePosts[0].body.queryId).toMatch(/^[0-9a-f-]{36}$/)
+  expect(casePosts[0].body.code).toBeUndefined()
+  expect((await sms(CASE_PHONE)).filter(isCode)).toHaveLength(codesBefore) // no second code was needed
+
+  const ticket = (await page.locator('#case-ticket').innerText()).trim()
+  expect(ticket).toMatch(TICKET)
+  await expect(page.locator('#next-steps')).toContainText('我们把申请转交阿里巴巴、抖音（涉及淘宝、抖音平台）')
+  await expect(page.getByRole('button', { name: '复制工单号' })).toBeVisible()
+  await record(page, 'case-submitted')
+  await page.getByRole('button', { name: '复制工单号' }).click()
+  await page.getByText('工单号已复制').waitFor({ timeout: 5000 })
+
+  // the token is kept on the device with the ticket, never shown; nothing typed is stored
+  const stored = await page.evaluate(() => ({ ...localStorage }))
+  const cases = JSON.parse(stored['yzt.cases']).data
+  expect(cases).toHaveLength(1)
+  expect(cases[0]).toMatchObject({ ticket, maskedPhone: '136****2468', appIds: ['taobao', 'douyin'] })
+  expect(cases[0].accessToken.length).toBeGreaterThanOrEqual(32)
+  expect(await page.locator('body').innerText()).not.toContain(cases[0].accessToken)
+  const all = JSON.stringify(stored)
+  expect(all).not.toContain(CASE_PHONE)
+  expect(all.toUpperCase()).not.toContain('24680X')
+  expect(all).not.toContain('从未注册过淘宝')
+  expect(stored['yzt.recentQuery']).toBeUndefined() // a query verifies one case
+
+  // the carrier delivered the accepted SMS (PRODUCT.md, word for word)
+  const accepted = await waitForSms(CASE_PHONE, m => m.text.includes('异议申请已受理'), 'case accepted')
+  expect(accepted.text).toBe(`【一证通查】您的异议申请已受理，工单号${ticket}，涉及淘宝、抖音平台，企业将在5个工作日内处理，结果将短信通知您。`)
+  expect(accepted.to).toBe('136****2468')
+
+  // 工单详情: the items move past SUBMITTED as the enterprises take and answer them
+  await page.getByRole('button', { name: '查看工单详情' }).click()
+  await page.waitForURL(/pages\/case-detail\/index/, { timeout: 10_000 })
+  await expect(page.locator('#item-taobao')).toBeVisible({ timeout: 15_000 })
+  await expect(page.locator('#detail-ticket')).toContainText(ticket)
+  for (const id of ['taobao', 'douyin']) {
+    await expect(page.locator(`#item-${id}-status`)).not.toHaveText('已提交，正在转交', { timeout: 30_000 })
+  }
+  await expect(page.locator('#item-taobao .timeline-step')).toContainText(['提交申请', '已转交企业'])
+  await record(page, 'case-detail-progress', { full: true })
+  // the answers come later: refresh until both are in
+  await expect(async () => {
+    await page.locator('#refresh').click()
+    await expect(page.locator('#item-taobao-status')).toHaveText('已处理', { timeout: 1500 })
+    await expect(page.locator('#item-douyin-status')).toHaveText('需要您在App内核验身份', { timeout: 1500 })
+  }).toPass({ timeout: 45_000, intervals: [1000, 2000] })
+  await expect(page.locator('#item-taobao .timeline-step')).toHaveCount(4)
+  await expect(page.locator('#item-taobao .timeline-step').last()).toContainText('企业已处理：已解绑该号码')
+  await expect(page.locator('#result-taobao')).toHaveText('处理结果：已解绑该号码。')
+  await expect(page.locator('#instructions-douyin')).toContainText('完成人脸核验')
+  await expect(page.locator('#link-douyin')).toHaveText('https://example.com/douyin/verify')
+  await expect(page.locator('#deadlines-taobao')).toHaveCount(0)
+  await record(page, 'case-detail', { full: true })
+  await page.getByRole('button', { name: /复制.*核验链接/ }).click()
+  await page.getByText('链接已复制').waitFor({ timeout: 5000 })
+  // never counts, never the number
+  const detail = await page.locator('body').innerText()
+  expect(detail).not.toContain(CASE_PHONE)
+  expect(detail).not.toMatch(/账号\s*\d+\s*个/)
+
+  // 我的工单: from local storage
+  await page.getByRole('button', { name: '我的工单' }).click()
+  await page.waitForURL(/pages\/cases\/index/, { timeout: 10_000 })
+  await expect(page.locator('.case-row')).toHaveCount(1)
+  await expect(page.locator('.case-row')).toContainText(ticket)
+  await expect(page.locator('.case-row')).toContainText('136****2468')
+  await expect(page.locator('.case-row')).toContainText('淘宝、抖音平台')
+  await record(page, 'my-cases')
+
+  // the same apps again while their items are open: CONFLICT, named at the apps (a fresh code this time)
+  await page.getByRole('button', { name: '新的异议申请' }).click()
+  await page.waitForURL(/pages\/cases-new\/index/, { timeout: 10_000 })
+  await expect(page.locator('.app-choice')).toHaveCount(11, { timeout: 15_000 })
+  await page.getByRole('checkbox', { name: /抖音平台账号/ }).click()
+  await page.locator('#app-douyin').getByRole('radio', { name: '不是本人注册' }).click()
+  await expect(page.locator('#recent-hint')).toHaveCount(0)
+  await page.locator('#case-idSuffix input').fill('24680x')
+  await page.waitForTimeout(Math.max(0, 62_000 - (Date.now() - codeSentAt)))
+  await page.locator('#case-phone input').fill(CASE_PHONE)
+  await page.locator('#case-send-code').click()
+  await expect(page.locator('#case-code-notice')).toContainText('验证码已发送至136****2468', { timeout: 15_000 })
+  const code2 = codeOf(await waitForSms(CASE_PHONE, m => isCode(m) && codeOf(m) !== code, 'second verification code'))
+  await page.locator('#case-code input').fill(code2)
+  await page.locator('#case-consent').getByText('我单独同意').click()
+  await page.locator('#case-submit').click()
+  await expect(page.locator('#case-form-error[role=alert]')).toContainText('抖音平台已有处理中的异议申请。', { timeout: 15_000 })
+  await expect(page.locator('#app-douyin-error')).toHaveText('已有处理中的异议申请')
+  await record(page, 'case-form-conflict')
+  await context.close()
+})
+
+test('工单详情 after the case is gone (a token the API does not know): the ticket is no longer available', async ({ browser }) => {
+  const context = await browser.newContext()
+  const page = await open(browser, '#/pages/cases/index', { context })
+  const ghost = { caseId: '00000000-0000-4000-8000-000000000000', ticket: 'YZT-20300721-ZZZZZZ', accessToken: 'x'.repeat(43), maskedPhone: '136****2468', createdAt: '2030-07-20T16:31:00.000Z', appIds: ['taobao'] }
+  await page.evaluate(c => localStorage.setItem('yzt.cases', JSON.stringify({ data: [c] })), ghost)
+  await page.goto(`${base()}/#/pages/case-detail/index?caseId=${ghost.caseId}`)
+  await expect(page.locator('#detail-status')).toContainText('该工单已无法查看', { timeout: 15_000 })
+  await expect(page.locator('#gone')).toContainText('工单YZT-20300721-ZZZZZZ已不存在')
+  await record(page, 'case-detail-gone')
+  await page.getByRole('button', { name: '从我的工单中移除' }).click()
+  await page.waitForURL(/pages\/cases\/index/, { timeout: 10_000 })
+  await expect(page.locator('#cases-empty')).toContainText('本机还没有异议工单')
+  await context.close()
+})
+
+test('关怀模式 on the case form: 20 px text, 56 px controls, 7:1 contrast, one thing per step', async ({ browser }) => {
+  const context = await browser.newContext()
+  const page = await open(browser, '#/pages/index/index', { context })
+  await page.locator('#care-switch').click()
+  await page.goto(`${base()}/#/pages/cases-new/index`)
+  await expect(page.locator('.app-choice')).toHaveCount(11, { timeout: 15_000 })
+  await expect(page.locator('#case-step-count')).toHaveText('第1步，共4步')
+  await expect(page.locator('#case-phone')).toHaveCount(0)
+  await page.getByRole('checkbox', { name: /淘宝账号/ }).click()
+  await page.locator('#app-taobao').getByRole('radio', { name: '不是本人注册' }).click()
+  for (const sel of ['.choice-name', '.kind', '.hero-sub']) {
+    const px = await page.locator(sel).first().evaluate(el => parseFloat(getComputedStyle(el).fontSize))
+    expect(px, sel).toBeGreaterThanOrEqual(20)
+  }
+  for (const sel of ['#app-taobao-label', '#kind-taobao-NOT_MINE', '#case-next-step']) {
+    expect((await box(page.locator(sel))).height, sel).toBeGreaterThanOrEqual(56)
+  }
+  await record(page, 'case-form-care')
+  const { violations } = await new AxeBuilder({ page }).withRules(['color-contrast-enhanced']).analyze()
+  expect(violations.flatMap(v => v.nodes.map(n => n.target.join(' ')))).toEqual([])
+  await context.close()
+})
+
 test('no script errors in the browser', async () => {
   page7777?.close().catch(() => undefined)
   expect(pageErrors).toEqual([])

@@ -571,7 +571,7 @@ describe('工单详情', () => {
     const { user, container } = await open([{ status: 200, data: first }, { status: 200, data: second }, { status: 200, data: third }])
     await waitFor(() => expect(byId(container, 'item-taobao-status')).toHaveTextContent('已提交，正在转交'))
     await waitFor(() => expect(byId(container, 'item-taobao-status')).toHaveTextContent('已转交企业'), { timeout: AUTO_REFRESH_MS + 3000 })
-    expect(byId(container, 'detail-live')).toHaveTextContent('已更新')
+    expect(byId(container, 'detail-live')).toHaveTextContent('已刷新')
     const n = sent(`/v1/cases/${CASE_ID}`).length
     await new Promise(resolve => setTimeout(resolve, AUTO_REFRESH_MS + 500))
     expect(sent(`/v1/cases/${CASE_ID}`)).toHaveLength(n) // FORWARDED waits for the enterprise: no polling

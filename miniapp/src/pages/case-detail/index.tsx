@@ -93,7 +93,7 @@ export default function CaseDetailPage () {
       const v = await getCase(saved.caseId, saved.accessToken)
       setView(v)
       setError('')
-      setUpdated(`已更新（${formatChinaTime(new Date().toISOString())}）`)
+      setUpdated(`已刷新（${formatChinaTime(new Date().toISOString()).split(' ')[1]}）`)
     } catch (err) {
       const e = asApiError(err)
       if (e.code === 'NOT_FOUND') { setGone(true); setView(null); setError('') } else setError(describeError(e))

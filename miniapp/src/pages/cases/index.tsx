@@ -31,8 +31,7 @@ export default function MyCasesPage () {
           <View className='links case-list' id='case-list' role='list'>
             {cases.map(c => (
               <View key={c.caseId} role='listitem' className='case-item-row'>
-                <View className='link-row case-row' id={`case-${c.ticket}`} role='link' tabIndex={0}
-                  aria-label={`工单${c.ticket}，${c.maskedPhone}，${formatChinaDay(c.createdAt)}提交`} onClick={() => open(c)}>
+                <View className='link-row case-row' id={`case-${c.ticket}`} role='link' tabIndex={0} onClick={() => open(c)}>
                   <View className='case-main'>
                     <Text className='case-ticket'>{c.ticket}</Text>
                     <Text className='case-meta'>{c.maskedPhone} · {formatChinaDay(c.createdAt)}提交</Text>
