@@ -343,7 +343,7 @@ test('a resolution case from the result page: two apps, the verification just co
 
   // from the result page
   await page.getByRole('button', { name: '异议账号处理' }).click()
-  await page.waitForURL(/pages\/cases-new\/index/, { timeout: 10_000 })
+  await page.waitForURL(/case\/new\/index/, { timeout: 10_000 })
   await expect(page.locator('.app-choice')).toHaveCount(11, { timeout: 15_000 })
   // the apps by label, in SMS order
   expect((await page.locator('.choice-name').allInnerTexts()).join(',')).toBe('闲鱼账号,淘宝账号,钉钉账号,支付宝账号,抖音平台账号,百度平台账号,京东平台账号,美团平台账号,快手平台账号,QQ账号,微信账号')
@@ -385,7 +385,7 @@ test('a resolution case from the result page: two apps, the verification just co
   await record(page, 'case-form-verify')
 
   await page.locator('#case-submit').click()
-  await page.waitForURL(/pages\/case-submitted\/index/, { timeout: 20_000 })
+  await page.waitForURL(/case\/submitted\/index/, { timeout: 20_000 })
   expect(casePosts).toHaveLength(1)
   expect(casePosts[0].key).toMatch(/^[A-Za-z0-9_-]{16,64}$/)
   expect(casePosts[0].body).toMatchObject({ phone: CASE_PHONE, idSuffix: '24680X', consent: true, items: [
@@ -423,7 +423,7 @@ test('a resolution case from the result page: two apps, the verification just co
 
   // 工单详情: the items move past SUBMITTED as the enterprises take and answer them
   await page.getByRole('button', { name: '查看工单详情' }).click()
-  await page.waitForURL(/pages\/case-detail\/index/, { timeout: 10_000 })
+  await page.waitForURL(/case\/detail\/index/, { timeout: 10_000 })
   await expect(page.locator('#item-taobao')).toBeVisible({ timeout: 15_000 })
   await expect(page.locator('#detail-ticket')).toContainText(ticket)
   for (const id of ['taobao', 'douyin']) {
@@ -453,7 +453,7 @@ test('a resolution case from the result page: two apps, the verification just co
 
   // 我的工单: from local storage
   await page.getByRole('button', { name: '我的工单' }).click()
-  await page.waitForURL(/pages\/cases\/index/, { timeout: 10_000 })
+  await page.waitForURL(/case\/list\/index/, { timeout: 10_000 })
   await expect(page.locator('.case-row')).toHaveCount(1)
   await expect(page.locator('.case-row')).toContainText(ticket)
   await expect(page.locator('.case-row')).toContainText('136****2468')
@@ -462,7 +462,7 @@ test('a resolution case from the result page: two apps, the verification just co
 
   // the same apps again while their items are open: CONFLICT, named at the apps (a fresh code this time)
   await page.getByRole('button', { name: '新的异议申请' }).click()
-  await page.waitForURL(/pages\/cases-new\/index/, { timeout: 10_000 })
+  await page.waitForURL(/case\/new\/index/, { timeout: 10_000 })
   await expect(page.locator('.app-choice')).toHaveCount(11, { timeout: 15_000 })
   await page.getByRole('checkbox', { name: /抖音平台账号/ }).click()
   await page.locator('#app-douyin').getByRole('radio', { name: '不是本人注册' }).click()
@@ -484,15 +484,15 @@ test('a resolution case from the result page: two apps, the verification just co
 
 test('工单详情 after the case is gone (a token the API does not know): the ticket is no longer available', async ({ browser }) => {
   const context = await browser.newContext()
-  const page = await open(browser, '#/pages/cases/index', { context })
+  const page = await open(browser, '#/case/list/index', { context })
   const ghost = { caseId: '00000000-0000-4000-8000-000000000000', ticket: 'YZT-20300721-ZZZZZZ', accessToken: 'x'.repeat(43), maskedPhone: '136****2468', createdAt: '2030-07-20T16:31:00.000Z', appIds: ['taobao'] }
   await page.evaluate(c => localStorage.setItem('yzt.cases', JSON.stringify({ data: [c] })), ghost)
-  await page.goto(`${base()}/#/pages/case-detail/index?caseId=${ghost.caseId}`)
+  await page.goto(`${base()}/#/case/detail/index?caseId=${ghost.caseId}`)
   await expect(page.locator('#detail-status')).toContainText('该工单已无法查看', { timeout: 15_000 })
   await expect(page.locator('#gone')).toContainText('工单YZT-20300721-ZZZZZZ已不存在')
   await record(page, 'case-detail-gone')
   await page.getByRole('button', { name: '从我的工单中移除' }).click()
-  await page.waitForURL(/pages\/cases\/index/, { timeout: 10_000 })
+  await page.waitForURL(/case\/list\/index/, { timeout: 10_000 })
   await expect(page.locator('#cases-empty')).toContainText('本机还没有异议工单')
   await context.close()
 })
@@ -501,7 +501,7 @@ test('关怀模式 on the case form: 20 px text, 56 px controls, 7:1 contrast, o
   const context = await browser.newContext()
   const page = await open(browser, '#/pages/index/index', { context })
   await page.locator('#care-switch').click()
-  await page.goto(`${base()}/#/pages/cases-new/index`)
+  await page.goto(`${base()}/#/case/new/index`)
   await expect(page.locator('.app-choice')).toHaveCount(11, { timeout: 15_000 })
   await expect(page.locator('#case-step-count')).toHaveText('第1步，共4步')
   await expect(page.locator('#case-phone')).toHaveCount(0)

@@ -10,12 +10,17 @@ export default defineAppConfig({
     'pages/guide/index',
     'pages/enterprise/index',
     'pages/privacy/index',
-    'pages/cases-new/index',
-    'pages/case-submitted/index',
-    'pages/cases/index',
-    'pages/case-detail/index',
     ...(devSms ? ['pages/dev-sms/index'] : [])
   ],
+  // Resolution cases (异议账号处理) are a subpackage: the main package stays the query, loaded first; the case
+  // pages, the cases contract and their code come when first opened (preloaded from the result page and the guide).
+  subPackages: [
+    { root: 'case', pages: ['new/index', 'submitted/index', 'list/index', 'detail/index'] }
+  ],
+  preloadRule: {
+    'pages/submitted/index': { network: 'all', packages: ['case'] },
+    'pages/guide/index': { network: 'all', packages: ['case'] }
+  },
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6f7',

@@ -5,10 +5,10 @@
 import { act, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import Taro from '@tarojs/taro'
-import CaseDetailPage, { AUTO_REFRESH_MS } from '../src/pages/case-detail/index'
-import CaseSubmittedPage from '../src/pages/case-submitted/index'
-import MyCasesPage from '../src/pages/cases/index'
-import NewCasePage, { noteError } from '../src/pages/cases-new/index'
+import CaseDetailPage, { AUTO_REFRESH_MS } from '../src/case/detail/index'
+import CaseSubmittedPage from '../src/case/submitted/index'
+import MyCasesPage from '../src/case/list/index'
+import NewCasePage, { noteError } from '../src/case/new/index'
 import { caseConsentText } from '../src/services/cases-contract'
 import { CASES_STORAGE } from '../src/utils/myCases'
 import { forgetQuery } from '../src/utils/recentQuery'
@@ -207,7 +207,7 @@ describe('异议账号处理', () => {
       items: [{ appId: 'taobao', kind: 'NOT_MINE', note: '从未注册过' }, { appId: 'douyin', kind: 'NO_LONGER_USED' }]
     })
     const url = redirectTo.mock.calls[0][0].url as string
-    expect(url).toBe(`/pages/case-submitted/index?caseId=${CASE_ID}&ticket=${TICKET}&maskedPhone=138${encodeURIComponent('****')}5551`)
+    expect(url).toBe(`/case/submitted/index?caseId=${CASE_ID}&ticket=${TICKET}&maskedPhone=138${encodeURIComponent('****')}5551`)
     expect(url).not.toContain(TOKEN)
     const kept = store.get(CASES_STORAGE)
     expect(kept).toEqual([{ caseId: CASE_ID, ticket: TICKET, accessToken: TOKEN, maskedPhone: '138****5551', createdAt: expect.any(String), appIds: ['taobao', 'douyin'] }])
@@ -428,9 +428,9 @@ describe('已提交', () => {
     expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: TICKET })
     await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith({ title: '工单号已复制', icon: 'none' }))
     await user.click(byId(container, 'to-detail'))
-    expect(redirectTo).toHaveBeenCalledWith({ url: `/pages/case-detail/index?caseId=${CASE_ID}` })
+    expect(redirectTo).toHaveBeenCalledWith({ url: `/case/detail/index?caseId=${CASE_ID}` })
     await user.click(byId(container, 'case-to-cases'))
-    expect(redirectTo).toHaveBeenLastCalledWith({ url: '/pages/cases/index' })
+    expect(redirectTo).toHaveBeenLastCalledWith({ url: '/case/list/index' })
   })
 
   test('when the device could not keep the case, it says so and offers no detail page', async () => {
@@ -464,7 +464,7 @@ describe('我的工单', () => {
     expect(sent('/v1/cases')).toHaveLength(0)
     expect(container.textContent).not.toContain(TOKEN)
     await user.click(rows[1])
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/case-detail/index?caseId=${CASE_ID}` })
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/case/detail/index?caseId=${CASE_ID}` })
   })
 
   test('an empty device says so, and shows the list again when the page shows again', async () => {
@@ -480,7 +480,7 @@ describe('我的工单', () => {
 })
 
 describe('工单详情', () => {
-  const saved = { caseId: CASE_ID, ticket: TICKET, accessToken: TOKEN, maskedPhone: '138****5551', createdAt: '2030-07-20T16:31:00.000Z', appIds: [] }
+  const saved = { caseId: CASE_ID, ticket: TICKET, accessToken: TOKEN, maskedPhone: '138****5551', createdAt: '2026-11-30T06:00:00.000Z', appIds: [] } // the device's clock
   const T = (h: number, m = 0) => `2030-07-2${h >= 24 ? 1 : 0}T${String(h % 24).padStart(2, '0')}:${String(m).padStart(2, '0')}:00.000Z`
   const item = (appId: string, enterpriseId: string, status: string, extra: object = {}) => ({
     itemId: `${CASE_ID}.${appId}`, appId, enterpriseId, kind: 'NOT_MINE', status,
@@ -513,6 +513,8 @@ describe('工单详情', () => {
     const { container } = await open({ status: 200, data: view })
     await waitFor(() => expect(byId(container, 'item-baidu')).not.toBeNull())
     expect(sent(`/v1/cases/${CASE_ID}`)[0].header.authorization).toBe(`Bearer ${TOKEN}`)
+    // the device's copy takes the API's creation time
+    expect(setStorage).toHaveBeenCalledWith(CASES_STORAGE, [{ ...saved, createdAt: T(16, 31) }])
     expect(byId(container, 'detail-ticket')).toHaveTextContent(TICKET)
     await waitFor(() => expect(byId(container, 'item-xianyu-name')).toHaveTextContent('闲鱼'))
     const status = (id: string) => byId(container, `item-${id}-status`).textContent
@@ -588,13 +590,13 @@ describe('工单详情', () => {
     expect(byId(container, 'gone')).toHaveTextContent(`工单${TICKET}已不存在`)
     await user.click(byId(container, 'forget'))
     expect(setStorage).toHaveBeenLastCalledWith(CASES_STORAGE, [])
-    expect(redirectTo).toHaveBeenCalledWith({ url: '/pages/cases/index' })
+    expect(redirectTo).toHaveBeenCalledWith({ url: '/case/list/index' })
   })
 
   test('我的工单 from the detail goes back when the list opened it, instead of stacking the list again', async () => {
     const { user, container } = await open({ status: 200, data: view })
     await waitFor(() => expect(byId(container, 'item-jd')).not.toBeNull())
-    ;(Taro.getCurrentPages as unknown as jest.Mock).mockReturnValueOnce([{ route: 'pages/cases/index' }, { route: 'pages/case-detail/index' }])
+    ;(Taro.getCurrentPages as unknown as jest.Mock).mockReturnValueOnce([{ route: 'case/list/index' }, { route: 'case/detail/index' }])
     await user.click(byId(container, 'detail-to-cases'))
     expect(Taro.navigateBack).toHaveBeenCalled()
     expect(redirectTo).not.toHaveBeenCalled()

@@ -1,11 +1,11 @@
-// The only module that talks to the network. Every response is checked against the shared contract,
-// so a page only ever sees contract-shaped data or an ApiError.
+// The only module that talks to the network (services/cases.ts, bundled with the case subpackage, goes through
+// its call/post). Every response is checked against the shared contract, so a page only ever sees
+// contract-shaped data or an ApiError.
 import Taro from '@tarojs/taro'
 import {
   API_PATHS, DEV_SMS_PATH, DevSmsResponse, EnterprisesResponse, ErrorBody, IDEMPOTENCY_KEY_HEADER, LOGIN_HEADER, QueryView,
   SendCodeRequest, SendCodeResponse, SubmitQueryRequest, SubmitQueryResponse, type ClientErrorCode, type ErrorCode
 } from '@yzt/functions/contract'
-import { CASE_PATHS, CaseView, CreateCaseRequest, CreateCaseResponse } from './cases-contract'
 
 type Schema<T> = { safeParse: (input: unknown) => { success: true, data: T } | { success: false } }
 
@@ -48,7 +48,7 @@ function retryAfter (body: ErrorBody | undefined, header: Record<string, unknown
   return Number.isFinite(n) ? Math.max(0, Math.ceil(n)) : undefined
 }
 
-async function call<T> (
+export async function call<T> (
   method: 'GET' | 'POST', path: string, schema: Schema<T>, data?: unknown, headers: Record<string, string> = {}
 ): Promise<T> {
   let res: Taro.request.SuccessCallbackResult<TaroGeneral.IAnyObject>
@@ -99,7 +99,7 @@ export async function loginHeader (): Promise<Record<string, string>> {
 }
 
 /** The POSTs that start something: each carries its submit's idempotency key, reused on every retry. */
-async function post<T> (path: string, schema: Schema<T>, body: unknown, idempotencyKey: string): Promise<T> {
+export async function post<T> (path: string, schema: Schema<T>, body: unknown, idempotencyKey: string): Promise<T> {
   return call('POST', path, schema, body, { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey, ...await loginHeader() })
 }
 
@@ -119,26 +119,6 @@ export function getQuery (queryId: string): Promise<QueryView> {
 
 export function listEnterprises (): Promise<EnterprisesResponse> {
   return call('GET', API_PATHS.enterprises, EnterprisesResponse)
-}
-
-export interface CaseInput {
-  phone: string
-  idSuffix: string
-  /** exactly one of a fresh SMS code and the id of a query this device submitted within 10 minutes */
-  code?: string
-  queryId?: string
-  consent: boolean
-  items: { appId: string, kind: string, note?: string }[]
-}
-
-/** POST /v1/cases: the dispute, verified again; the answer holds the access token, shown to nobody */
-export function createCase (input: CaseInput, idempotencyKey: string): Promise<CreateCaseResponse> {
-  return post(CASE_PATHS.cases, CreateCaseResponse, CreateCaseRequest.parse(input), idempotencyKey)
-}
-
-/** GET /v1/cases/{caseId} with the case's access token as a bearer token */
-export function getCase (caseId: string, accessToken: string): Promise<CaseView> {
-  return call('GET', CASE_PATHS.case(caseId), CaseView, undefined, { authorization: `Bearer ${accessToken}` })
 }
 
 /** Local runtime only (the page using it is not in production builds). */

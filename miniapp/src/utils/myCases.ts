@@ -44,6 +44,15 @@ export function saveCase (c: SavedCase): boolean {
   }
 }
 
+/** What the API says about a kept case (its own creation time, the masked number) replaces the device's guess, in place. */
+export function updateCase (caseId: string, change: Partial<Pick<SavedCase, 'createdAt' | 'maskedPhone'>>): void {
+  const cases = loadCases()
+  const i = cases.findIndex(c => c.caseId === caseId)
+  if (i < 0 || Object.entries(change).every(([k, v]) => cases[i][k as keyof SavedCase] === v)) return
+  cases[i] = { ...cases[i], ...change }
+  try { Taro.setStorageSync(CASES_STORAGE, cases) } catch { /* the device's copy stays as it was */ }
+}
+
 export function findCase (caseId: string): SavedCase | undefined {
   return loadCases().find(c => c.caseId === caseId)
 }
@@ -55,8 +64,8 @@ export function findCase (caseId: string): SavedCase | undefined {
 export function openMyCases (): void {
   const pages = Taro.getCurrentPages()
   const previous = pages[pages.length - 2]?.route?.replace(/^\//, '') ?? ''
-  if (previous.startsWith('pages/cases/index')) void Taro.navigateBack()
-  else void Taro.redirectTo({ url: '/pages/cases/index' })
+  if (previous.startsWith('case/list/index')) void Taro.navigateBack()
+  else void Taro.redirectTo({ url: '/case/list/index' })
 }
 
 export function removeCase (caseId: string): void {

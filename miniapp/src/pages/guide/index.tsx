@@ -29,14 +29,14 @@ export default function GuidePage () {
       {!enterprises && !error ? <Text className='section-title' id='guide-loading' role='status'>正在加载…</Text> : null}
 
       <View className='links case-links'>
-        <View className='link-row' id='guide-case-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases-new/index' })}>
+        <View className='link-row' id='guide-case-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/case/new/index' })}>
           <View className='case-link-main'>
             <Text className='case-link-title'>异议账号处理</Text>
             <Text className='case-link-sub'>不是本人注册或不再使用的账号，一次申请转交各企业处理</Text>
           </View>
           <Text className='chevron' aria-hidden='true'>›</Text>
         </View>
-        <View className='link-row' id='guide-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases/index' })}>
+        <View className='link-row' id='guide-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/case/list/index' })}>
           <Text>我的工单</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
       </View>

@@ -238,7 +238,7 @@ export default function QueryPage () {
         <View className='link-row' id='guide-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/guide/index' })}>
           <Text>解绑与明细查询</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
-        <View className='link-row' id='home-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases/index' })}>
+        <View className='link-row' id='home-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/case/list/index' })}>
           <Text>我的工单（异议账号处理）</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
         {DEV_SMS

@@ -96,7 +96,7 @@ export default function SubmittedPage () {
           ? <Button id='to-guide' className='btn-default' role='button' tabIndex={0} onClick={toGuide}>解绑与明细查询</Button>
           : (
             <Button id='to-case' className='btn-default' role='button' tabIndex={0} aria-describedby='to-case-hint'
-              onClick={() => Taro.navigateTo({ url: `/pages/cases-new/index?queryId=${encodeURIComponent(queryId)}` })}>异议账号处理</Button>)}
+              onClick={() => Taro.navigateTo({ url: `/case/new/index?queryId=${encodeURIComponent(queryId)}` })}>异议账号处理</Button>)}
         {retry ? null : <Text className='submit-hint' id='to-case-hint'>短信中有不是您注册或不再使用的账号？可申请转交企业处理。</Text>}
         {retry ? null : <Button id='back-home' className='btn-default' role='button' tabIndex={0} onClick={home}>返回首页</Button>}
       </View>

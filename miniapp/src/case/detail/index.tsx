@@ -5,17 +5,18 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { StatusIcon } from '../../components/StatusIcon'
-import { asApiError, getCase } from '../../services/api'
+import { asApiError } from '../../services/api'
+import { getCase } from '../../services/cases'
 import {
   appName, CASE_KIND_LABELS, FINAL_ITEM_STATUSES, type CaseItemView, type CaseView, type ItemStatus, type ResolveAction
 } from '../../services/cases-contract'
 import { useCareMode } from '../../utils/care'
 import { call, copy, copyText } from '../../utils/contact'
 import { describeError, formatChinaTime } from '../../utils/messages'
-import { findCase, openMyCases, removeCase } from '../../utils/myCases'
+import { findCase, openMyCases, removeCase, updateCase } from '../../utils/myCases'
 import { param } from '../../utils/params'
 import { useEnterprises } from '../../utils/useEnterprises'
-import '../submitted/index.scss'
+import '../../pages/submitted/index.scss'
 import './index.scss'
 
 /** while an item is still SUBMITTED (our own forward, seconds) the page asks again by itself, for a while */
@@ -92,6 +93,8 @@ export default function CaseDetailPage () {
     try {
       const v = await getCase(saved.caseId, saved.accessToken)
       setView(v)
+      // 我的工单 then dates the case by the API's clock, not this device's
+      updateCase(saved.caseId, { createdAt: v.createdAt, maskedPhone: v.maskedPhone })
       setError('')
       setUpdated(`已刷新（${formatChinaTime(new Date().toISOString()).split(' ')[1]}）`)
     } catch (err) {

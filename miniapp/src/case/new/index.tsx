@@ -7,7 +7,8 @@ import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@t
 import Taro from '@tarojs/taro'
 import { maskPhone, normalisePhone } from '@yzt/functions/contract'
 import { Field } from '../../components/Field'
-import { ApiError, asApiError, createCase, sendCode, type CaseInput } from '../../services/api'
+import { ApiError, asApiError, sendCode } from '../../services/api'
+import { createCase, type CaseInput } from '../../services/cases'
 import { appName, CASE_KIND_LABELS, CASE_KINDS, caseConsentText, NOTE_MAX, type CaseKind } from '../../services/cases-contract'
 import { CHECK_AGAIN_MS, submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
@@ -215,7 +216,7 @@ export default function NewCasePage () {
       setConsentedTo(null)
       const q = (k: string, v: string) => `${k}=${encodeURIComponent(v)}`
       await Taro.redirectTo({
-        url: `/pages/case-submitted/index?${[q('caseId', res.caseId), q('ticket', res.ticket), q('maskedPhone', res.maskedPhone)].join('&')}`
+        url: `/case/submitted/index?${[q('caseId', res.caseId), q('ticket', res.ticket), q('maskedPhone', res.maskedPhone)].join('&')}`
       })
     } catch (err) {
       const e = asApiError(err)
@@ -452,7 +453,7 @@ export default function NewCasePage () {
         : null}
 
       <View className='links'>
-        <View className='link-row' id='case-form-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/cases/index' })}>
+        <View className='link-row' id='case-form-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/case/list/index' })}>
           <Text>我的工单</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
       </View>

@@ -17,7 +17,7 @@ export default function MyCasesPage () {
   const [care] = useCareMode()
   const { enterprises } = useEnterprises()
   const labels = new Map(enterprises?.flatMap(e => e.apps).map(a => [a.id, appName(a.label)]) ?? [])
-  const open = (c: SavedCase) => Taro.navigateTo({ url: `/pages/case-detail/index?caseId=${encodeURIComponent(c.caseId)}` })
+  const open = (c: SavedCase) => Taro.navigateTo({ url: `/case/detail/index?caseId=${encodeURIComponent(c.caseId)}` })
 
   return (
     <View className={`page my-cases ${care ? 'care' : ''}`}>
@@ -44,7 +44,7 @@ export default function MyCasesPage () {
           </View>)}
       <View className='actions'>
         <Button id='new-case' className='btn-primary' role='button' tabIndex={0}
-          onClick={() => Taro.navigateTo({ url: '/pages/cases-new/index' })}>新的异议申请</Button>
+          onClick={() => Taro.navigateTo({ url: '/case/new/index' })}>新的异议申请</Button>
       </View>
     </View>
   )

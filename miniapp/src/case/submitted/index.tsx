@@ -9,7 +9,7 @@ import { copyText } from '../../utils/contact'
 import { findCase } from '../../utils/myCases'
 import { param } from '../../utils/params'
 import { useEnterprises } from '../../utils/useEnterprises'
-import '../submitted/index.scss'
+import '../../pages/submitted/index.scss'
 import './index.scss'
 
 export default function CaseSubmittedPage () {
@@ -53,10 +53,10 @@ export default function CaseSubmittedPage () {
       <View className='actions'>
         {!unsaved
           ? <Button id='to-detail' className='btn-primary' role='button' tabIndex={0}
-            onClick={() => Taro.redirectTo({ url: `/pages/case-detail/index?caseId=${encodeURIComponent(caseId)}` })}>查看工单详情</Button>
+            onClick={() => Taro.redirectTo({ url: `/case/detail/index?caseId=${encodeURIComponent(caseId)}` })}>查看工单详情</Button>
           : null}
         <Button id='case-to-cases' className={unsaved ? 'btn-primary' : 'btn-default'} role='button' tabIndex={0}
-          onClick={() => Taro.redirectTo({ url: '/pages/cases/index' })}>我的工单</Button>
+          onClick={() => Taro.redirectTo({ url: '/case/list/index' })}>我的工单</Button>
         <Button id='case-back-home' className='btn-default' role='button' tabIndex={0}
           onClick={() => Taro.reLaunch({ url: '/pages/index/index' })}>返回首页</Button>
       </View>
