@@ -7,7 +7,7 @@ import type { System } from '../src/local/system'
 import { client, codeWaiter, nextDeviceAddress, pct } from './support'
 
 export interface Sample { acceptedAt: number, sentAt: number }
-export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number }
+export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, polls?: number }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -26,6 +26,7 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
   const codeFor = codeWaiter(sys)
   const durations = timeFunctions(sys)
   let running = true
+  let polls = 0
 
   const users = Array.from({ length: clients }, async () => {
     while (running) {
@@ -39,6 +40,7 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
       const q = await call('POST', '/v1/queries', { phone, idSuffix: '000000', code, consent: true })
       if (q.status !== 202) { fail(`query ${q.status} ${q.json?.error?.code}`); continue }
       for (;;) {
+        polls++
         const s = await call('GET', `/v1/queries/${q.json.queryId}`)
         if (s.json?.status === 'SENT' || s.json?.status === 'DELIVERED') { samples.push({ acceptedAt: Date.parse(s.json.acceptedAt), sentAt: Date.parse(s.json.sentAt) }); break }
         if (s.json?.status === 'FAILED') { fail('FAILED'); break }
@@ -53,8 +55,9 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
   const healthyWindow = async (name: string) => {
     const from = Date.now()
     const requests0 = requestsSoFar(sys)
+    const polls0 = polls
     await sleep(measureMs)
-    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0 })
+    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0, polls: polls - polls0 })
   }
   await sleep(warmMs)
   for (const outage of OUTAGES) {
@@ -134,13 +137,13 @@ export function report ({ samples, errors, windows, durations }: Awaited<ReturnT
   })
   lines.push(...goals)
   if (Object.keys(errors).length) lines.push(`    errors: ${JSON.stringify(errors)}`)
-  // the last healthy window (next to the ceiling's measurement): flows/s and DynamoDB requests per flow
-  // (requests in it ÷ flows SENT in it)
+  // the last healthy window (next to the ceiling's measurement): flows/s, DynamoDB requests per flow
+  // (requests in it ÷ flows SENT in it) and status polls per flow (one GetItem each), counted alike
   const last = windows.at(-1)!
   const healthy = stats(last)
   for (const [name, xs] of Object.entries(durations)) {
     const inHealthy = xs.filter(d => windows.some(w => !w.enterpriseId && d.at >= w.from && d.at < w.to)).map(d => d.ms)
     lines.push(`    ${name} duration per record, healthy windows (claim → done): p50 ${pct(inHealthy, 0.5).toFixed(0)} ms, p99 ${pct(inHealthy, 0.99).toFixed(0)} ms`)
   }
-  return { lines, healthy, requestsPerFlow: last.requests! / healthy.n }
+  return { lines, healthy, requestsPerFlow: last.requests! / healthy.n, pollsPerFlow: last.polls! / healthy.n }
 }
