@@ -21,7 +21,7 @@ import { processQuery } from '../src/domain/processing'
 import { requestCode, submitQuery } from '../src/domain/verification'
 import { LOCAL_CREDENTIALS } from '../src/local/dynamo-local'
 import { catalogue } from '../src/catalogue/index'
-import { seedSubscribers } from './support'
+import { cpuMeter, seedSubscribers } from './support'
 
 /** one /24 per flow over all calls: the tables (and their per-source limits) are shared between calls */
 let sources = 0
@@ -30,7 +30,7 @@ let sources = 0
  * `tables`: the flow's table names (its env); `phones`: numbers no flow has used yet, seeded here.
  * `pollsPerFlow`: status reads per flow, as the measured flow made them (fractions rounded per flow).
  */
-export async function dynamoCeiling (endpoint: string, tables: Record<string, string>, phones: string[], { warmSeconds = 2, seconds = 8, concurrency = 32, pollsPerFlow = 0 } = {}) {
+export async function dynamoCeiling (endpoint: string, tables: Record<string, string>, phones: string[], { warmSeconds = 2, seconds = 8, concurrency = 32, pollsPerFlow = 0, dynamoPid = undefined as number | undefined } = {}) {
   const flow = new AsyncLocalStorage<{ smsId?: string }>()
   const rt = await buildRuntime({
     env: tables,
@@ -52,7 +52,13 @@ export async function dynamoCeiling (endpoint: string, tables: Record<string, st
   let finished = 0
   deadline = Date.now() + (warmSeconds + seconds) * 1000
   let started = 0
-  setTimeout(() => { counting = true; started = Date.now() }, warmSeconds * 1000)
+  let cpu: ReturnType<ReturnType<typeof cpuMeter>> | undefined
+  setTimeout(() => {
+    counting = true
+    started = Date.now()
+    const meter = cpuMeter(dynamoPid)
+    setTimeout(() => { cpu = meter() }, seconds * 1000)
+  }, warmSeconds * 1000)
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (Date.now() < deadline) {
       const phone = numbers.pop()
@@ -75,5 +81,5 @@ export async function dynamoCeiling (endpoint: string, tables: Record<string, st
   }))
   const elapsed = (deadline - started) / 1000
   rt.doc.destroy()
-  return { requestsPerSecond: requests / elapsed, flowsPerSecond: flows / elapsed, requestsPerFlow: requests / flows, pollsPerFlow: polls / flows, flows }
+  return { requestsPerSecond: requests / elapsed, flowsPerSecond: flows / elapsed, requestsPerFlow: requests / flows, pollsPerFlow: polls / flows, flows, cpu }
 }

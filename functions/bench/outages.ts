@@ -4,10 +4,10 @@
 // deadline whatever the design) and its transition (the first 10 s) is reported apart.
 import type { Faults } from '../src/mock-enterprises/service'
 import type { System } from '../src/local/system'
-import { client, codeWaiter, nextDeviceAddress, pct } from './support'
+import { client, codeWaiter, cpuMeter, nextDeviceAddress, pct, percent } from './support'
 
 export interface Sample { acceptedAt: number, sentAt: number }
-export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, polls?: number }
+export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, polls?: number, cpu?: { other?: number, own: number } }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -19,7 +19,7 @@ export const OUTAGES: { name: string, enterpriseId: string, faults: Faults }[] =
 
 const requestsSoFar = (sys: System) => Object.values(sys.ddbCalls).reduce((a, b) => a + b, 0)
 
-export async function outageRun (sys: System, phones: string[], { clients = 32, warmMs = 10_000, transitionMs = 10_000, measureMs = 15_000, recoverMs = 12_000 } = {}) {
+export async function outageRun (sys: System, phones: string[], { clients = 32, warmMs = 10_000, transitionMs = 10_000, measureMs = 15_000, recoverMs = 12_000, dynamoPid = undefined as number | undefined } = {}) {
   const samples: Sample[] = []
   const errors: Record<string, number> = {}
   const fail = (what: string) => { errors[what] = (errors[what] ?? 0) + 1 }
@@ -56,8 +56,9 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
     const from = Date.now()
     const requests0 = requestsSoFar(sys)
     const polls0 = polls
+    const cpu = cpuMeter(dynamoPid)
     await sleep(measureMs)
-    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0, polls: polls - polls0 })
+    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0, polls: polls - polls0, cpu: cpu() })
   }
   await sleep(warmMs)
   for (const outage of OUTAGES) {
@@ -145,5 +146,6 @@ export function report ({ samples, errors, windows, durations }: Awaited<ReturnT
     const inHealthy = xs.filter(d => windows.some(w => !w.enterpriseId && d.at >= w.from && d.at < w.to)).map(d => d.ms)
     lines.push(`    ${name} duration per record, healthy windows (claim → done): p50 ${pct(inHealthy, 0.5).toFixed(0)} ms, p99 ${pct(inHealthy, 0.99).toFixed(0)} ms`)
   }
+  lines.push(`    last healthy window: ${(last.requests! / ((last.to - last.from) / 1000)).toFixed(0)} DynamoDB requests/s from the API and its functions; CPU (% of one core) DynamoDB Local ${percent(last.cpu?.other)}, this process (API, functions, pollers, clients) ${percent(last.cpu?.own)}`)
   return { lines, healthy, requestsPerFlow: last.requests! / healthy.n, pollsPerFlow: last.polls! / healthy.n }
 }

@@ -1,4 +1,5 @@
 // What the bench sections share: percentiles, one HTTP client per simulated device, and seeding.
+import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type { System } from '../src/local/system'
 
@@ -63,3 +64,32 @@ export function codeWaiter (sys: Pick<System, 'sms'>) {
     if (code) { arrived.delete(phone); resolve(code) } else waiting.set(phone, resolve)
   })
 }
+
+/** CPU seconds used so far by a process (DynamoDB Local's JVM), from Linux's /proc; undefined elsewhere */
+export function cpuSeconds (pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime + stime, in clock ticks of 1/100 s on Linux
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/** CPU use of a process and of this one between start and stop, in % of one core */
+export function cpuMeter (pid: number | undefined) {
+  const t0 = performance.now()
+  const other0 = cpuSeconds(pid)
+  const own0 = process.cpuUsage()
+  return () => {
+    const seconds = (performance.now() - t0) / 1000
+    const other = cpuSeconds(pid)
+    const own = process.cpuUsage(own0)
+    return {
+      other: other === undefined || other0 === undefined ? undefined : 100 * (other - other0) / seconds,
+      own: 100 * (own.user + own.system) / 1e6 / seconds
+    }
+  }
+}
+
+export const percent = (x: number | undefined) => x === undefined ? '?' : `${x.toFixed(0)} %`
