@@ -15,12 +15,12 @@ import { requesterOf } from '../src/domain/requester'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import { buildRuntime } from '../src/adapters/runtime'
-import { cryptoRandom } from '../src/adapters/crypto'
 import { dispatchSms } from '../src/domain/dispatch'
 import { processQuery } from '../src/domain/processing'
 import { requestCode, submitQuery } from '../src/domain/verification'
 import { LOCAL_CREDENTIALS } from '../src/local/dynamo-local'
 import { catalogue } from '../src/catalogue/index'
+import { LocalSmsProvider } from '../src/adapters/sms-local'
 import { cpuMeter, seedSubscribers } from './support'
 
 /** one /24 per flow over all calls: the tables (and their per-source limits) are shared between calls */
@@ -36,7 +36,8 @@ export async function dynamoCeiling (endpoint: string, tables: Record<string, st
     env: tables,
     dynamo: { endpoint, region: 'local', credentials: LOCAL_CREDENTIALS },
     random: { code: () => '246810', id: () => { const id = randomUUID(); const f = flow.getStore(); if (f) f.smsId = id; return id } },
-    sms: { send: async () => ({ providerMessageId: cryptoRandom.id() }) },
+    // the local system's provider: it reports delivery at once, so each SMS is also marked DELIVERED
+    sms: new LocalSmsProvider(),
     gateway: { countAccounts: async id => Object.fromEntries(catalogue.enterprises.find(e => e.id === id)!.apps.map(a => [a.id, 1])) }
   })
   const numbers = [...phones]
@@ -44,8 +45,16 @@ export async function dynamoCeiling (endpoint: string, tables: Record<string, st
   // counted only after a warm-up (connections, the JIT), and only until the deadline
   let counting = false
   let requests = 0
+  const calls: Record<string, number> = {}
   let deadline = Infinity
-  rt.doc.middlewareStack.add(next => async args => { if (counting && Date.now() < deadline) requests++; return next(args) }, { step: 'initialize', name: 'countRequests' })
+  rt.doc.middlewareStack.add((next, context) => async args => {
+    if (counting && Date.now() < deadline) {
+      requests++
+      const name = context.commandName ?? 'unknown'
+      calls[name] = (calls[name] ?? 0) + 1
+    }
+    return next(args)
+  }, { step: 'initialize', name: 'countRequests' })
 
   let flows = 0
   let polls = 0
@@ -81,5 +90,5 @@ export async function dynamoCeiling (endpoint: string, tables: Record<string, st
   }))
   const elapsed = (deadline - started) / 1000
   rt.doc.destroy()
-  return { requestsPerSecond: requests / elapsed, flowsPerSecond: flows / elapsed, requestsPerFlow: requests / flows, pollsPerFlow: polls / flows, flows, cpu }
+  return { requestsPerSecond: requests / elapsed, flowsPerSecond: flows / elapsed, requestsPerFlow: requests / flows, pollsPerFlow: polls / flows, flows, calls, cpu }
 }

@@ -4,10 +4,10 @@
 // deadline whatever the design) and its transition (the first 10 s) is reported apart.
 import type { Faults } from '../src/mock-enterprises/service'
 import type { System } from '../src/local/system'
-import { client, codeWaiter, cpuMeter, nextDeviceAddress, pct, percent } from './support'
+import { client, codeWaiter, countsSince, cpuMeter, nextDeviceAddress, pct, percent, perFlow } from './support'
 
 export interface Sample { acceptedAt: number, sentAt: number }
-export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, polls?: number, cpu?: { other?: number, own: number } }
+export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, calls?: Record<string, number>, polls?: number, cpu?: { other?: number, own: number } }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -55,10 +55,11 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
   const healthyWindow = async (name: string) => {
     const from = Date.now()
     const requests0 = requestsSoFar(sys)
+    const calls0 = { ...sys.ddbCalls }
     const polls0 = polls
     const cpu = cpuMeter(dynamoPid)
     await sleep(measureMs)
-    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0, polls: polls - polls0, cpu: cpu() })
+    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0, calls: countsSince(calls0, sys.ddbCalls), polls: polls - polls0, cpu: cpu() })
   }
   await sleep(warmMs)
   for (const outage of OUTAGES) {
@@ -146,6 +147,7 @@ export function report ({ samples, errors, windows, durations }: Awaited<ReturnT
     const inHealthy = xs.filter(d => windows.some(w => !w.enterpriseId && d.at >= w.from && d.at < w.to)).map(d => d.ms)
     lines.push(`    ${name} duration per record, healthy windows (claim → done): p50 ${pct(inHealthy, 0.5).toFixed(0)} ms, p99 ${pct(inHealthy, 0.99).toFixed(0)} ms`)
   }
-  lines.push(`    last healthy window: ${(last.requests! / ((last.to - last.from) / 1000)).toFixed(0)} DynamoDB requests/s from the API and its functions; CPU (% of one core) DynamoDB Local ${percent(last.cpu?.other)}, this process (API, functions, pollers, clients) ${percent(last.cpu?.own)}`)
+  lines.push(`    last healthy window: ${(last.requests! / healthy.n).toFixed(1)} DynamoDB requests per flow (${perFlow(last.calls!, healthy.n)}; status polls ${(last.polls! / healthy.n).toFixed(1)})`)
+  lines.push(`      ${(last.requests! / ((last.to - last.from) / 1000)).toFixed(0)} DynamoDB requests/s from the API and its functions; CPU (% of one core) DynamoDB Local ${percent(last.cpu?.other)}, this process (API, functions, pollers, clients) ${percent(last.cpu?.own)}`)
   return { lines, healthy, requestsPerFlow: last.requests! / healthy.n, pollsPerFlow: last.polls! / healthy.n }
 }

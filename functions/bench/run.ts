@@ -11,7 +11,7 @@ import { tableEnv } from '../src/local/tables'
 import { logger } from '../src/lib/logger'
 import { dynamoCeiling } from './dynamo-ceiling'
 import { outageRun, report } from './outages'
-import { client, codeWaiter, median, nextDeviceAddress, pct, percent, seedSubscribers } from './support'
+import { client, codeWaiter, median, nextDeviceAddress, pct, percent, perFlow, seedSubscribers } from './support'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 logger.setLogLevel('ERROR')
@@ -133,6 +133,7 @@ async function main () {
         levels.push(c)
       }
       const ceiling = levels.reduce((best, c) => c.requestsPerSecond > best.requestsPerSecond ? c : best)
+      console.log(`    its op mix per flow: ${perFlow(ceiling.calls, ceiling.flows)}`)
       const used = healthy.perSecond * requestsPerFlow / ceiling.requestsPerSecond
       console.log(`    healthy flow: ${healthy.perSecond.toFixed(1)} flows/s × ${requestsPerFlow.toFixed(1)} requests per flow ÷ ${ceiling.requestsPerSecond.toFixed(0)} = ${used.toFixed(2)} of the ceiling (goal ≥ 0.9)`)
     }

@@ -93,3 +93,13 @@ export function cpuMeter (pid: number | undefined) {
 }
 
 export const percent = (x: number | undefined) => x === undefined ? '?' : `${x.toFixed(0)} %`
+
+/** DynamoDB requests per flow by command, e.g. "GetItem 13.2, TransactWriteItems 8.0" */
+export function perFlow (calls: Record<string, number>, flows: number): string {
+  return Object.entries(calls).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => `${name.replace(/Command$/, '')} ${(n / flows).toFixed(1)}`).join(', ')
+}
+
+/** what `after` counted since `before`, by name */
+export const countsSince = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - (before[name] ?? 0)]))
