@@ -21,7 +21,7 @@ import { requestCode, submitQuery } from '../src/domain/verification'
 import { LOCAL_CREDENTIALS } from '../src/local/dynamo-local'
 import { catalogue } from '../src/catalogue/index'
 import { LocalSmsProvider } from '../src/adapters/sms-local'
-import { cpuMeter, seedSubscribers } from './support'
+import { cpuMeter, requestTime, seedSubscribers } from './support'
 
 /** one /24 per flow over all calls: the tables (and their per-source limits) are shared between calls */
 let sources = 0
@@ -61,12 +61,15 @@ export async function dynamoCeiling (endpoint: string, tables: Record<string, st
   let finished = 0
   deadline = Date.now() + (warmSeconds + seconds) * 1000
   let started = 0
+  const busy = requestTime(rt.doc)
   let cpu: ReturnType<ReturnType<typeof cpuMeter>> | undefined
+  let inFlight = 0
   setTimeout(() => {
     counting = true
     started = Date.now()
     const meter = cpuMeter(dynamoPid)
-    setTimeout(() => { cpu = meter() }, seconds * 1000)
+    const busy0 = busy()
+    setTimeout(() => { cpu = meter(); inFlight = (busy() - busy0) / (seconds * 1000) }, seconds * 1000)
   }, warmSeconds * 1000)
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (Date.now() < deadline) {
@@ -90,5 +93,5 @@ export async function dynamoCeiling (endpoint: string, tables: Record<string, st
   }))
   const elapsed = (deadline - started) / 1000
   rt.doc.destroy()
-  return { requestsPerSecond: requests / elapsed, flowsPerSecond: flows / elapsed, requestsPerFlow: requests / flows, pollsPerFlow: polls / flows, flows, calls, cpu }
+  return { requestsPerSecond: requests / elapsed, flowsPerSecond: flows / elapsed, requestsPerFlow: requests / flows, pollsPerFlow: polls / flows, flows, calls, cpu, inFlight }
 }

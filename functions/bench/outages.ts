@@ -4,10 +4,10 @@
 // deadline whatever the design) and its transition (the first 10 s) is reported apart.
 import type { Faults } from '../src/mock-enterprises/service'
 import type { System } from '../src/local/system'
-import { client, codeWaiter, countsSince, cpuMeter, nextDeviceAddress, pct, percent, perFlow } from './support'
+import { client, codeWaiter, countsSince, cpuMeter, nextDeviceAddress, pct, percent, perFlow, requestTime } from './support'
 
 export interface Sample { acceptedAt: number, sentAt: number }
-export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, calls?: Record<string, number>, polls?: number, cpu?: { other?: number, own: number } }
+export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, calls?: Record<string, number>, polls?: number, cpu?: { other?: number, own: number }, inFlight?: number }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -27,6 +27,7 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
   const durations = timeFunctions(sys)
   let running = true
   let polls = 0
+  const busy = requestTime(sys.runtime.doc)
 
   const users = Array.from({ length: clients }, async () => {
     while (running) {
@@ -58,8 +59,10 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
     const calls0 = { ...sys.ddbCalls }
     const polls0 = polls
     const cpu = cpuMeter(dynamoPid)
+    const busy0 = busy()
     await sleep(measureMs)
-    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0, calls: countsSince(calls0, sys.ddbCalls), polls: polls - polls0, cpu: cpu() })
+    const to = Date.now()
+    windows.push({ name, from, to, requests: requestsSoFar(sys) - requests0, calls: countsSince(calls0, sys.ddbCalls), polls: polls - polls0, cpu: cpu(), inFlight: (busy() - busy0) / (to - from) })
   }
   await sleep(warmMs)
   for (const outage of OUTAGES) {
@@ -148,6 +151,6 @@ export function report ({ samples, errors, windows, durations }: Awaited<ReturnT
     lines.push(`    ${name} duration per record, healthy windows (claim → done): p50 ${pct(inHealthy, 0.5).toFixed(0)} ms, p99 ${pct(inHealthy, 0.99).toFixed(0)} ms`)
   }
   lines.push(`    last healthy window: ${(last.requests! / healthy.n).toFixed(1)} DynamoDB requests per flow (${perFlow(last.calls!, healthy.n)}; status polls ${(last.polls! / healthy.n).toFixed(1)})`)
-  lines.push(`      ${(last.requests! / ((last.to - last.from) / 1000)).toFixed(0)} DynamoDB requests/s from the API and its functions; CPU (% of one core) DynamoDB Local ${percent(last.cpu?.other)}, this process (API, functions, pollers, clients) ${percent(last.cpu?.own)}`)
+  lines.push(`      ${(last.requests! / ((last.to - last.from) / 1000)).toFixed(0)} DynamoDB requests/s from the API and its functions, ${last.inFlight!.toFixed(1)} in flight on average; CPU (% of one core) DynamoDB Local ${percent(last.cpu?.other)}, this process (API, functions, pollers, clients) ${percent(last.cpu?.own)}`)
   return { lines, healthy, requestsPerFlow: last.requests! / healthy.n, pollsPerFlow: last.polls! / healthy.n }
 }

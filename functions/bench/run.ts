@@ -129,7 +129,7 @@ async function main () {
         const numbers = Array.from({ length: 3000 }, (_, j) => `137${i}${String(j).padStart(7, '0')}`)
         // tableEnv(): the system's tables (it was started without a prefix)
         const c = await dynamoCeiling(dynamo.endpoint, tableEnv(), numbers, { pollsPerFlow, concurrency, dynamoPid: dynamo.pid })
-        console.log(`    ${String(concurrency).padStart(2)} at once: ${c.requestsPerSecond.toFixed(0)} requests/s (${c.flowsPerSecond.toFixed(1)} flows/s × ${c.requestsPerFlow.toFixed(1)} requests per flow, of which ${c.pollsPerFlow.toFixed(1)} status polls; ${c.flows} flows); CPU DynamoDB Local ${percent(c.cpu?.other)}, this process ${percent(c.cpu?.own)}`)
+        console.log(`    ${String(concurrency).padStart(2)} at once: ${c.requestsPerSecond.toFixed(0)} requests/s (${c.flowsPerSecond.toFixed(1)} flows/s × ${c.requestsPerFlow.toFixed(1)} requests per flow, of which ${c.pollsPerFlow.toFixed(1)} status polls; ${c.flows} flows), ${c.inFlight.toFixed(1)} in flight on average; CPU DynamoDB Local ${percent(c.cpu?.other)}, this process ${percent(c.cpu?.own)}`)
         levels.push(c)
       }
       const ceiling = levels.reduce((best, c) => c.requestsPerSecond > best.requestsPerSecond ? c : best)

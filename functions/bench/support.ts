@@ -1,6 +1,7 @@
 // What the bench sections share: percentiles, one HTTP client per simulated device, and seeding.
 import * as fs from 'node:fs'
 import * as http from 'node:http'
+import type { Doc } from '../src/adapters/dynamo/client'
 import type { System } from '../src/local/system'
 
 export const median = (xs: number[]) => pct(xs, 0.5)
@@ -103,3 +104,17 @@ export function perFlow (calls: Record<string, number>, flows: number): string {
 /** what `after` counted since `before`, by name */
 export const countsSince = (before: Record<string, number>, after: Record<string, number>) =>
   Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - (before[name] ?? 0)]))
+
+/**
+ * Milliseconds spent in DynamoDB requests so far, summed over the requests of this client. Its growth
+ * over a window ÷ the window's length is the mean number of requests in flight (Little's law): how
+ * hard the client is pressing DynamoDB Local, whatever its latency.
+ */
+export function requestTime (doc: Doc): () => number {
+  let ms = 0
+  doc.middlewareStack.add(next => async args => {
+    const t = performance.now()
+    try { return await next(args) } finally { ms += performance.now() - t }
+  }, { step: 'initialize', name: 'timeRequests' })
+  return () => ms
+}
