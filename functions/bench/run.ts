@@ -107,8 +107,9 @@ async function main () {
       if (SECTIONS.includes('c')) {
         console.log('\n(c) DynamoDB requests per accepted query (SDK middleware count)')
         for (const line of perQuery) console.log(line)
-        console.log('    design minimum 12: send code 2 (subscriber get, limits+code+outbox transaction), code SMS 2 (claim, sent),')
-        console.log('    submit 4 (lock get, code try, subscriber get, code+quota+query transaction), process 2 (claim, results+outbox transaction), result SMS 2 (claim, sent);')
+        console.log('    by the code, 26 without polls: send code 7 (subscriber, number lock and 4 limit logs read; limits+code+outbox transaction),')
+        console.log('    code SMS 4 (claim, sent, DELIVERED: read + transaction), submit 8 (number lock and source read, code try, verdict log read + transaction,')
+        console.log('    subscriber read, quota log read + code+quota+query transaction), process 3 (claim, number history, results+outbox transaction), result SMS 4;')
         console.log('    plus one breaker-state read (BatchGetItem) per container per second, not per query')
       }
     }
