@@ -10,7 +10,7 @@
 // record. A table created after a long run starts its shard behind all the records written so far,
 // so each of its writes walks them all, on DynamoDB Local's one SQLite thread: fresh tables created
 // after the outage run served ~90–180 requests/s whatever the concurrency, the flow's own tables
-// ~900–1,300 (docs/CAPACITY.md §3).
+// 850–1,700 (docs/CAPACITY.md §3).
 import { requesterOf } from '../src/domain/requester'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
