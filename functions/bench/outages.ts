@@ -4,10 +4,10 @@
 // deadline whatever the design) and its transition (the first 10 s) is reported apart.
 import type { Faults } from '../src/mock-enterprises/service'
 import type { System } from '../src/local/system'
-import { client, codeWaiter, nextDeviceAddress, pct } from './support'
+import { client, codeWaiter, countsSince, cpuMeter, nextDeviceAddress, pct, percent, perFlow, requestTime } from './support'
 
 export interface Sample { acceptedAt: number, sentAt: number }
-export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number }
+export interface Window { name: string, enterpriseId?: string, faultAt?: number, from: number, to: number, asked?: number, breaker?: string, requests?: number, calls?: Record<string, number>, polls?: number, cpu?: { other?: number, own: number }, inFlight?: number }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -19,13 +19,15 @@ export const OUTAGES: { name: string, enterpriseId: string, faults: Faults }[] =
 
 const requestsSoFar = (sys: System) => Object.values(sys.ddbCalls).reduce((a, b) => a + b, 0)
 
-export async function outageRun (sys: System, phones: string[], { clients = 32, warmMs = 10_000, transitionMs = 10_000, measureMs = 15_000, recoverMs = 12_000 } = {}) {
+export async function outageRun (sys: System, phones: string[], { clients = 32, warmMs = 10_000, transitionMs = 10_000, measureMs = 15_000, recoverMs = 12_000, dynamoPid = undefined as number | undefined } = {}) {
   const samples: Sample[] = []
   const errors: Record<string, number> = {}
   const fail = (what: string) => { errors[what] = (errors[what] ?? 0) + 1 }
   const codeFor = codeWaiter(sys)
   const durations = timeFunctions(sys)
   let running = true
+  let polls = 0
+  const busy = requestTime(sys.runtime.doc)
 
   const users = Array.from({ length: clients }, async () => {
     while (running) {
@@ -39,6 +41,7 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
       const q = await call('POST', '/v1/queries', { phone, idSuffix: '000000', code, consent: true })
       if (q.status !== 202) { fail(`query ${q.status} ${q.json?.error?.code}`); continue }
       for (;;) {
+        polls++
         const s = await call('GET', `/v1/queries/${q.json.queryId}`)
         if (s.json?.status === 'SENT' || s.json?.status === 'DELIVERED') { samples.push({ acceptedAt: Date.parse(s.json.acceptedAt), sentAt: Date.parse(s.json.sentAt) }); break }
         if (s.json?.status === 'FAILED') { fail('FAILED'); break }
@@ -53,8 +56,13 @@ export async function outageRun (sys: System, phones: string[], { clients = 32, 
   const healthyWindow = async (name: string) => {
     const from = Date.now()
     const requests0 = requestsSoFar(sys)
+    const calls0 = { ...sys.ddbCalls }
+    const polls0 = polls
+    const cpu = cpuMeter(dynamoPid)
+    const busy0 = busy()
     await sleep(measureMs)
-    windows.push({ name, from, to: Date.now(), requests: requestsSoFar(sys) - requests0 })
+    const to = Date.now()
+    windows.push({ name, from, to, requests: requestsSoFar(sys) - requests0, calls: countsSince(calls0, sys.ddbCalls), polls: polls - polls0, cpu: cpu(), inFlight: (busy() - busy0) / (to - from) })
   }
   await sleep(warmMs)
   for (const outage of OUTAGES) {
@@ -134,13 +142,15 @@ export function report ({ samples, errors, windows, durations }: Awaited<ReturnT
   })
   lines.push(...goals)
   if (Object.keys(errors).length) lines.push(`    errors: ${JSON.stringify(errors)}`)
-  // the last healthy window (next to the ceiling's measurement): flows/s and DynamoDB requests per flow
-  // (requests in it ÷ flows SENT in it)
+  // the last healthy window (next to the ceiling's measurement): flows/s, DynamoDB requests per flow
+  // (requests in it ÷ flows SENT in it) and status polls per flow (one GetItem each), counted alike
   const last = windows.at(-1)!
   const healthy = stats(last)
   for (const [name, xs] of Object.entries(durations)) {
     const inHealthy = xs.filter(d => windows.some(w => !w.enterpriseId && d.at >= w.from && d.at < w.to)).map(d => d.ms)
     lines.push(`    ${name} duration per record, healthy windows (claim → done): p50 ${pct(inHealthy, 0.5).toFixed(0)} ms, p99 ${pct(inHealthy, 0.99).toFixed(0)} ms`)
   }
-  return { lines, healthy, requestsPerFlow: last.requests! / healthy.n }
+  lines.push(`    last healthy window: ${(last.requests! / healthy.n).toFixed(1)} DynamoDB requests per flow (${perFlow(last.calls!, healthy.n)}; status polls ${(last.polls! / healthy.n).toFixed(1)})`)
+  lines.push(`      ${(last.requests! / ((last.to - last.from) / 1000)).toFixed(0)} DynamoDB requests/s from the API and its functions, ${last.inFlight!.toFixed(1)} in flight on average; CPU (% of one core) DynamoDB Local ${percent(last.cpu?.other)}, this process (API, functions, pollers, clients) ${percent(last.cpu?.own)}`)
+  return { lines, healthy, requestsPerFlow: last.requests! / healthy.n, pollsPerFlow: last.polls! / healthy.n }
 }

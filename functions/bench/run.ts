@@ -7,10 +7,11 @@ import { catalogue } from '../src/catalogue/index'
 import { askEnterprises } from '../src/domain/fan-out'
 import { startDynamoLocal } from '../src/local/dynamo-local'
 import { startSystem, type System } from '../src/local/system'
+import { tableEnv } from '../src/local/tables'
 import { logger } from '../src/lib/logger'
 import { dynamoCeiling } from './dynamo-ceiling'
 import { outageRun, report } from './outages'
-import { client, codeWaiter, median, nextDeviceAddress, pct, seedSubscribers } from './support'
+import { client, codeWaiter, median, nextDeviceAddress, pct, percent, perFlow, seedSubscribers } from './support'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 logger.setLogLevel('ERROR')
@@ -106,28 +107,34 @@ async function main () {
       if (SECTIONS.includes('c')) {
         console.log('\n(c) DynamoDB requests per accepted query (SDK middleware count)')
         for (const line of perQuery) console.log(line)
-        console.log('    design minimum 12: send code 2 (subscriber get, limits+code+outbox transaction), code SMS 2 (claim, sent),')
-        console.log('    submit 4 (lock get, code try, subscriber get, code+quota+query transaction), process 2 (claim, results+outbox transaction), result SMS 2 (claim, sent);')
+        console.log('    by the code, 26 without polls: send code 7 (subscriber, number lock and 4 limit logs read; limits+code+outbox transaction),')
+        console.log('    code SMS 4 (claim, sent, DELIVERED: read + transaction), submit 8 (number lock and source read, code try, verdict log read + transaction,')
+        console.log('    subscriber read, quota log read + code+quota+query transaction), process 3 (claim, number history, results+outbox transaction), result SMS 4;')
         console.log('    plus one breaker-state read (BatchGetItem) per container per second, not per query')
       }
     }
 
     if (SECTIONS.includes('d') || SECTIONS.includes('e')) {
       console.log('\n(d) one enterprise down, 32 clients, one continuous run; steady state = from 10 s after the fault began, for 15 s; ×healthy against the healthy windows either side')
-      const run = await outageRun(sys, phones)
-      const { lines, healthy, requestsPerFlow } = report(run)
+      const run = await outageRun(sys, phones, { dynamoPid: dynamo.pid })
+      const { lines, healthy, requestsPerFlow, pollsPerFlow } = report(run)
       for (const line of lines) console.log(line)
 
-      // the ceiling on the same (warm) DynamoDB Local, alone: the API and the stream pollers stopped
+      // the ceiling on the same DynamoDB Local and the flow's own tables, alone: the API and the stream
+      // pollers stopped (fresh tables would be slowed by DynamoDB Local's streams: see dynamo-ceiling.ts)
       await stopSystem()
-      const polls = Math.max(0, requestsPerFlow - 12)
-      console.log('\n(e) DynamoDB Local\'s ceiling for the flow\'s op mix (same stores, N flows at once after 3 s of warm-up, no HTTP, no streams, instant enterprises; the best N counts)')
-      let ceiling = { requestsPerSecond: 0, flowsPerSecond: 0, requestsPerFlow: 0, flows: 0 }
-      for (const concurrency of [4, 16, 32]) {
-        const c = await dynamoCeiling(dynamo.endpoint, { pollsPerFlow: polls, concurrency, warmSeconds: 3, seconds: 8, phones: 3000, prefix: `ceiling${concurrency}_` })
-        console.log(`    ${String(concurrency).padStart(2)} at once: ${c.requestsPerSecond.toFixed(0)} requests/s (${c.flowsPerSecond.toFixed(1)} flows/s × ${c.requestsPerFlow.toFixed(1)} requests per flow, ${c.flows} flows)`)
-        if (c.requestsPerSecond > ceiling.requestsPerSecond) ceiling = c
+      console.log(`\n(e) DynamoDB Local's ceiling for the flow's op mix (the flow's tables, its ${pollsPerFlow.toFixed(1)} status polls per flow; N flows at once after 2 s of warm-up, no HTTP, no streams, instant enterprises; the best N counts)`)
+      const levels: Awaited<ReturnType<typeof dynamoCeiling>>[] = []
+      for (const [i, concurrency] of [16, 32, 64].entries()) {
+        // numbers of their own (137…), unused by the flow (135…) and by the other levels
+        const numbers = Array.from({ length: 3000 }, (_, j) => `137${i}${String(j).padStart(7, '0')}`)
+        // tableEnv(): the system's tables (it was started without a prefix)
+        const c = await dynamoCeiling(dynamo.endpoint, tableEnv(), numbers, { pollsPerFlow, concurrency, dynamoPid: dynamo.pid })
+        console.log(`    ${String(concurrency).padStart(2)} at once: ${c.requestsPerSecond.toFixed(0)} requests/s (${c.flowsPerSecond.toFixed(1)} flows/s × ${c.requestsPerFlow.toFixed(1)} requests per flow, of which ${c.pollsPerFlow.toFixed(1)} status polls; ${c.flows} flows), ${c.inFlight.toFixed(1)} in flight on average; CPU DynamoDB Local ${percent(c.cpu?.other)}, this process ${percent(c.cpu?.own)}`)
+        levels.push(c)
       }
+      const ceiling = levels.reduce((best, c) => c.requestsPerSecond > best.requestsPerSecond ? c : best)
+      console.log(`    its op mix per flow: ${perFlow(ceiling.calls, ceiling.flows)}`)
       const used = healthy.perSecond * requestsPerFlow / ceiling.requestsPerSecond
       console.log(`    healthy flow: ${healthy.perSecond.toFixed(1)} flows/s × ${requestsPerFlow.toFixed(1)} requests per flow ÷ ${ceiling.requestsPerSecond.toFixed(0)} = ${used.toFixed(2)} of the ceiling (goal ≥ 0.9)`)
     }

@@ -1,5 +1,7 @@
 // What the bench sections share: percentiles, one HTTP client per simulated device, and seeding.
+import * as fs from 'node:fs'
 import * as http from 'node:http'
+import type { Doc } from '../src/adapters/dynamo/client'
 import type { System } from '../src/local/system'
 
 export const median = (xs: number[]) => pct(xs, 0.5)
@@ -62,4 +64,57 @@ export function codeWaiter (sys: Pick<System, 'sms'>) {
     const code = arrived.get(phone)
     if (code) { arrived.delete(phone); resolve(code) } else waiting.set(phone, resolve)
   })
+}
+
+/** CPU seconds used so far by a process (DynamoDB Local's JVM), from Linux's /proc; undefined elsewhere */
+export function cpuSeconds (pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime + stime, in clock ticks of 1/100 s on Linux
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/** CPU use of a process and of this one between start and stop, in % of one core */
+export function cpuMeter (pid: number | undefined) {
+  const t0 = performance.now()
+  const other0 = cpuSeconds(pid)
+  const own0 = process.cpuUsage()
+  return () => {
+    const seconds = (performance.now() - t0) / 1000
+    const other = cpuSeconds(pid)
+    const own = process.cpuUsage(own0)
+    return {
+      other: other === undefined || other0 === undefined ? undefined : 100 * (other - other0) / seconds,
+      own: 100 * (own.user + own.system) / 1e6 / seconds
+    }
+  }
+}
+
+export const percent = (x: number | undefined) => x === undefined ? '?' : `${x.toFixed(0)} %`
+
+/** DynamoDB requests per flow by command, e.g. "GetItem 13.2, TransactWriteItems 8.0" */
+export function perFlow (calls: Record<string, number>, flows: number): string {
+  return Object.entries(calls).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => `${name.replace(/Command$/, '')} ${(n / flows).toFixed(1)}`).join(', ')
+}
+
+/** what `after` counted since `before`, by name */
+export const countsSince = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - (before[name] ?? 0)]))
+
+/**
+ * Milliseconds spent in DynamoDB requests so far, summed over the requests of this client. Its growth
+ * over a window ÷ the window's length is the mean number of requests in flight (Little's law): how
+ * hard the client is pressing DynamoDB Local, whatever its latency.
+ */
+export function requestTime (doc: Doc): () => number {
+  let ms = 0
+  doc.middlewareStack.add(next => async args => {
+    const t = performance.now()
+    try { return await next(args) } finally { ms += performance.now() - t }
+  }, { step: 'initialize', name: 'timeRequests' })
+  return () => ms
 }

@@ -275,13 +275,13 @@ describe('streams', () => {
     expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute'])
   })
 
-  test('forwardDispute: INSERTs of DisputeOutbox, 10 a batch, 2 batches a shard, 3 retries, given up after an hour (the clear number\'s bound)', () => {
+  test('forwardDispute: INSERTs of DisputeOutbox, 25 a batch (a whole case), 2 batches a shard, 3 retries, given up after an hour (the clear number\'s bound)', () => {
     const mappings = resourcesOfType(prod, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName.Ref === functionId(prod, 'forwardDispute'))
     expect(mappings).toHaveLength(1)
     expect(mappings[0]![1].Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [tableId(prod, 'disputes'), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 10,
+      BatchSize: 25,
       ParallelizationFactor: 2,
       MaximumRetryAttempts: 3,
       MaximumRecordAgeInSeconds: 3600,
