@@ -4,7 +4,8 @@ import type { LimitCheck, LimitName, Refusal } from './domain/limits'
 import type { SmsContent } from './domain/sms-templates'
 import type { NumberHistory } from './domain/number-history'
 import type { NumberNotice } from './contract/lifecycle'
-import type { CaseKind, DisputeRequest, ItemStatus, ResolveAction } from './contract/cases'
+import type { CaseKind, ItemStatus, ResolveAction } from './contract/cases'
+import type { DisputeRequest } from './contract/disputes'
 
 export interface Clock {
   /** epoch milliseconds */

@@ -2,7 +2,7 @@
 // and disputes (POST {enterprise}/disputes) — signed like the account-count requests and sent with the
 // same client (size caps, no redirects, https when deployed). The enterprise's 2xx answer must be
 // signed for this message (its eventId or itemId) and match the schema.
-import { DisputeAccepted } from '#contract/cases'
+import { DisputeAccepted } from '#contract/disputes'
 import { NumberNoticeAnswer } from '#contract/lifecycle'
 import type { Clock, DisputeGateway, NoticeGateway } from '#ports'
 import { enterpriseKeys, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyAnswer, type MasterKeys } from '#lib/signing'

@@ -1,7 +1,8 @@
 // The rules of a resolution case, free of storage and HTTP: tickets, tokens, notes, deadlines, which
 // enterprise answer may move an item where, and the SMS each change sends.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
-import { appName, TICKET_ALPHABET, type DisputeCallback, type ItemStatus, type ResolveAction } from '#contract/cases'
+import { appName, TICKET_ALPHABET, type ItemStatus, type ResolveAction } from '#contract/cases'
+import { type DisputeCallback } from '#contract/disputes'
 import type { CaseItemState, CaseState, PendingCaseSms } from '#ports'
 import { chinaDate } from './china-time'
 import { POLICY } from './policy'

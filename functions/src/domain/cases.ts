@@ -1,7 +1,8 @@
 // Resolution cases over the ports: open a case, forward each item to its enterprise, take the
 // enterprise's answers, mark late items, and keep the person informed by at most one SMS an hour.
 // Every change to a case is a step on its state, written back conditioned on its version.
-import { appName, CASE_ID_PATTERN, ITEM_ID_PATTERN, type CaseItemView, type CaseView, type CreateCaseRequest, type CreateCaseResponse, type DisputeCallback, type DisputeCallbackResponse } from '#contract/cases'
+import { appName, CASE_ID_PATTERN, ITEM_ID_PATTERN, type CaseItemView, type CaseView, type CreateCaseRequest, type CreateCaseResponse } from '#contract/cases'
+import { type DisputeCallback, type DisputeCallbackResponse } from '#contract/disputes'
 import { maskPhone } from '#contract/index'
 import type { Catalogue } from '#catalogue/index'
 import type { CaseEffects, CaseItemState, CaseState, CaseStore, Clock, DisputeGateway, DisputeMessage, OutboxMessage, Sealer } from '#ports'

@@ -1,6 +1,6 @@
 // POST /v1/enterprise-callbacks/disputes/{itemId}: an enterprise answers for one of its items,
 // signed with its own key; each signature works once.
-import { DisputeCallback, type DisputeCallbackResponse } from '#contract/cases'
+import { DisputeCallback, type DisputeCallbackResponse } from '#contract/disputes'
 import { runtime, type Runtime } from '#adapters/runtime'
 import { answerItem } from '#domain/cases'
 import { signedRoute } from '#lib/signed-route'

@@ -4,7 +4,7 @@
 import { POLICY } from '../../domain/policy'
 import { MAX_SKEW_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/signing'
 import { AccountCountAnswer, AccountCountRequest, EnterpriseError, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES } from '../enterprise'
-import { DisputeAccepted, DisputeRequest } from '../cases'
+import { DisputeAccepted, DisputeRequest } from '../disputes'
 import { NumberNotice, NumberNoticeAnswer } from '../lifecycle'
 import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 

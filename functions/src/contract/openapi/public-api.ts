@@ -5,7 +5,8 @@ import {
   NoticeConfirmation, NoticeConfirmationResponse, NumberChecksRequest, NumberChecksResponse, NumberEventsRequest, NumberEventsResponse,
   PlatformAuditResponse, ReissueReadiness, ReleasedNumbersResponse
 } from '../lifecycle'
-import { CaseView, CreateCaseRequest, CreateCaseResponse, DisputeCallback, DisputeCallbackResponse } from '../cases'
+import { CaseView, CreateCaseRequest, CreateCaseResponse } from '../cases'
+import { DisputeCallback, DisputeCallbackResponse } from '../disputes'
 import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 
 
