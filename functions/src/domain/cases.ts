@@ -214,7 +214,8 @@ export async function viewCase (deps: { cases: CaseStore, clock: Clock }, caseId
 
 // ---- forward one item (stream consumer, and the sweep for what failed) -----------------------------
 
-export type ForwardOutcome = 'forwarded' | 'retry-later' | 'skipped'
+/** `error`: why the last try failed (never the number: the enterprise client's messages hold none), for the log */
+export type ForwardOutcome = { status: 'forwarded' | 'retry-later' | 'skipped', error?: string }
 
 /**
  * Safe to run twice: the dispute row (with the clear number) is deleted in the write that records
@@ -227,19 +228,21 @@ export async function forwardDispute (
   itemId: string
 ): Promise<ForwardOutcome> {
   const message = await deps.cases.dispute(itemId, deps.clock.now())
-  if (!message || deps.clock.now() - message.createdAt > POLICY.cases.clearNumberMs) return 'skipped'
+  if (!message || deps.clock.now() - message.createdAt > POLICY.cases.clearNumberMs) return { status: 'skipped' }
   const sleep = deps.sleep ?? ((ms: number) => new Promise(resolve => setTimeout(resolve, ms)))
   const { tries, backoffMs, deadlineMs } = POLICY.cases.dispute
+  let error = ''
   for (let attempt = 1; attempt <= tries; attempt++) {
     try {
       const reference = await deps.disputes.deliver(message.enterpriseId, message.request, AbortSignal.timeout(deadlineMs))
       await deps.cases.markForwarded(message, reference, deps.clock.now())
-      return 'forwarded'
-    } catch {
+      return { status: 'forwarded' }
+    } catch (err) {
+      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
       if (attempt < tries) await sleep(backoffMs * 2 ** (attempt - 1))
     }
   }
-  return 'retry-later'
+  return { status: 'retry-later', error }
 }
 
 // ---- an enterprise answers ------------------------------------------------------------------------
@@ -275,7 +278,7 @@ export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGatewa
   const out: SweepOutcome = { cases: 0, overdue: 0, smsQueued: 0, dropped: 0, forwarded: 0 }
   // disputes still undelivered get another round first (their case's deadlines run regardless)
   for (const itemId of await deps.cases.pendingDisputes()) {
-    if (await forwardDispute(deps, itemId) === 'forwarded') out.forwarded++
+    if ((await forwardDispute(deps, itemId)).status === 'forwarded') out.forwarded++
   }
   const { catalogue } = await deps.enterprises()
   const label = (appId: string) => catalogue.apps.find(a => a.id === appId)?.label ?? appId
