@@ -50,6 +50,8 @@ export interface Runtime extends StoreRuntime {
   /** one set of circuit breakers per container, sharing open periods through DynamoDB */
   breakers: EnterpriseBreakers
   sms: SmsSender
+  /** how the SMS dispatcher waits between provider tries (unset: a timer; tests shorten it) */
+  smsSleep?: (ms: number) => Promise<void>
   /** the SMS templates of the current catalogue (the result template names every app) */
   templates: () => Promise<SmsTemplates>
   lifecycle: LifecycleStore

@@ -2,7 +2,7 @@
 // the parameters in the template's order, and our message id as SessionContext.
 // Loaded lazily (its own chunk): only the dispatcher of a deployment configured for Tencent loads it.
 import { sms } from 'tencentcloud-sdk-nodejs-sms'
-import { SmsRefused } from '#domain/dispatch'
+import { SmsRefused, SmsThrottled } from '#domain/dispatch'
 import { signName, type SmsTemplates } from '#domain/sms-templates'
 import type { SmsSender } from '#ports'
 import type { TencentSmsSettings } from './secrets'
@@ -10,10 +10,16 @@ import type { TencentSmsSettings } from './secrets'
 // Error codes: https://cloud.tencent.com/document/product/382/52075 (per-number SendStatus codes and API errors alike)
 const INVALID_NUMBER = /^(InvalidParameterValue\.IncorrectPhoneNumber|UnsupportedOperation\.ContainDomesticAndInternationalPhoneNumber|FailedOperation\.PhoneNumberInBlacklist)$/
 
-/** What a Tencent Cloud code means for the outbox: undefined to retry, or the refusal to fail the message with. */
-export function tencentRefusal (code: string): SmsRefused | undefined {
-  // throttling of our API calls and the provider's own faults: worth another try
-  if (code === 'RequestLimitExceeded' || code.startsWith('InternalError')) return undefined
+/**
+ * What a Tencent Cloud code means for the outbox: undefined to retry, SmsThrottled to retry after a
+ * longer wait, or the refusal to fail the message with.
+ */
+export function tencentError (code: string): SmsRefused | SmsThrottled | undefined {
+  // throttling of our API calls (RequestLimitExceeded, RequestLimitExceeded.*: the account's or the
+  // API's QPS, not this number): wait, then another try
+  if (code === 'RequestLimitExceeded' || code.startsWith('RequestLimitExceeded.')) return new SmsThrottled(code)
+  // the provider's own faults: worth another try
+  if (code.startsWith('InternalError')) return undefined
   // per-number and per-app frequency controls (LimitExceeded.PhoneNumberDailyLimit, …)
   if (code.startsWith('LimitExceeded.')) return new SmsRefused('rate-limited', code)
   if (INVALID_NUMBER.test(code)) return new SmsRefused('invalid-number', code)
@@ -44,12 +50,12 @@ export function tencentSmsSender (settings: TencentSmsSettings, templates: () =>
       } catch (err) {
         const code = (err as { code?: unknown }).code
         // API-level errors carry a code; network failures and timeouts do not, and are retried
-        const refusal = typeof code === 'string' && code ? tencentRefusal(code) : undefined
-        throw refusal ?? err
+        const known = typeof code === 'string' && code ? tencentError(code) : undefined
+        throw known ?? err
       }
       const status = out.SendStatusSet?.[0]
       if (!status) throw new Error('Tencent SendSms: no status in the answer')
-      if (status.Code !== 'Ok') throw tencentRefusal(status.Code ?? '') ?? new Error(`Tencent SendSms ${status.Code}`)
+      if (status.Code !== 'Ok') throw tencentError(status.Code ?? '') ?? new Error(`Tencent SendSms ${status.Code}`)
       return { providerMessageId: status.SerialNo ?? '' }
     }
   }

@@ -11,7 +11,9 @@ export const POLICY = {
   },
   query: { retentionDays: 30 },
   idempotency: { ttlSeconds: 3600 },
-  sms: { retentionDays: 7, unsentRetentionDays: 2, sendTries: 3, backoffMs: 200 },
+  // tries per invocation; a message still unsent after them waits for the stream's retry (dispatch.ts).
+  // Throttling of our account backs off longer (1 s, 2 s) than a network blip (200, 400 ms).
+  sms: { retentionDays: 7, unsentRetentionDays: 2, sendTries: 3, backoffMs: 200, throttleBackoffMs: 1000 },
   enterprise: {
     deadlineMs: 2000,
     tries: 2,

@@ -4,7 +4,9 @@ import type { DynamoDBStreamEvent } from 'aws-lambda'
 import { makeHandler as processHandler } from '../../src/handlers/process-query'
 import { makeHandler as dispatchHandler } from '../../src/handlers/dispatch-sms'
 import { catalogue } from '../../src/catalogue/index'
+import { POLICY } from '../../src/domain/policy'
 import { resultSms } from '../../src/domain/sms-templates'
+import { FUNCTIONS } from '../../src/infra-shared/functions'
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const ALICE = { phone: '13800005551', idSuffix: '12345X' }
@@ -132,15 +134,25 @@ test('a crash after the provider accepted but before the state was saved: the re
   expect((await status(queryId)).status).toBe('DELIVERED')
 })
 
-test('the SMS provider failing: retried with backoff, then FAILED, visible in GET', async () => {
+test('the SMS provider failing: retried with backoff in each invocation and by the stream, the query PROCESSING meanwhile, then FAILED by the sweep, visible in GET', async () => {
   sys = await startTestSystem()
   const code = await requestCodeAndRead(sys, ALICE.phone)
   sys.sms.failRate = 1
   const { body } = await call(sys.url, 'POST', '/v1/queries', { ...ALICE, code, consent: true })
+  const messageId = `result-${body.queryId as string}`
+  // every invocation's tries fail: the record is retried retryAttempts times, then dead-lettered
+  await waitFor(() => sys.deadLetters.find(d => d.key === messageId), 'the dead letter', 40_000)
+  expect((await status(body.queryId)).status).toBe('PROCESSING')
+  const waiting = (await sys.dump()).SmsOutbox!.find(m => m.pk === messageId)!
+  expect(waiting).toMatchObject({ status: 'SENDING', tries: 1 + FUNCTIONS.dispatchSms.consumer.retryAttempts })
+  // the bound ends it
+  sys.clock.advance(POLICY.stuck.afterMinutes * 60_000 + 1)
+  await sys.scheduled.sweepStuck!()
   const final = await settled(body.queryId)
   expect(final.status).toBe('FAILED')
   expect(final).not.toHaveProperty('sentAt')
   const outbox = (await sys.dump()).SmsOutbox!.find(m => m.template === 'result')!
-  expect(outbox).toMatchObject({ status: 'FAILED', tries: 1 })
+  expect(outbox).toMatchObject({ status: 'FAILED' })
   expect(outbox).not.toHaveProperty('to')
-})
+  expect(outbox).not.toHaveProperty('params')
+}, 60_000)

@@ -9,7 +9,9 @@ import { tencentSmsSender } from '../../src/adapters/sms-tencent'
 import { AliyunSmsSettings, DEV_SECRETS, TencentSmsSettings, type Secrets } from '../../src/adapters/secrets'
 import { outboxItem } from '../../src/adapters/dynamo/outbox-store'
 import { catalogue } from '../../src/catalogue/index'
+import { POLICY } from '../../src/domain/policy'
 import { codeSms, renderSms, resultSms, smsTemplates } from '../../src/domain/sms-templates'
+import { FUNCTIONS } from '../../src/infra-shared/functions'
 import type { OutboxMessage } from '../../src/ports'
 import { call, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 import { raw } from '../support/raw-http'
@@ -169,7 +171,7 @@ describe.each(PROVIDERS)('$name', provider => {
     ['API throttling: retried, then SENT', (p: Provider) => [p.throttled], 2, 'SENT'],
     ['a provider system error: retried, then SENT', (p: Provider) => [p.systemError], 2, 'SENT'],
     ['a dropped connection: retried, then SENT', () => ['drop'] as Behaviour[], 2, 'SENT'],
-    ['throttled on every try: three calls, then FAILED', (p: Provider) => [p.throttled, p.throttled, p.throttled], 3, 'FAILED'],
+    ['throttled past one invocation\'s three tries: the record is retried, then SENT', (p: Provider) => Array(4).fill(p.throttled) as Behaviour[], 5, 'SENT'],
     ['accepted without a provider id: SENT once, not sent again', () => ['ok-without-id'] as Behaviour[], 1, 'SENT']
   ])('%s', async (_what, script, calls, status) => {
     fake.script.push(...script(provider))
@@ -179,6 +181,68 @@ describe.each(PROVIDERS)('$name', provider => {
     expect(callsFor(id)).toHaveLength(calls)
     // every try under the same id
     expect(new Set(callsFor(id).map(c => provider.sent(c).messageId))).toEqual(new Set([id]))
+  })
+
+  describe('a throttled result SMS', () => {
+    const TRIES = POLICY.sms.sendTries * (1 + FUNCTIONS.dispatchSms.consumer.retryAttempts)
+    const waits: number[] = []
+    // the dispatcher's pauses, a tenth as long (the stream poller's own retry backoff stays real)
+    beforeAll(() => { sys.runtime.smsSleep = ms => { waits.push(ms); return new Promise(resolve => setTimeout(resolve, ms / 10)) } })
+    afterAll(() => { delete sys.runtime.smsSleep })
+    beforeEach(() => { waits.length = 0 })
+
+    /** a query whose code SMS went through; the result SMS meets `script` */
+    async function queryMeeting (script: Behaviour[]): Promise<{ queryId: string, messageId: string }> {
+      sys.clock.advance(3600_000 * 25)
+      const seen = fake.calls.length
+      expect((await call(sys.url, 'POST', '/v1/verification-codes', { phone: ALICE.phone })).status).toBe(202)
+      const codeCall = await waitFor(() => fake.calls.slice(seen).find(c => provider.sent(c).params.code), 'code SMS at the provider')
+      fake.script.push(...script)
+      const q = await call(sys.url, 'POST', '/v1/queries', { ...ALICE, code: provider.sent(codeCall).params.code!, consent: true })
+      expect(q.status).toBe(202)
+      return { queryId: q.body.queryId, messageId: `result-${q.body.queryId}` }
+    }
+    const queryStatus = async (queryId: string) => (await call(sys.url, 'GET', `/v1/queries/${queryId}`)).body.status
+
+    test('throttled for a while, then accepted: one send accepted, SENT, the query SENT; throttling backed off longer than a blip', async () => {
+      const { queryId, messageId } = await queryMeeting(Array(5).fill(provider.throttled))
+      // three tries in the first invocation, then the stream's retry: the message waits SENDING, the query PROCESSING
+      await waitFor(() => callsFor(messageId).length >= POLICY.sms.sendTries || undefined, 'the first invocation\'s tries')
+      expect(await queryStatus(queryId)).toBe('PROCESSING')
+      const row = await settledRow(messageId)
+      expect(row).toMatchObject({ status: 'SENT', tries: 2, providerMessageId: provider.providerId(fake.calls.indexOf(callsFor(messageId).at(-1)!) + 1) })
+      expect(row).not.toHaveProperty('to')
+      const calls = callsFor(messageId)
+      // five throttled answers and one acceptance, all under our message id
+      expect(calls).toHaveLength(6)
+      expect(new Set(calls.map(c => provider.sent(c).messageId))).toEqual(new Set([messageId]))
+      expect(await queryStatus(queryId)).toBe('SENT')
+      expect(waits).toEqual([POLICY.sms.throttleBackoffMs, 2 * POLICY.sms.throttleBackoffMs, POLICY.sms.throttleBackoffMs, 2 * POLICY.sms.throttleBackoffMs])
+      expect(sys.deadLetters.filter(d => d.key === messageId)).toEqual([])
+    })
+
+    test('throttled for good: the stream\'s retries run out, the record is dead-lettered, the sweep ends message and query FAILED without the number', async () => {
+      const { queryId, messageId } = await queryMeeting(Array(TRIES + 5).fill(provider.throttled))
+      await waitFor(() => sys.deadLetters.find(d => d.key === messageId), 'the dead letter', 40_000)
+      expect(sys.deadLetters.filter(d => d.key === messageId)).toEqual([{ stream: expect.any(String), key: messageId, reason: 'failed' }])
+      expect(callsFor(messageId)).toHaveLength(TRIES)
+      // still unsent and still claimable (a redrive could send it), the query still waiting for it
+      const waiting = await outboxRow(messageId)
+      expect(waiting).toMatchObject({ status: 'SENDING', to: ALICE.phone, tries: 1 + FUNCTIONS.dispatchSms.consumer.retryAttempts })
+      expect(await queryStatus(queryId)).toBe('PROCESSING')
+
+      // the bound: past it, the sweep ends both; nothing clear is left
+      sys.clock.advance(POLICY.stuck.afterMinutes * 60_000 + 1)
+      await sys.scheduled.sweepStuck!()
+      const ended = await outboxRow(messageId)
+      expect(ended).toMatchObject({ status: 'FAILED' })
+      expect(ended).not.toHaveProperty('to')
+      expect(ended).not.toHaveProperty('params')
+      expect(await queryStatus(queryId)).toBe('FAILED')
+      // a late redelivery finds nothing to send
+      expect(await sys.runtime.outbox.claim(messageId, sys.clock.now())).toBeUndefined()
+      expect(callsFor(messageId)).toHaveLength(TRIES)
+    }, 60_000)
   })
 
   describe('delivery receipts', () => {

@@ -11,6 +11,8 @@ import { SIGNATURE_HEADER } from '../../src/lib/signing'
 import { freePort, startDynamoLocal, type DynamoLocal } from '../../src/local/dynamo-local'
 import type { OutboxMessage } from '../../src/ports'
 import { EnterpriseBreakers } from '../../src/domain/breaker'
+import { POLICY } from '../../src/domain/policy'
+import { FUNCTIONS } from '../../src/infra-shared/functions'
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const ALICE = { phone: '13800005551', idSuffix: '12345X' }
@@ -183,13 +185,27 @@ describe('the SMS provider', () => {
     expect(resultSms(sys)).toHaveLength(1)
   })
 
-  test('failing for good: three tries, then FAILED in GET /v1/queries/{id}, and nothing left to resend', async () => {
+  test('failing past one invocation: the stream retries the record under the same key, one SMS, SENT', async () => {
+    const calls = recordSends(attempt => attempt <= POLICY.sms.sendTries + 1 ? 'fail' : 'ok')
+    const queryId = await accept(sys)
+    expect((await settled(sys, queryId)).status).toBe('DELIVERED')
+    const results = calls.filter(c => c.kind === 'result')
+    expect(results.map(c => c.key)).toEqual(Array(POLICY.sms.sendTries + 2).fill(`result-${queryId}`))
+    expect(resultSms(sys)).toHaveLength(1)
+    expect((await sys.dump()).SmsOutbox!.find(m => m.template === 'result')).toMatchObject({ status: 'DELIVERED', tries: 2 })
+  })
+
+  test('failing for good: three tries per invocation until the stream gives up, PROCESSING meanwhile, then FAILED by the sweep in GET /v1/queries/{id}, and nothing left to resend', async () => {
     const calls = recordSends(() => 'fail')
     const queryId = await accept(sys)
+    await waitFor(() => sys.deadLetters.find(d => d.key === `result-${queryId}`), 'the dead letter', 40_000)
+    expect(await status(sys, queryId)).toMatchObject({ status: 'PROCESSING' })
+    sys.clock.advance(POLICY.stuck.afterMinutes * 60_000 + 1)
+    await sys.scheduled.sweepStuck!()
     const final = await settled(sys, queryId)
     expect(final).toMatchObject({ status: 'FAILED' })
     expect(final).not.toHaveProperty('sentAt')
-    expect(calls.filter(c => c.kind === 'result')).toHaveLength(3)
+    expect(calls.filter(c => c.kind === 'result')).toHaveLength(POLICY.sms.sendTries * (1 + FUNCTIONS.dispatchSms.consumer.retryAttempts))
     const outbox = (await sys.dump()).SmsOutbox!.find(m => m.template === 'result')!
     expect(outbox.status).toBe('FAILED')
     expect(outbox).not.toHaveProperty('to')
