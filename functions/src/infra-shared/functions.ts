@@ -50,6 +50,13 @@ export interface FunctionDefinition {
   readonly readsEnterprises?: boolean
   /** asks the carriers' real-name check (CARRIER_GATEWAY) */
   readonly checksCarrier?: boolean
+  /**
+   * computes working-day deadlines (release notices' confirm-by, resolution cases' resolve-by): gets the
+   * stage's public holidays (HOLIDAYS); the sweeps only compare the deadlines stored with each item
+   */
+  readonly countsWorkingDays?: boolean
+  /** tells enterprises where to call back: gets the stage's callback base URL (CALLBACK_BASE_URL), if it has one */
+  readonly givesCallbackUrl?: boolean
   /** deployed only when the mocked enterprises are (dev) */
   readonly mockOnly?: boolean
 }
@@ -123,7 +130,8 @@ export const FUNCTIONS = {
       subscribers: ['PutItem', 'UpdateItem'],
       notices: ['BatchGetItem', 'PutItem']
     },
-    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+    // a release or re-issue creates its notices, each due within LIFECYCLE_POLICY.confirmWorkingDays
+    readsSecrets: true, readsEnterprises: true, countsWorkingDays: true, reservedConcurrency: 5
   },
   platformChecks: {
     entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
@@ -165,7 +173,8 @@ export const FUNCTIONS = {
       disputes: ['PutItem'],
       outbox: ['PutItem']
     },
-    readsSecrets: true, checksCarrier: true, readsEnterprises: true, reservedConcurrency: 10
+    // each item's resolve-by (deadlinesFrom) and the callbackUrl handed to its enterprise
+    readsSecrets: true, checksCarrier: true, readsEnterprises: true, countsWorkingDays: true, givesCallbackUrl: true, reservedConcurrency: 10
   },
   getCase: {
     entry: 'src/handlers/get-case.ts', memoryMb: 256, timeoutSeconds: 5,
