@@ -463,6 +463,18 @@ describe('reserved concurrency', () => {
     expect(p.ReservedConcurrentExecutions).toBe('reservedConcurrency' in def ? def.reservedConcurrency : undefined)
   })
 
+  test('the query path holds what 1,000 queries/s needs, × 1.5 (docs/CAPACITY.md §4–5)', () => {
+    const reserved = (name: FunctionName) => prod.json.Resources[functionId(prod, name)]!.Properties.ReservedConcurrentExecutions
+    expect(Object.fromEntries((['sendCode', 'submitQuery', 'getQuery', 'smsReceipt', 'processQuery', 'dispatchSms'] as const).map(n => [n, reserved(n)])))
+      .toEqual({ sendCode: 75, submitQuery: 150, getQuery: 60, smsReceipt: 60, processQuery: 100, dispatchSms: 45 })
+  })
+
+  test('all reservations together fit an account quota of 1,000, with the 100 Lambda keeps unreserved', () => {
+    const total = resourcesOfType(prod, 'AWS::Lambda::Function').reduce((sum, [, fn]) => sum + (fn.Properties.ReservedConcurrentExecutions ?? 0), 0)
+    expect(total).toBe(562)
+    expect(total).toBeLessThanOrEqual(1000 - 100)
+  })
+
   test('the public routes each hold a reservation, so a flood on one cannot starve the others or the account', () => {
     for (const route of ROUTES) expect(FUNCTIONS[route.fn]).toHaveProperty('reservedConcurrency')
   })
