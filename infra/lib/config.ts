@@ -39,6 +39,13 @@ export interface StageConfig {
    * a new account's concurrency quota (often 10) cannot spare any reservation
    */
   readonly reservedConcurrency: boolean
+  /**
+   * public holidays (China dates, YYYY-MM-DD, sorted, no repeats) that do not count as working days in
+   * the deadlines of release notices and resolution cases; the functions that compute one get them as HOLIDAYS
+   */
+  readonly holidays: readonly string[]
+  /** where enterprises call back (a custom domain, https, no trailing slash): CALLBACK_BASE_URL; unset, the API's own domain */
+  readonly callbackBaseUrl?: string
 }
 
 type Context = (key: string) => unknown
@@ -111,8 +118,46 @@ export function resolveConfig (ctx: Context): StageConfig {
     logLevel,
     alarmEmail: str(ctx, 'alarmEmail'),
     throttle: stage === 'prod' ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 20, burstLimit: 40 },
-    reservedConcurrency: bool(ctx, 'reservedConcurrency') ?? stage === 'prod'
+    reservedConcurrency: bool(ctx, 'reservedConcurrency') ?? stage === 'prod',
+    holidays: parseHolidays(ctx('holidays')),
+    callbackBaseUrl: parseCallbackBaseUrl(str(ctx, 'callbackBaseUrl'))
   }
+}
+
+/**
+ * `-c holidays=2027-01-01,2027-02-05`, or a JSON array of dates in cdk.json's context: real dates,
+ * returned sorted and without repeats (working days count in China time, so these are China dates)
+ */
+export function parseHolidays (value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return []
+  const items = typeof value === 'string' ? value.split(',') : value
+  if (!Array.isArray(items)) throw new Error('context holidays must be comma-separated dates (YYYY-MM-DD) or an array of them')
+  const dates = items.map(d => typeof d === 'string' ? d.trim() : d).filter(d => d !== '')
+  for (const d of dates) {
+    if (typeof d !== 'string' || !isRealDate(d)) throw new Error(`context holidays: ${String(d)} is not a date (YYYY-MM-DD)`)
+  }
+  return [...new Set(dates as string[])].sort()
+}
+
+function isRealDate (d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false
+  // a month that does not exist is no date at all; a day that does not exist (2027-02-30) comes back as another day
+  const t = Date.parse(`${d}T00:00:00Z`)
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d
+}
+
+function parseCallbackBaseUrl (url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new Error(`context callbackBaseUrl must be an https URL, got ${url}`)
+  }
+  if (parsed.protocol !== 'https:') throw new Error(`context callbackBaseUrl must be an https URL, got ${url}`)
+  if (url.endsWith('/')) throw new Error(`context callbackBaseUrl must not end with a slash, got ${url}`)
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) throw new Error(`context callbackBaseUrl must be an origin or a path, without query, fragment or credentials, got ${url}`)
+  return url
 }
 
 /** the document in `file` (relative to the working directory), checked by the functions' own schema; else the demo catalogue */

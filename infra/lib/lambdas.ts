@@ -65,6 +65,10 @@ export class Lambdas extends StackPart {
         environment.SMS_PROVIDER = config.smsProvider
         environment.SMS_SIGNATURE = config.smsSignature
       }
+      // unset when the stage names none: no holidays, and the callback URL from the request's own domain
+      if ('countsWorkingDays' in def && def.countsWorkingDays && config.holidays.length) environment.HOLIDAYS = config.holidays.join(',')
+      // a plain string, never a reference to the API: the function sits behind that API (circular dependency)
+      if ('givesCallbackUrl' in def && def.givesCallbackUrl && config.callbackBaseUrl) environment.CALLBACK_BASE_URL = config.callbackBaseUrl
 
       const fn = new lambda.Function(this, `${name}Fn`, {
         functionName: deployedName(config.stage, name),

@@ -30,3 +30,24 @@ test('the carrier check is the subscriber table unless the carriers’ https end
   expect(() => from({ carrierGateway: 'http', carrierEndpoints: '{"unicom":"https://x.example"}' })).toThrow(/unknown carrier unicom/)
   expect(() => from({ carrierGateway: 'ldap' })).toThrow(/table or http/)
 })
+
+test('public holidays are real dates, given comma-separated or as an array, and come back sorted without repeats', () => {
+  expect(from({}).holidays).toEqual([])
+  expect(from({ holidays: '2027-02-05, 2027-01-01,2027-02-05' }).holidays).toEqual(['2027-01-01', '2027-02-05'])
+  expect(from({ holidays: ['2028-02-29', '2027-10-01'] }).holidays).toEqual(['2027-10-01', '2028-02-29'])
+  expect(() => from({ holidays: '2027-02-30' })).toThrow(/2027-02-30 is not a date/)
+  expect(() => from({ holidays: '2027-13-01' })).toThrow(/2027-13-01 is not a date/)
+  expect(() => from({ holidays: '2027-2-5' })).toThrow(/not a date \(YYYY-MM-DD\)/)
+  expect(() => from({ holidays: '2027/01/01' })).toThrow(/not a date/)
+  expect(() => from({ holidays: 20270101 })).toThrow(/holidays must be/)
+})
+
+test('the callback base URL is https, without a trailing slash, query or fragment', () => {
+  expect(from({}).callbackBaseUrl).toBeUndefined()
+  expect(from({ callbackBaseUrl: 'https://api.yzt.example' }).callbackBaseUrl).toBe('https://api.yzt.example')
+  expect(from({ callbackBaseUrl: 'https://api.yzt.example/prod' }).callbackBaseUrl).toBe('https://api.yzt.example/prod')
+  expect(() => from({ callbackBaseUrl: 'http://api.yzt.example' })).toThrow(/https URL/)
+  expect(() => from({ callbackBaseUrl: 'api.yzt.example' })).toThrow(/https URL/)
+  expect(() => from({ callbackBaseUrl: 'https://api.yzt.example/' })).toThrow(/trailing|slash/)
+  expect(() => from({ callbackBaseUrl: 'https://api.yzt.example?x=1' })).toThrow(/without query/)
+})

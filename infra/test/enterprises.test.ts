@@ -5,16 +5,11 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { FUNCTIONS } from '@yzt/functions/infra-shared/functions'
 import { catalogue } from '@yzt/functions/catalogue'
+// a ninth enterprise, shared with functions/test/integration/enterprise-config.test.ts
+import PDD from '@yzt/functions/fixtures/ninth-enterprise'
 import { resolveConfig } from '../lib/config'
 import { logicalId, PROD_ENDPOINTS, resourcesOfType, synth, type Synthesized } from './support/synth'
 
-const PDD = {
-  id: 'pdd',
-  name: '拼多多',
-  accountMode: 'independent',
-  apps: [{ id: 'pdd', label: '拼多多账号' }],
-  guide: { details: ['打开拼多多App，用该手机号登录'], unbind: ['个人中心 → 设置 → 账号与安全 → 手机号'], hotline: '4001234567', url: 'https://www.pinduoduo.com' }
-}
 const PDD_URL = 'https://connector.pinduoduo.example/yzt/account-counts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzt-enterprises-'))

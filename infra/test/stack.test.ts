@@ -159,6 +159,9 @@ describe('functions', () => {
     expect(env.SMS_PROVIDER).toBe('sendsSms' in def ? 'sns' : undefined)
     expect(env.CARRIER_GATEWAY).toBe('checksCarrier' in def ? 'table' : undefined)
     expect(env.ENTERPRISES_PARAMETER).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.parameter) } : undefined)
+    // neither stage names holidays or a callback base URL here: nobody gets them
+    expect(env.HOLIDAYS).toBeUndefined()
+    expect(env.CALLBACK_BASE_URL).toBeUndefined()
   })
 
   test('the mocked enterprises deploy in dev only, and dev points the enterprise client at them', () => {
@@ -460,6 +463,18 @@ describe('reserved concurrency', () => {
     expect(p.ReservedConcurrentExecutions).toBe('reservedConcurrency' in def ? def.reservedConcurrency : undefined)
   })
 
+  test('the query path holds what 1,000 queries/s needs, × 1.5 (docs/CAPACITY.md §4–5)', () => {
+    const reserved = (name: FunctionName) => prod.json.Resources[functionId(prod, name)]!.Properties.ReservedConcurrentExecutions
+    expect(Object.fromEntries((['sendCode', 'submitQuery', 'getQuery', 'smsReceipt', 'processQuery', 'dispatchSms'] as const).map(n => [n, reserved(n)])))
+      .toEqual({ sendCode: 75, submitQuery: 150, getQuery: 60, smsReceipt: 60, processQuery: 100, dispatchSms: 45 })
+  })
+
+  test('all reservations together fit an account quota of 1,000, with the 100 Lambda keeps unreserved', () => {
+    const total = resourcesOfType(prod, 'AWS::Lambda::Function').reduce((sum, [, fn]) => sum + (fn.Properties.ReservedConcurrentExecutions ?? 0), 0)
+    expect(total).toBe(562)
+    expect(total).toBeLessThanOrEqual(1000 - 100)
+  })
+
   test('the public routes each hold a reservation, so a flood on one cannot starve the others or the account', () => {
     for (const route of ROUTES) expect(FUNCTIONS[route.fn]).toHaveProperty('reservedConcurrency')
   })
@@ -482,7 +497,7 @@ describe('secrets', () => {
     expect(resourcesOfType(s, 'AWS::SSM::Parameter').map(([, p]) => [p.Properties.Name, p.Properties.Type]))
       .toEqual([[`/yzt/${s.stack.stackName.replace('yzt-', '')}/enterprises`, 'String']])
     const allowed = new Set(['YZT_STAGE', 'YZT_SECRETS', 'YZT_API_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
-      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', ...Object.values(TABLES).map(t => t.envVar)])
+      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', 'HOLIDAYS', 'CALLBACK_BASE_URL', ...Object.values(TABLES).map(t => t.envVar)])
     for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
       for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)
     }
@@ -505,6 +520,31 @@ describe('alarms', () => {
     const alarms = resourcesOfType(prod, 'AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Metrics ?? []).includes('"5xx"'))
     expect(alarms).toHaveLength(1)
     expect(alarms[0]![1].Properties.Threshold).toBe(5)
+  })
+})
+
+describe('holidays and the callback base URL', () => {
+  const s = synth({ stage: 'prod', enterpriseEndpointTemplate: PROD_ENDPOINTS, holidays: '2027-02-05,2027-01-01', callbackBaseUrl: 'https://api.yzt.example' })
+  const deployed = entries(FUNCTIONS).filter(([, def]) => !('mockOnly' in def))
+  const envOf = (name: FunctionName) => s.json.Resources[functionId(s, name)]!.Properties.Environment.Variables
+
+  test('only the functions that compute working-day deadlines get the holidays: carrierEvents (release notices) and createCase (resolve-by)', () => {
+    const got = deployed.filter(([name]) => envOf(name).HOLIDAYS !== undefined).map(([name]) => name)
+    expect(got).toEqual(['carrierEvents', 'createCase'])
+    expect(got).toEqual(deployed.filter(([, def]) => 'countsWorkingDays' in def).map(([name]) => name))
+    for (const name of got) expect(envOf(name).HOLIDAYS).toBe('2027-01-01,2027-02-05')
+  })
+
+  test('only createCase gets the callback base URL, as a plain string (no reference to the API it sits behind)', () => {
+    const got = deployed.filter(([name]) => envOf(name).CALLBACK_BASE_URL !== undefined).map(([name]) => name)
+    expect(got).toEqual(['createCase'])
+    expect(got).toEqual(deployed.filter(([, def]) => 'givesCallbackUrl' in def).map(([name]) => name))
+    expect(envOf('createCase').CALLBACK_BASE_URL).toBe('https://api.yzt.example')
+  })
+
+  test('settings add environment variables only: the resources are the same as without them', () => {
+    const ids = (x: Synthesized) => Object.keys(x.json.Resources).sort()
+    expect(ids(s)).toEqual(ids(prod))
   })
 })
 

@@ -50,6 +50,13 @@ export interface FunctionDefinition {
   readonly readsEnterprises?: boolean
   /** asks the carriers' real-name check (CARRIER_GATEWAY) */
   readonly checksCarrier?: boolean
+  /**
+   * computes working-day deadlines (release notices' confirm-by, resolution cases' resolve-by): gets the
+   * stage's public holidays (HOLIDAYS); the sweeps only compare the deadlines stored with each item
+   */
+  readonly countsWorkingDays?: boolean
+  /** tells enterprises where to call back: gets the stage's callback base URL (CALLBACK_BASE_URL), if it has one */
+  readonly givesCallbackUrl?: boolean
   /** deployed only when the mocked enterprises are (dev) */
   readonly mockOnly?: boolean
 }
@@ -60,21 +67,25 @@ export const FUNCTIONS = {
     // limit logs and the idempotency record read (Get), then one transaction: the logs (Update), the
     // code, the outbox row and the idempotency record (Put)
     tables: { subscribers: ['GetItem'], codes: ['PutItem'], limits: ['GetItem', 'UpdateItem', 'PutItem'], outbox: ['PutItem'] },
-    readsSecrets: true, checksCarrier: true, reservedConcurrency: 20
+    // 1,000 codes/s × ~50 ms deployed ≈ 50 at once, × 1.5 (docs/CAPACITY.md §4–5)
+    readsSecrets: true, checksCarrier: true, reservedConcurrency: 75
   },
   submitQuery: {
     entry: 'src/handlers/submit-query.ts', memoryMb: 512, timeoutSeconds: 10,
     // gates and the idempotency record (Get), failures and verdicts (Update), code try (Update), then one
     // transaction: code (Delete), quota log (Update), cleared backoffs (Delete), idempotency record and query (Put)
     tables: { subscribers: ['GetItem'], codes: ['UpdateItem', 'DeleteItem'], limits: ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'], queries: ['PutItem'] },
-    readsSecrets: true, checksCarrier: true, reservedConcurrency: 20
+    // 1,000 submits/s × 60–100 ms (8 round trips one after another) ≈ 60–100 at once, × 1.5 of 100
+    readsSecrets: true, checksCarrier: true, reservedConcurrency: 150
   },
   getQuery: {
     entry: 'src/handlers/get-query.ts', memoryMb: 256, timeoutSeconds: 5,
-    tables: { queries: ['GetItem'] }, reservedConcurrency: 10
+    // ~2 polls per query: 2,000/s × ~20 ms ≈ 40 at once, × 1.5
+    tables: { queries: ['GetItem'] }, reservedConcurrency: 60
   },
   listEnterprises: {
     entry: 'src/handlers/list-enterprises.ts', memoryMb: 256, timeoutSeconds: 5,
+    // not on the query path (the enterprise and case pages): 5 ÷ ~10 ms ≈ 500 calls/s
     tables: {}, readsEnterprises: true, reservedConcurrency: 5
   },
   getOpenApi: {
@@ -90,7 +101,9 @@ export const FUNCTIONS = {
     streamFrom: 'queries', readsEnterprises: true, readsSecrets: true,
     // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
     // 10 batches of 25 per shard keep a hung enterprise from capping a shard; 100 at once bounds the
-    // enterprises' load when a backlog drains (docs/CAPACITY.md)
+    // enterprises' load when a backlog drains (docs/CAPACITY.md). Healthy at 1,000 queries/s: ~20 at
+    // once (≈ 110 inserts/s per shard over ≥ 9 shards, a lane of 25 per ~0.35 s); 100 is 5 × that and
+    // above the 90 lanes of 9 shards; only the seconds before a hung enterprise's breaker opens want ~160
     consumer: { batchSize: 25, parallelizationFactor: 10, recordConcurrency: 25, retryAttempts: 5, maxRecordAgeSeconds: 900 },
     reservedConcurrency: 100
   },
@@ -100,9 +113,11 @@ export const FUNCTIONS = {
     tables: { outbox: ['UpdateItem'], queries: ['UpdateItem'] }, streamFrom: 'outbox', sendsSms: true,
     // the recipient's keyed hash (kept to match receipts) needs the pepper; a mainland provider's account is there too
     readsSecrets: true, readsEnterprises: true,
-    // 40 × 10 sends at once stays under the SMS provider's account QPS (docs/CAPACITY.md)
+    // 2,000 sends/s ÷ (10 a batch per ~0.15 s) ≈ 30 at once, × 1.5 = 45; 45 × 10 sends at once stays
+    // under the SMS provider's account QPS (≈ 4,500/s < Aliyun's 5,000/s; 30 for Tencent's 3,000/s), so
+    // not the 70 lanes of 14 shards × 5: a backlog filling every lane drains at 45 (docs/CAPACITY.md)
     consumer: { batchSize: 10, parallelizationFactor: 5, recordConcurrency: 10, retryAttempts: 5, maxRecordAgeSeconds: 900 },
-    reservedConcurrency: 40
+    reservedConcurrency: 45
   },
   sweepStuck: {
     entry: 'src/handlers/sweep-stuck.ts', memoryMb: 256, timeoutSeconds: 300,
@@ -112,7 +127,9 @@ export const FUNCTIONS = {
   smsReceipt: {
     entry: 'src/handlers/sms-receipt.ts', memoryMb: 256, timeoutSeconds: 10,
     // the message by our id (Get) or the provider's (Query on its index), then one transaction: message and query (Update both)
-    tables: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true, reservedConcurrency: 5
+    tables: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true,
+    // ≤ 2 receipts per query: 2,000/s × 15–20 ms (a read and a transaction) ≈ 30–40 at once, × 1.5 of 40
+    reservedConcurrency: 60
   },
   carrierEvents: {
     entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
@@ -123,7 +140,8 @@ export const FUNCTIONS = {
       subscribers: ['PutItem', 'UpdateItem'],
       notices: ['BatchGetItem', 'PutItem']
     },
-    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+    // a release or re-issue creates its notices, each due within LIFECYCLE_POLICY.confirmWorkingDays
+    readsSecrets: true, readsEnterprises: true, countsWorkingDays: true, reservedConcurrency: 5
   },
   platformChecks: {
     entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
@@ -165,7 +183,8 @@ export const FUNCTIONS = {
       disputes: ['PutItem'],
       outbox: ['PutItem']
     },
-    readsSecrets: true, checksCarrier: true, readsEnterprises: true, reservedConcurrency: 10
+    // each item's resolve-by (deadlinesFrom) and the callbackUrl handed to its enterprise
+    readsSecrets: true, checksCarrier: true, readsEnterprises: true, countsWorkingDays: true, givesCallbackUrl: true, reservedConcurrency: 10
   },
   getCase: {
     entry: 'src/handlers/get-case.ts', memoryMb: 256, timeoutSeconds: 5,

@@ -5,6 +5,8 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
+// a ninth enterprise, shared with infra/test/enterprises.test.ts
+import PDD from '../../fixtures/ninth-enterprise.json'
 import { parseEnterpriseConfig } from '../../src/adapters/enterprise-config'
 import { masterKeysOf } from '../../src/adapters/secrets'
 import { parseCatalogue } from '../../src/catalogue/index'
@@ -14,13 +16,6 @@ import { MockEnterprises } from '../../src/mock-enterprises/service'
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const ALICE = { phone: '13800005551', idSuffix: '12345X' }
-const PDD = {
-  id: 'pdd',
-  name: '拼多多',
-  accountMode: 'independent',
-  apps: [{ id: 'pdd', label: '拼多多账号' }],
-  guide: { details: ['打开拼多多App，用该手机号登录'], unbind: ['个人中心 → 设置 → 账号与安全 → 手机号'], hotline: '4001234567', url: 'https://www.pinduoduo.com' }
-}
 
 describe('the configuration document', () => {
   test('resolves an endpoint for every enterprise: its own one, else the template', () => {
