@@ -57,6 +57,6 @@ describe('the SMS provider SDKs', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe, pathToFileURL(path.join(dir, chunk)).href], {
       cwd: os.tmpdir(), env: { PATH: process.env.PATH }
     })
-    expect(stdout.trim()).toBe(`${provider}Refusal,${provider}SmsSender`)
+    expect(stdout.trim()).toBe(`${provider}Error,${provider}SmsSender`)
   })
 })
