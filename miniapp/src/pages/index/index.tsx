@@ -5,7 +5,7 @@ import { ALL_TOUCHED, FIELD_LABEL, UNTOUCHED, useCodeRequest, useVerificationFie
 import { ApiError, asApiError, submitQuery } from '../../services/api'
 import { submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
-import { rememberQuery } from '../../utils/recentQuery'
+import { rememberQuery } from '../../utils/rememberQuery'
 import { describeError } from '../../utils/messages'
 import './index.scss'
 
