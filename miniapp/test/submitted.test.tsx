@@ -1,7 +1,10 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import Taro from '@tarojs/taro'
-import SubmittedPage, { POLL_INTERVAL_MS, POLL_LIMIT_MS } from '../src/pages/submitted/index'
+import SubmittedPage, {
+  POLL_INTERVAL_MS, POLL_LIMIT_MS, RECEIPT_LIMIT_MS, RECEIPT_POLL_MS, RECEIPT_POLL_SLOW_MS, RECEIPT_SLOW_AFTER_MS
+} from '../src/pages/submitted/index'
+import { fire } from './mocks/taro'
 import { appLabels, enterprisesBody, err } from './fixtures'
 
 const request = Taro.request as unknown as jest.Mock
@@ -32,7 +35,7 @@ afterEach(() => jest.useRealTimers())
 
 const tick = async (ms: number) => act(async () => { jest.advanceTimersByTime(ms) })
 
-test('says where the SMS goes, polls until SENT and then stops', async () => {
+test('says where the SMS goes, polls every 2 s until SENT, then waits for the receipt: every 5 s, after 30 s every 10 s, 2 minutes', async () => {
   api(['ACCEPTED', 'PROCESSING', 'SENT'])
   const { container } = render(<SubmittedPage />)
   await waitFor(() => expect(container.querySelector('#sent-to')).toHaveTextContent('查询结果将以短信形式发送至尾号5551的手机'))
@@ -43,10 +46,76 @@ test('says where the SMS goes, polls until SENT and then stops', async () => {
   await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('正在查询'))
   await tick(POLL_INTERVAL_MS)
   await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信已发送'))
+  expect(calls('/v1/queries/q-1')).toBe(3)
+  // SENT is not the end: the carrier's receipt comes later
+  await tick(RECEIPT_POLL_MS - 1)
+  expect(calls('/v1/queries/q-1')).toBe(3)
+  await tick(1)
+  expect(calls('/v1/queries/q-1')).toBe(4)
+  for (let t = RECEIPT_POLL_MS; t < RECEIPT_SLOW_AFTER_MS; t += RECEIPT_POLL_MS) await tick(RECEIPT_POLL_MS)
+  const fast = calls('/v1/queries/q-1')
+  expect(fast).toBe(3 + RECEIPT_SLOW_AFTER_MS / RECEIPT_POLL_MS)
+  await tick(RECEIPT_POLL_MS)
+  expect(calls('/v1/queries/q-1')).toBe(fast)
+  await tick(RECEIPT_POLL_SLOW_MS - RECEIPT_POLL_MS)
+  expect(calls('/v1/queries/q-1')).toBe(fast + 1)
+  // no receipt within 2 minutes (not every provider sends one): the page stays at SENT and stops asking
+  for (let t = 0; t < RECEIPT_LIMIT_MS; t += RECEIPT_POLL_SLOW_MS) await tick(RECEIPT_POLL_SLOW_MS)
   const polls = calls('/v1/queries/q-1')
-  expect(polls).toBe(3)
-  await tick(POLL_INTERVAL_MS * 5)
+  expect(polls).toBe(3 + RECEIPT_SLOW_AFTER_MS / RECEIPT_POLL_MS + (RECEIPT_LIMIT_MS - RECEIPT_SLOW_AFTER_MS) / RECEIPT_POLL_SLOW_MS)
+  await tick(RECEIPT_LIMIT_MS)
   expect(calls('/v1/queries/q-1')).toBe(polls)
+  expect(container.querySelector('#status')).toHaveTextContent('结果短信已发送')
+  expect(container.querySelector('#poll-note')).toBeNull()
+})
+
+test('SENT → DELIVERED: 已送达 in the live region, then no more asking', async () => {
+  api(['SENT', 'SENT', 'DELIVERED'])
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信已发送'))
+  await tick(RECEIPT_POLL_MS)
+  expect(container.querySelector('#status')).toHaveTextContent('结果短信已发送')
+  await tick(RECEIPT_POLL_MS)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信已送达'))
+  expect(container.querySelector('#status')?.getAttribute('role')).toBe('status')
+  expect(container.querySelector('#status')?.getAttribute('aria-live')).toBe('polite')
+  expect(container.querySelector('#status #icon-success')).not.toBeNull()
+  expect(container.querySelector('#to-case')).not.toBeNull()
+  expect(calls('/v1/queries/q-1')).toBe(3)
+  await tick(RECEIPT_LIMIT_MS)
+  expect(calls('/v1/queries/q-1')).toBe(3)
+})
+
+test('SENT → UNDELIVERED: what to check, a new query first (with the daily limit), then no more asking', async () => {
+  api(['SENT', 'UNDELIVERED'])
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信已发送'))
+  await tick(RECEIPT_POLL_MS)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信未能送达'))
+  const status = container.querySelector('#status')
+  expect(status).toHaveTextContent('请检查手机信号')
+  expect(status).toHaveTextContent('短信是否被拦截')
+  expect(status).toHaveTextContent('稍后返回首页重新查询')
+  expect(status).toHaveTextContent('每个号码24小时内最多查询3次')
+  expect(container.querySelector('#status #icon-warn')).not.toBeNull()
+  expect(container.querySelector('.btn-primary')).toHaveTextContent('返回首页重新查询')
+  expect(container.querySelector('#to-case')).toBeNull()
+  await tick(RECEIPT_LIMIT_MS)
+  expect(calls('/v1/queries/q-1')).toBe(2)
+})
+
+test('polling pauses while the page is hidden and goes on when it shows', async () => {
+  api(['SENT', 'SENT', 'DELIVERED'])
+  const { container } = render(<SubmittedPage />)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信已发送'))
+  act(() => fire('didHide'))
+  await tick(RECEIPT_POLL_MS * 4)
+  expect(calls('/v1/queries/q-1')).toBe(1)
+  act(() => fire('didShow'))
+  await waitFor(() => expect(calls('/v1/queries/q-1')).toBe(2))
+  await tick(RECEIPT_POLL_MS)
+  await waitFor(() => expect(container.querySelector('#status')).toHaveTextContent('结果短信已送达'))
+  expect(calls('/v1/queries/q-1')).toBe(3)
 })
 
 test('shows what the SMS will contain: every app in SMS order as "N个", and what 暂无法查询 means', async () => {

@@ -1,6 +1,7 @@
 import { buildFlags, DEFAULT_API_BASE } from '../config/flags'
 import { ApiError } from '../src/services/api'
-import { describeError, formatChinaTime, formatWait } from '../src/utils/messages'
+import { formatChinaTime } from '../src/utils/chinaTime'
+import { describeError, formatWait } from '../src/utils/messages'
 import { param } from '../src/utils/params'
 
 describe('build flags', () => {

@@ -2,16 +2,14 @@
 // form then offers "use the verification you just completed" (POST /v1/cases with its queryId) instead of
 // a new SMS code. Kept: the query id, the masked number and when (this device's clock) — nothing typed.
 import Taro from '@tarojs/taro'
+import { RECENT_QUERY_STORAGE as STORAGE, type RecentQuery, remembered } from './rememberQuery'
 
-const STORAGE = 'yzt.recentQuery'
+export type { RecentQuery } from './rememberQuery'
+
 /** the API accepts a query submitted within the last 10 minutes */
 export const RECENT_QUERY_MS = 10 * 60_000
 /** offered a little less long, so a submit on a slow network still arrives inside the window */
 export const RECENT_QUERY_MARGIN_MS = 30_000
-
-export interface RecentQuery { queryId: string, maskedPhone: string, at: number }
-
-let inMemory: RecentQuery | null = null
 
 function read (): RecentQuery | null {
   try {
@@ -20,16 +18,11 @@ function read (): RecentQuery | null {
       return { queryId: v.queryId, maskedPhone: v.maskedPhone, at: v.at }
     }
   } catch { /* storage refused: the copy in memory still serves this visit */ }
-  return inMemory
-}
-
-export function rememberQuery (q: { queryId: string, maskedPhone: string }, now = Date.now()): void {
-  inMemory = { ...q, at: now }
-  try { Taro.setStorageSync(STORAGE, inMemory) } catch { /* kept in memory */ }
+  return remembered.q
 }
 
 export function forgetQuery (): void {
-  inMemory = null
+  remembered.q = null
   try { Taro.removeStorageSync(STORAGE) } catch { /* nothing kept */ }
 }
 

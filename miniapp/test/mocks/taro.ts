@@ -2,7 +2,7 @@
 // assert on it; storage functions exist only so tests can prove they are never called.
 const router = { params: {} as Record<string, string>, path: '' }
 /** page lifecycle hooks: tests fire them through these */
-const lifecycle = { didShow: [] as (() => void)[], pullDownRefresh: [] as (() => void)[] }
+const lifecycle = { didShow: [] as (() => void)[], didHide: [] as (() => void)[], pullDownRefresh: [] as (() => void)[] }
 const ok = (name: string) => () => Promise.resolve({ errMsg: `${name}:ok` })
 
 const Taro = {
@@ -25,6 +25,7 @@ const Taro = {
   getCurrentPages: jest.fn((): { route?: string }[] => []),
   useRouter: jest.fn(() => router),
   useDidShow: jest.fn((fn: () => void) => { lifecycle.didShow.push(fn) }),
+  useDidHide: jest.fn((fn: () => void) => { lifecycle.didHide.push(fn) }),
   usePullDownRefresh: jest.fn((fn: () => void) => { lifecycle.pullDownRefresh.push(fn) }),
   __router: router
 }
@@ -42,6 +43,7 @@ export function resetTaro () {
   Taro.setStorageSync.mockReset()
   router.params = {}
   lifecycle.didShow.length = 0
+  lifecycle.didHide.length = 0
   lifecycle.pullDownRefresh.length = 0
 }
 
@@ -54,5 +56,5 @@ export function respond (...answers: { status: number, data: unknown, header?: R
 
 export const { request, navigateTo, redirectTo, reLaunch, navigateBack, showToast, makePhoneCall, setClipboardData, pageScrollTo,
   setStorage, setStorageSync, getStorageSync, removeStorageSync, getSystemInfoSync, login, useRouter, stopPullDownRefresh,
-  useDidShow, usePullDownRefresh } = Taro
+  useDidShow, useDidHide, usePullDownRefresh } = Taro
 export default Taro

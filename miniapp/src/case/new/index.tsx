@@ -5,27 +5,23 @@
 import { useEffect, useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { maskPhone, normalisePhone } from '@yzt/functions/contract'
-import { Field } from '../../components/Field'
-import { ApiError, asApiError, sendCode } from '../../services/api'
+import { maskPhone } from '@yzt/functions/contract'
+import { ALL_TOUCHED, FIELD_LABEL, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
+import { ApiError, asApiError } from '../../services/api'
 import { createCase, type CaseInput } from '../../services/cases'
 import { appName, CASE_KIND_LABELS, CASE_KINDS, caseConsentText, NOTE_MAX, type CaseKind } from '../../services/cases-contract'
 import { CHECK_AGAIN_MS, submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
-import { describeError, formatWait } from '../../utils/messages'
+import { describeError } from '../../utils/messages'
 import { saveCase } from '../../utils/myCases'
 import { forgetQuery, recentQuery } from '../../utils/recentQuery'
 import { useCountdown } from '../../utils/useCountdown'
 import { useEnterprises } from '../../utils/useEnterprises'
-import { check, FULL_LENGTH } from '../../utils/validate'
 import './index.scss'
 
-type Field = 'phone' | 'idSuffix' | 'code'
-const LABEL: Record<Field, string> = { phone: '手机号码', idSuffix: '身份证后六位', code: '验证码' }
 /** 关怀模式: one thing per step; the last holds the verification, the consent and the submit */
 type Step = 'apps' | 'phone' | 'idSuffix' | 'verify'
 const STEPS: Step[] = ['apps', 'phone', 'idSuffix', 'verify']
-const CODE_CHECK_AGAIN_MS = [1000, 3000]
 /** the API's daily limit, said beside its wait */
 export const CASES_PER_DAY_NOTE = '每个号码24小时内最多提交3次异议申请。'
 
@@ -49,23 +45,16 @@ function waitSentence (e: ApiError, secondsLeft: number): string {
 export default function NewCasePage () {
   const { enterprises, error: catalogueError, reload } = useEnterprises()
   const [chosen, setChosen] = useState<Record<string, Choice>>({})
-  const [values, setValues] = useState<Record<Field, string>>({ phone: '', idSuffix: '', code: '' })
-  const [touched, setTouched] = useState<Record<Field, boolean>>({ phone: false, idSuffix: false, code: false })
-  const [serverErrors, setServerErrors] = useState<Partial<Record<Field, string>>>({})
   /** per app: what the API said about it (an open case elsewhere, a note it refused) */
   const [itemErrors, setItemErrors] = useState<Record<string, string>>({})
   /** the consent names the enterprises: it holds for exactly the list it was given for */
   const [consentedTo, setConsentedTo] = useState<string | null>(null)
   const [recent, setRecent] = useState(() => recentQuery())
   const [method, setMethod] = useState<'recent' | 'code'>('recent')
-  const [sending, setSending] = useState(false)
   const [submitting, setSubmitting] = useState(false)
   const [unknown, setUnknown] = useState<'checking' | 'gave-up' | ''>('')
-  const [codeNotice, setCodeNotice] = useState('')
-  const [codeError, setCodeError] = useState<ApiError | null>(null)
   const [formError, setFormError] = useState<ApiError | null>(null)
   const [recentRefused, setRecentRefused] = useState(false)
-  const [wait, startWait] = useCountdown()
   const [submitWait, startSubmitWait] = useCountdown()
   const [care] = useCareMode()
   const [step, setStep] = useState(0)
@@ -83,30 +72,23 @@ export default function NewCasePage () {
   const consentText = caseConsentText(names)
   const consent = picked.length > 0 && consentedTo === consentText
 
-  const checked = {
-    phone: check('phone', values.phone),
-    idSuffix: check('idSuffix', values.idSuffix),
-    code: check('code', values.code)
-  }
+  const clearErrors = () => { setFormError(null) }
+  const fields = useVerificationFields(clearErrors)
+  const { checked } = fields
+  const busy = submitting || unknown !== ''
+  const code = useCodeRequest(fields, busy)
   const recentMatches = recent !== null && !checked.phone.error && maskPhone(checked.phone.value) === recent.maskedPhone
   const useRecent = recentMatches && method === 'recent'
-  const fields: Field[] = useRecent ? ['phone', 'idSuffix'] : ['phone', 'idSuffix', 'code']
+  const asked: VerifyField[] = useRecent ? ['phone', 'idSuffix'] : ['phone', 'idSuffix', 'code']
 
-  const shownError = (f: Field) => {
-    if (serverErrors[f]) return serverErrors[f]
-    const long = f === 'phone' ? normalisePhone(values.phone).length >= FULL_LENGTH.phone : values[f].length >= FULL_LENGTH[f]
-    return (touched[f] || long) && values[f] !== '' ? checked[f].error : ''
-  }
   const noteErrors = Object.fromEntries(picked.map(a => [a.id, noteError(chosen[a.id].note)]))
   const missing = [
     ...(picked.length ? [] : ['要处理的应用']),
     ...picked.filter(a => !chosen[a.id].kind).map(a => `${appName(a.label)}的异议类型`),
-    ...fields.filter(f => checked[f].error).map(f => LABEL[f])
+    ...asked.filter(f => checked[f].error).map(f => FIELD_LABEL[f])
   ]
   const badNotes = picked.filter(a => noteErrors[a.id]).map(a => appName(a.label))
-  const busy = submitting || unknown !== ''
   const allValid = missing.length === 0 && badNotes.length === 0 && consent && submitWait === 0
-  const canSend = !checked.phone.error && wait === 0 && !sending && !busy
   const submitHint = busy
     ? ''
     : missing.length
@@ -127,7 +109,6 @@ export default function NewCasePage () {
     return describeError(e)
   }
 
-  const clearErrors = () => { setFormError(null) }
   const toggle = (appId: string, on: boolean) => {
     setChosen(prev => {
       const next = { ...prev }
@@ -143,41 +124,6 @@ export default function NewCasePage () {
     setItemErrors(prev => ({ ...prev, [appId]: '' }))
     clearErrors()
   }
-  const onInput = (f: Field) => (v: string) => {
-    setValues(prev => ({ ...prev, [f]: v }))
-    setServerErrors(prev => ({ ...prev, [f]: undefined }))
-    clearErrors()
-  }
-  const onBlur = (f: Field) => () => setTouched(prev => ({ ...prev, [f]: true }))
-
-  const onSendCode = async () => {
-    if (!canSend) {
-      if (checked.phone.error) setTouched(prev => ({ ...prev, phone: true }))
-      return
-    }
-    setSending(true)
-    setCodeError(null)
-    setCodeNotice('')
-    try {
-      const res = await submitIdempotently('codes', { phone: checked.phone.value }, key => sendCode(checked.phone.value, key),
-        { delaysMs: CODE_CHECK_AGAIN_MS })
-      startWait(res.resendAfterSeconds)
-      setCodeNotice(`验证码已发送至${res.maskedPhone}，${formatWait(res.expiresInSeconds)}内有效`)
-    } catch (err) {
-      const e = asApiError(err)
-      if (e.code === 'OUTCOME_UNKNOWN') {
-        setCodeNotice('网络不稳定，验证码可能已发送，请留意短信；未收到可稍后重新获取。')
-        startWait(30)
-      } else {
-        if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startWait(e.retryAfterSeconds)
-        if (e.fields.phone) setServerErrors(prev => ({ ...prev, phone: e.fields.phone }))
-        setCodeError(e)
-      }
-    } finally {
-      setSending(false)
-    }
-  }
-
   const submit = async () => {
     const items = picked.map(a => {
       const c = chosen[a.id]
@@ -211,7 +157,7 @@ export default function NewCasePage () {
         createdAt: new Date().toISOString(),
         appIds: res.items.map(i => i.appId)
       })
-      setValues({ phone: '', idSuffix: '', code: '' })
+      fields.setValues({ phone: '', idSuffix: '', code: '' })
       setChosen({})
       setConsentedTo(null)
       const q = (k: string, v: string) => `${k}=${encodeURIComponent(v)}`
@@ -222,8 +168,8 @@ export default function NewCasePage () {
       const e = asApiError(err)
       if (e.code === 'OUTCOME_UNKNOWN') { setUnknown('gave-up'); return }
       setUnknown('')
-      const fieldErrors: Partial<Record<Field, string>> = {}
-      for (const f of ['phone', 'idSuffix', 'code'] as Field[]) if (e.fields[f]) fieldErrors[f] = e.fields[f]
+      const fieldErrors: Partial<Record<VerifyField, string>> = {}
+      for (const f of ['phone', 'idSuffix', 'code'] as VerifyField[]) if (e.fields[f]) fieldErrors[f] = e.fields[f]
       // what the API says about an item: by position (`items.0.note`) or, for CONFLICT, by app id
       const perItem: Record<string, string> = {}
       for (const [k, v] of Object.entries(e.fields)) {
@@ -241,7 +187,7 @@ export default function NewCasePage () {
       } else if (e.code === 'CODE_INVALID') {
         fieldErrors.code = '验证码不正确或已过期'
       }
-      setServerErrors(fieldErrors)
+      fields.setServerErrors(fieldErrors)
       if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startSubmitWait(e.retryAfterSeconds)
       setFormError(e)
     } finally {
@@ -251,7 +197,7 @@ export default function NewCasePage () {
 
   const onSubmit = () => {
     if (busy) return
-    if (!allValid) { setTouched({ phone: true, idSuffix: true, code: true }); return }
+    if (!allValid) { fields.setTouched(ALL_TOUCHED); return }
     void submit()
   }
 
@@ -263,17 +209,7 @@ export default function NewCasePage () {
   const visible = (s: Step) => !care || STEPS[step] === s
   const lastStep = !care || step === STEPS.length - 1
 
-  const sendLabel = sending ? '发送中…' : wait > 0 ? `${wait}秒后重新获取` : codeNotice ? '重新获取' : '获取验证码'
-  const field = (f: Field, extra: { h5Type: 'tel' | 'text', miniType: 'number' | 'idcard', inputMode: 'numeric' | 'text', autoComplete: string, placeholder: string }) => (
-    <Field id={`case-${f}`} label={LABEL[f]} maxlength={FULL_LENGTH[f]} value={values[f]} error={shownError(f)} disabled={busy}
-      onInput={onInput(f)} onBlur={onBlur(f)} {...extra}>
-      {f === 'code'
-        ? <Button id='case-send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} role='button' tabIndex={0}
-          aria-disabled={canSend ? 'false' : 'true'} aria-describedby={codeError ? 'case-send-error' : undefined}
-          onClick={onSendCode}>{sendLabel}</Button>
-        : null}
-    </Field>
-  )
+  const field = (f: VerifyField) => <VerificationField f={f} idPrefix='case-' fields={fields} code={code} disabled={busy} />
   const recentMinutes = recent ? Math.max(1, Math.floor(recent.leftMs / 60_000)) : 0
   const formMessage = liveError(formError, formError?.code === 'RATE_LIMITED' ? submitWait : 0)
 
@@ -360,8 +296,8 @@ export default function NewCasePage () {
           </View>)
         : null}
       <View className='cells'>
-        {visible('phone') ? field('phone', { h5Type: 'tel', miniType: 'number', inputMode: 'numeric', autoComplete: 'tel-national', placeholder: '请输入本人手机号码' }) : null}
-        {visible('idSuffix') ? field('idSuffix', { h5Type: 'text', miniType: 'idcard', inputMode: 'text', autoComplete: 'off', placeholder: '如 12345X' }) : null}
+        {visible('phone') ? field('phone') : null}
+        {visible('idSuffix') ? field('idSuffix') : null}
         {visible('verify') && recentMatches
           ? (
             <View className='field'>
@@ -381,14 +317,14 @@ export default function NewCasePage () {
             </View>)
           : null}
         {visible('verify') && !useRecent
-          ? field('code', { h5Type: 'text', miniType: 'number', inputMode: 'numeric', autoComplete: 'one-time-code', placeholder: '6位验证码' })
+          ? field('code')
           : null}
-        {visible('verify') && !useRecent && codeError && liveError(codeError, wait)
-          ? <Text className='field-error' id='case-send-error' role='alert'>{liveError(codeError, wait)}</Text>
+        {visible('verify') && !useRecent && code.error && liveError(code.error, code.wait)
+          ? <Text className='field-error' id='case-send-error' role='alert'>{liveError(code.error, code.wait)}</Text>
           : null}
       </View>
       <View className='live' role='status' aria-live='polite' id='case-live'>
-        {codeNotice && !useRecent ? <Text className='field-notice' id='case-code-notice'>{codeNotice}</Text> : null}
+        {code.notice && !useRecent ? <Text className='field-notice' id='case-code-notice'>{code.notice}</Text> : null}
         {submitting && !unknown ? <Text className='sr-only'>正在提交</Text> : null}
       </View>
 
@@ -397,7 +333,7 @@ export default function NewCasePage () {
           <View className='actions'>
             <Button id='case-next-step' className='btn-primary' role='button' tabIndex={0} onClick={() => {
               const s = STEPS[step]
-              if (!stepOk(s)) { if (s !== 'apps') setTouched(prev => ({ ...prev, [s]: true })); return }
+              if (!stepOk(s)) { if (s !== 'apps' && s !== 'verify') fields.touch(s); return }
               setStep(step + 1)
             }}>下一步</Button>
             {care && !lastStep && STEPS[step] === 'apps' && !stepOk('apps') && missing.length

@@ -1,56 +1,36 @@
 import { useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Label, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { normalisePhone } from '@yzt/functions/contract'
-import { Field } from '../../components/Field'
-import { ApiError, asApiError, sendCode, submitQuery } from '../../services/api'
+import { ALL_TOUCHED, FIELD_LABEL, UNTOUCHED, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
+import { ApiError, asApiError, submitQuery } from '../../services/api'
 import { submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
-import { rememberQuery } from '../../utils/recentQuery'
-import { describeError, formatWait } from '../../utils/messages'
-import { useCountdown } from '../../utils/useCountdown'
-import { check, FULL_LENGTH } from '../../utils/validate'
+import { rememberQuery } from '../../utils/rememberQuery'
+import { describeError } from '../../utils/messages'
 import './index.scss'
 
-type Field = 'phone' | 'idSuffix' | 'code'
-const LABEL: Record<Field, string> = { phone: '手机号码', idSuffix: '身份证后六位', code: '验证码' }
 /** 关怀模式 shows one field per step, in this order (the last step also holds consent and submit). */
-const STEPS: Field[] = ['phone', 'idSuffix', 'code']
-/** A lost answer to a code request: check again twice, then say it may have been sent. */
-const CODE_CHECK_AGAIN_MS = [1000, 3000]
+const STEPS: VerifyField[] = ['phone', 'idSuffix', 'code']
 
 // Everything typed lives in component state only: storage holds only the random idempotency key of a
 // submit whose outcome is not yet known, and the 关怀模式 preference.
 export default function QueryPage () {
-  const [values, setValues] = useState<Record<Field, string>>({ phone: '', idSuffix: '', code: '' })
-  const [touched, setTouched] = useState<Record<Field, boolean>>({ phone: false, idSuffix: false, code: false })
-  const [serverErrors, setServerErrors] = useState<Partial<Record<Field, string>>>({})
   const [consent, setConsent] = useState(false)
-  const [sending, setSending] = useState(false)
   const [submitting, setSubmitting] = useState(false)
   /** the answer to the submit was lost: we are asking again with the same key */
   const [unknown, setUnknown] = useState<'checking' | 'gave-up' | ''>('')
-  const [codeNotice, setCodeNotice] = useState('')
-  const [codeError, setCodeError] = useState<ApiError | null>(null)
   const [formError, setFormError] = useState<ApiError | null>(null)
-  const [wait, startWait] = useCountdown()
   const [care, setCare] = useCareMode()
   const [step, setStep] = useState(0)
-
-  const checked = {
-    phone: check('phone', values.phone),
-    idSuffix: check('idSuffix', values.idSuffix),
-    code: check('code', values.code)
-  }
-  const shownError = (f: Field) => {
-    if (serverErrors[f]) return serverErrors[f]
-    const long = f === 'phone' ? normalisePhone(values.phone).length >= FULL_LENGTH.phone : values[f].length >= FULL_LENGTH[f]
-    return (touched[f] || long) && values[f] !== '' ? checked[f].error : ''
-  }
-  const missing = STEPS.filter(f => checked[f].error).map(f => LABEL[f])
-  const allValid = missing.length === 0 && consent
+  const fields = useVerificationFields(() => setFormError(null))
+  const { checked } = fields
   const busy = submitting || unknown !== ''
-  const canSend = !checked.phone.error && wait === 0 && !sending && !busy
+  // the code button's countdown; a rate-limited submit waits on it too
+  const code = useCodeRequest(fields, busy)
+  const { wait, startWait } = code
+
+  const missing = STEPS.filter(f => checked[f].error).map(f => FIELD_LABEL[f])
+  const allValid = missing.length === 0 && consent
   // what stops the submit, said at the control rather than a silent grey button
   const submitHint = busy
     ? ''
@@ -61,41 +41,6 @@ export default function QueryPage () {
     if (!e) return ''
     if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) return wait > 0 ? describeError(e, wait) : ''
     return describeError(e)
-  }
-
-  const onInput = (f: Field) => (v: string) => {
-    setValues(prev => ({ ...prev, [f]: v }))
-    setServerErrors(prev => ({ ...prev, [f]: undefined }))
-    setFormError(null)
-  }
-  const onBlur = (f: Field) => () => setTouched(prev => ({ ...prev, [f]: true }))
-
-  const onSendCode = async () => {
-    if (!canSend) {
-      if (checked.phone.error) setTouched(prev => ({ ...prev, phone: true }))
-      return
-    }
-    setSending(true)
-    setCodeError(null)
-    setCodeNotice('')
-    try {
-      const res = await submitIdempotently('codes', { phone: checked.phone.value }, key => sendCode(checked.phone.value, key),
-        { delaysMs: CODE_CHECK_AGAIN_MS })
-      startWait(res.resendAfterSeconds)
-      setCodeNotice(`验证码已发送至${res.maskedPhone}，${formatWait(res.expiresInSeconds)}内有效`)
-    } catch (err) {
-      const e = asApiError(err)
-      if (e.code === 'OUTCOME_UNKNOWN') {
-        setCodeNotice('网络不稳定，验证码可能已发送，请留意短信；未收到可稍后重新获取。')
-        startWait(30)
-      } else {
-        if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startWait(e.retryAfterSeconds)
-        if (e.fields.phone) setServerErrors(prev => ({ ...prev, phone: e.fields.phone }))
-        setCodeError(e)
-      }
-    } finally {
-      setSending(false)
-    }
   }
 
   const submit = async () => {
@@ -110,10 +55,10 @@ export default function QueryPage () {
       setUnknown('')
       // for 10 minutes this query also verifies a resolution case (异议账号处理) for the same number
       rememberQuery({ queryId: res.queryId, maskedPhone: res.maskedPhone })
-      setValues(prev => ({ ...prev, idSuffix: '', code: '' }))
-      setTouched({ phone: false, idSuffix: false, code: false })
+      fields.setValues(prev => ({ ...prev, idSuffix: '', code: '' }))
+      fields.setTouched(UNTOUCHED)
       setConsent(false)
-      setCodeNotice('')
+      code.setNotice('')
       setStep(0)
       await Taro.navigateTo({
         url: `/pages/submitted/index?queryId=${encodeURIComponent(res.queryId)}&maskedPhone=${encodeURIComponent(res.maskedPhone)}`
@@ -122,10 +67,10 @@ export default function QueryPage () {
       const e = asApiError(err)
       if (e.code === 'OUTCOME_UNKNOWN') { setUnknown('gave-up'); return }
       setUnknown('')
-      const fields: Partial<Record<Field, string>> = {}
-      for (const f of STEPS) if (e.fields[f]) fields[f] = e.fields[f]
-      if (e.code === 'CODE_INVALID') fields.code = '验证码不正确或已过期'
-      setServerErrors(fields)
+      const fieldErrors: Partial<Record<VerifyField, string>> = {}
+      for (const f of STEPS) if (e.fields[f]) fieldErrors[f] = e.fields[f]
+      if (e.code === 'CODE_INVALID') fieldErrors.code = '验证码不正确或已过期'
+      fields.setServerErrors(fieldErrors)
       if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startWait(e.retryAfterSeconds)
       setFormError(e)
     } finally {
@@ -135,23 +80,13 @@ export default function QueryPage () {
 
   const onSubmit = () => {
     if (busy) return
-    if (!allValid) { setTouched({ phone: true, idSuffix: true, code: true }); return }
+    if (!allValid) { fields.setTouched(ALL_TOUCHED); return }
     void submit()
   }
 
-  const sendLabel = sending ? '发送中…' : wait > 0 ? `${wait}秒后重新获取` : codeNotice ? '重新获取' : '获取验证码'
-  const visible = (f: Field) => !care || STEPS[step] === f
+  const visible = (f: VerifyField) => !care || STEPS[step] === f
   const lastStep = !care || step === STEPS.length - 1
-  const field = (f: Field, extra: { h5Type: 'tel' | 'text', miniType: 'number' | 'idcard', inputMode: 'numeric' | 'text', autoComplete: string, placeholder: string }) => (
-    <Field id={f} label={LABEL[f]} maxlength={FULL_LENGTH[f]} value={values[f]} error={shownError(f)} disabled={busy}
-      onInput={onInput(f)} onBlur={onBlur(f)} {...extra}>
-      {f === 'code'
-        ? <Button id='send-code' className={`send-code ${canSend ? '' : 'send-code-disabled'}`} role='button' tabIndex={0}
-          aria-disabled={canSend ? 'false' : 'true'} aria-describedby={codeError ? 'send-error' : undefined}
-          onClick={onSendCode}>{sendLabel}</Button>
-        : null}
-    </Field>
-  )
+  const field = (f: VerifyField) => <VerificationField f={f} idPrefix='' fields={fields} code={code} disabled={busy} />
 
   return (
     <View className={`page query ${care ? 'care' : ''}`}>
@@ -171,14 +106,14 @@ export default function QueryPage () {
       {care ? <Text className='step-count' id='step-count'>第{step + 1}步，共{STEPS.length}步</Text> : null}
 
       <View className='cells'>
-        {visible('phone') ? field('phone', { h5Type: 'tel', miniType: 'number', inputMode: 'numeric', autoComplete: 'tel-national', placeholder: '请输入本人手机号码' }) : null}
-        {visible('idSuffix') ? field('idSuffix', { h5Type: 'text', miniType: 'idcard', inputMode: 'text', autoComplete: 'off', placeholder: '如 12345X' }) : null}
-        {visible('code') ? field('code', { h5Type: 'text', miniType: 'number', inputMode: 'numeric', autoComplete: 'one-time-code', placeholder: '6位验证码' }) : null}
-        {visible('code') && codeError && liveError(codeError) ? <Text className='field-error' id='send-error' role='alert'>{liveError(codeError)}</Text> : null}
+        {visible('phone') ? field('phone') : null}
+        {visible('idSuffix') ? field('idSuffix') : null}
+        {visible('code') ? field('code') : null}
+        {visible('code') && code.error && liveError(code.error) ? <Text className='field-error' id='send-error' role='alert'>{liveError(code.error)}</Text> : null}
       </View>
       {/* always present, so screen readers announce what is put into it */}
       <View className='live' role='status' aria-live='polite' id='live'>
-        {codeNotice ? <Text className='field-notice' id='code-notice'>{codeNotice}</Text> : null}
+        {code.notice ? <Text className='field-notice' id='code-notice'>{code.notice}</Text> : null}
         {submitting && !unknown ? <Text className='sr-only'>正在提交</Text> : null}
       </View>
 
@@ -187,7 +122,7 @@ export default function QueryPage () {
           <View className='actions'>
             <Button id='next-step' className='btn-primary' role='button' tabIndex={0} onClick={() => {
               const f = STEPS[step]
-              if (checked[f].error) { setTouched(prev => ({ ...prev, [f]: true })); return }
+              if (checked[f].error) { fields.touch(f); return }
               setStep(step + 1)
             }}>下一步</Button>
             {step > 0 ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import Taro, { useRouter } from '@tarojs/taro'
+import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro'
 import { FINAL_QUERY_STATUSES, type QueryStatus } from '@yzt/functions/contract'
 import { StatusIcon, type StatusKind } from '../../components/StatusIcon'
 import { asApiError, getQuery } from '../../services/api'
@@ -13,6 +13,16 @@ import './index.scss'
 export const POLL_INTERVAL_MS = 2000
 /** After this long the page stops asking; the SMS still arrives, the page says so. */
 export const POLL_LIMIT_MS = 3 * 60 * 1000
+/**
+ * After SENT the page waits for the carrier's receipt (DELIVERED or UNDELIVERED): it asks every 5 s, after
+ * 30 s every 10 s, and stops 2 minutes after SENT (not every provider sends receipts: SENT then stays).
+ */
+export const RECEIPT_POLL_MS = 5000
+export const RECEIPT_POLL_SLOW_MS = 10_000
+export const RECEIPT_SLOW_AFTER_MS = 30_000
+export const RECEIPT_LIMIT_MS = 2 * 60 * 1000
+/** the API's limit per number (functions/src/domain/limits.ts, queryDaily), said where a new query is the way on */
+const QUERIES_PER_DAY_NOTE = '每个号码24小时内最多查询3次。'
 
 /** What the page knows: a status from the API, or that the query does not exist (never both). */
 type Shown = QueryStatus | 'NOT_FOUND'
@@ -22,7 +32,11 @@ const TEXT: Record<Shown, { icon: StatusKind, title: string, detail: string }> =
   PROCESSING: { icon: 'waiting', title: '已受理，正在查询', detail: '正在向各企业查询该号码绑定的账号，通常在1分钟内完成。' },
   SENT: { icon: 'success', title: '结果短信已发送', detail: '请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
   DELIVERED: { icon: 'success', title: '结果短信已送达', detail: '运营商已确认送达，请查看手机短信。短信来自“一证通查”，请勿将短信内容告诉他人。' },
-  UNDELIVERED: { icon: 'warn', title: '结果短信未能送达', detail: '运营商报告短信未送达（如手机关机、停机或拦截）。请确认手机能正常接收短信后，返回首页重新查询。' },
+  UNDELIVERED: {
+    icon: 'warn',
+    title: '结果短信未能送达',
+    detail: `运营商报告结果短信未能送达该号码。请检查手机信号、是否关机或停机，以及短信是否被拦截（骚扰拦截、黑名单），稍后返回首页重新查询。${QUERIES_PER_DAY_NOTE}`
+  },
   FAILED: { icon: 'warn', title: '查询未能完成', detail: '本次查询未能完成，未发送结果短信。请返回首页重新查询。' },
   NOT_FOUND: { icon: 'warn', title: '未找到该查询记录', detail: '查询记录可能已过期。如需查询，请返回首页重新提交。' }
 }
@@ -40,11 +54,25 @@ export default function SubmittedPage () {
   const [care] = useCareMode()
   const { enterprises, error: catalogueError, reload: loadCatalogue } = useEnterprises()
 
+  // polling pauses while the page is hidden (another page on top, the app in the background) and goes on when it shows
+  const [visible, setVisible] = useState(true)
+  useDidShow(() => setVisible(true))
+  useDidHide(() => setVisible(false))
+  /** across pauses: when polling began, when SENT was first seen, whether it is over */
+  const progress = useRef({ started: 0, sentAt: 0, done: false })
+
   useEffect(() => {
-    if (!queryId) return undefined
+    const p = progress.current
+    if (!queryId || !visible || p.done) return undefined
+    if (!p.started) p.started = Date.now()
     let stopped = false
     let timer: ReturnType<typeof setTimeout> | undefined
-    const started = Date.now()
+    /** the next ask while waiting for the receipt, or the end of the wait */
+    const awaitReceipt = () => {
+      const since = Date.now() - p.sentAt
+      if (since >= RECEIPT_LIMIT_MS) { p.done = true; return }
+      timer = setTimeout(poll, since < RECEIPT_SLOW_AFTER_MS ? RECEIPT_POLL_MS : RECEIPT_POLL_SLOW_MS)
+    }
     const poll = async () => {
       try {
         const view = await getQuery(queryId)
@@ -52,28 +80,36 @@ export default function SubmittedPage () {
         setShown(view.status)
         setMaskedPhone(view.maskedPhone)
         setPollNote('')
-        // SENT ends the wait too: not every provider sends delivery receipts (SNS does not)
-        if (view.status === 'SENT' || FINAL_QUERY_STATUSES.includes(view.status)) return
+        if (FINAL_QUERY_STATUSES.includes(view.status)) { p.done = true; return }
+        if (view.status === 'SENT') {
+          if (!p.sentAt) p.sentAt = Date.now()
+          awaitReceipt()
+          return
+        }
       } catch (err) {
         if (stopped) return
         const e = asApiError(err)
         // An unknown query will not appear later: stop asking, and say only that.
-        if (e.code === 'NOT_FOUND') { setShown('NOT_FOUND'); setPollNote(''); return }
+        if (e.code === 'NOT_FOUND') { setShown('NOT_FOUND'); setPollNote(''); p.done = true; return }
+        // the SMS is out: a failed ask for its receipt is not worth a word
+        if (p.sentAt) { awaitReceipt(); return }
         setPollNote(`暂时无法获取进度（${describeError(e)}），正在重试。`)
       }
-      if (Date.now() - started >= POLL_LIMIT_MS) {
+      if (Date.now() - p.started >= POLL_LIMIT_MS) {
         setPollNote('查询仍在处理中，结果短信稍后送达，您可以离开本页。')
+        p.done = true
         return
       }
       timer = setTimeout(poll, POLL_INTERVAL_MS)
     }
     void poll()
     return () => { stopped = true; if (timer) clearTimeout(timer) }
-  }, [queryId])
+  }, [queryId, visible])
 
   const t = TEXT[shown]
   const found = shown !== 'NOT_FOUND'
-  const retry = shown === 'FAILED' || shown === 'NOT_FOUND'
+  // no result SMS reached the number: a new query is the way on (and nothing to dispute yet)
+  const retry = shown === 'FAILED' || shown === 'NOT_FOUND' || shown === 'UNDELIVERED'
   const toGuide = () => Taro.navigateTo({ url: '/pages/guide/index' })
   const home = () => Taro.reLaunch({ url: '/pages/index/index' })
   return (
