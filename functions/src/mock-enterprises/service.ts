@@ -151,7 +151,7 @@ export class MockEnterprises {
 
   /**
    * A dispute: 202 with a reference at once; then, per the enterprise's knobs, an acknowledgement and
-   * an answer to the callback URL the dispute names, signed with this enterprise's own key.
+   * an answer to the callback URL the dispute names (its callbackUrl), signed with this enterprise's own key.
    */
   async dispute (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer> {
     const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
@@ -208,11 +208,15 @@ export class MockEnterprises {
   }
 
   private async callBack (enterpriseId: string, key: string, itemId: string, answer: DisputeCallback): Promise<void> {
-    const path = CASE_PATHS.disputeCallback(itemId)
+    // where the dispute said to call back (as a real enterprise must), signed over that URL's path
+    const given = this.disputeRequests.get(itemId)?.callbackUrl
+    const target = URL.parse(given ?? '') ?? (this.apiUrl ? URL.parse(this.apiUrl + CASE_PATHS.disputeCallback(itemId)) : null)
+    if (!target) { this.disputeAnswers.push({ enterpriseId, itemId, status: answer.status, httpStatus: 0 }); return }
+    const path = target.pathname + target.search
     const body = JSON.stringify(answer)
     // a fresh timestamp per request, as any client's clock gives (a stopped test clock must not turn a second answer into a replay)
     this.lastCallbackAt = Math.max(this.config.clock.now(), this.lastCallbackAt + 1)
-    const res = await fetch(this.apiUrl + path, {
+    const res = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signedRequestHeaders(enterpriseId, key, 'POST', path, body, this.lastCallbackAt) },
       body
