@@ -94,7 +94,9 @@ else makes your apps read 暂无法查询 in the user's SMS (never 0); we retry 
 
 **Transport.** https only; the number is personal data: do not log it, keep it no longer than the answer needs.
 
-Check an endpoint with \`npm run conformance -- --url URL --enterprise ID --key-file F\`.`.trim()
+Check your connector with \`npm run conformance -- --url URL --enterprise ID --key-file F\` (URL: your account-counts endpoint):
+all three endpoints (account counts, release notices, disputes) and the dispute callback, which the kit receives itself
+(\`--callback-base URL\` where you can reach it).`.trim()
 
 export function enterpriseApiDocument (): Record<string, unknown> {
   return openApiDocument({
