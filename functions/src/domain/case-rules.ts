@@ -43,9 +43,15 @@ export function checkNote (input: string | undefined): NoteCheck {
   if (!note) return { ok: true }
   // judged on the folded form, so full-width letters do not smuggle a link past the check; the note keeps the person's own characters
   if (LINK.test(note.normalize('NFKC'))) return { ok: false, reason: '备注不能包含链接' }
-  // full-width digits are digits too
-  return { ok: true, note: note.replace(/[0-9０-９]{7,}/g, run => '*'.repeat(run.length)) }
+  // full-width digits are digits too, and a number typed in groups (139-1234-5678) is still a number
+  return { ok: true, note: note.replace(DIGIT_RUN, run => run.replace(/\p{Nd}/gu, '*')) }
 }
+
+/**
+ * 7 or more digits (of any script: full width, ١٢٣ too), single separators between them allowed: 13912345678,
+ * 139-1234-5678, 139 1234 5678, 139.1234.5678, ６２２２－０２１２. Two separators in a row end the run.
+ */
+const DIGIT_RUN = /\p{Nd}(?:[ \u3000\-\u2010-\u2015\u2212\uFF0D.\uFF0E·]?\p{Nd}){6,}/gu
 
 export interface Deadlines { acknowledgeBy: number, resolveBy: number }
 
@@ -81,9 +87,25 @@ const OUTCOME: Record<ResolveAction, (n: number) => string> = {
   NONE_FOUND: () => '未发现该号码注册的账号'
 }
 
-/** An enterprise's reason, made safe for an SMS parameter: short, no links, no long digit runs, no brackets. */
+// in an SMS parameter: a scheme or www. up to the next space, or a name under a common top-level domain
+const SMS_LINK = /(?:https?:\/\/|www\.)\S*|[\p{L}\p{N}.-]+\.(?:com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)(?![\p{L}\p{N}])\S*/giu
+// brackets of every width: 【…】 is how an SMS signature looks, so none may appear inside a parameter
+const SMS_BRACKETS = /[【】〖〗〔〕[\]()<>《》「」『』{}]/g
+
+/**
+ * An enterprise's reason, made safe for an SMS parameter: one line, short, no links, no long digit
+ * runs, no brackets, no invisible or direction-changing characters. Judged and sent in its folded
+ * (NFKC) form, so full-width letters and brackets are the ASCII ones; brackets and invisible
+ * characters go first so that what they separated is judged joined.
+ */
 export function smsReason (message: string): string {
-  const clean = message.replace(/https?:\/\/\S+/gi, '').replace(/[0-9０-９]{7,}/g, '***').replace(/[（）()]/g, '').trim()
+  const clean = message.normalize('NFKC')
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/\p{Cf}/gu, '')
+    .replace(SMS_BRACKETS, '')
+    .replace(SMS_LINK, '')
+    .replace(DIGIT_RUN, '***')
+    .trim()
   return (clean || '未说明原因').slice(0, 30)
 }
 

@@ -95,3 +95,37 @@ test('the sealed number stays while an SMS may follow, never past 30 days; the d
   expect(dueAt({ ...state, items: [item({ status: 'SUBMITTED' })] })).toBe(T0 + 3600_000)
   expect(dueAt({ ...state, items: [item({ status: 'ACKNOWLEDGED' })], phoneSealed: 's' })).toBe(item().resolveBy)
 })
+
+test('notes: a number typed with separators (139-1234-5678, 139 1234 5678, +86 139.1234.5678) is masked too; short figures stay', () => {
+  expect(checkNote('旧号 139-1234-5678 不用了')).toEqual({ ok: true, note: '旧号 ***-****-**** 不用了' })
+  expect(checkNote('旧号 139 1234 5678')).toEqual({ ok: true, note: '旧号 *** **** ****' })
+  expect(checkNote('+86 139.1234.5678')).toEqual({ ok: true, note: '+** ***.****.****' })
+  expect(checkNote('身份证 110101 19900101 1234')).toEqual({ ok: true, note: '身份证 ****** ******** ****' })
+  expect(checkNote('卡号 ６２２２－０２１２－３４５６')).toEqual({ ok: true, note: '卡号 ****－****－****' })
+  expect(checkNote('رقم ١٣٩١٢٣٤٥٦٧٨')).toEqual({ ok: true, note: 'رقم ***********' })
+  // separators doubled break a run: two short figures, not one number
+  expect(checkNote('订单 123  456 共 2 件')).toEqual({ ok: true, note: '订单 123  456 共 2 件' })
+  fc.assert(fc.property(fc.array(fc.constantFrom(' ', '-', '.', '－', '　'), { minLength: 10, maxLength: 10 }), seps => {
+    const typed = '13912345678'.split('').map((d, i) => d + (seps[i] ?? '')).join('')
+    expect(checkNote(`号码${typed}`).note).not.toMatch(/\d/)
+  }))
+})
+
+test('an enterprise\'s reason cannot forge text in the SMS: no line breaks, no brackets (a fake 【signature】), no invisible or direction characters, no links in any width, no separated numbers', () => {
+  const safe = (s: string) => {
+    const r = smsReason(s)
+    expect(r).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u)
+    expect(r).not.toMatch(/[【】〖〗[\]［］〔〕（）()<>《》「」『』]/)
+    expect(r.normalize('NFKC')).not.toMatch(/https?:|www\.|\.(com|cn|net)\b|\d{7}/i)
+    expect(r.length).toBeLessThanOrEqual(30)
+    return r
+  }
+  expect(safe('不符合条件\n【中国银行】您的账户已冻结')).toBe('不符合条件 中国银行您的账户已冻结')
+  expect(safe('原因\u202Emoc.live\u202C')).not.toContain('\u202E')
+  expect(safe('请访问 ｗｗｗ．ｅｖｉｌ．ｃｏｍ 处理')).toBe('请访问  处理')
+  expect(safe('请访问 ｈｔｔｐｓ：／／ｅｖｉｌ．ｃｎ／ａ 处理')).toBe('请访问  处理')
+  expect(safe('见 evil.cn/x 或 淘宝.com')).toBe('见  或')
+  expect(safe('致电 139-1234-5678')).toBe('致电 ***')
+  expect(safe('\u200B\u2028\u2029［退款］')).toBe('退款')
+  fc.assert(fc.property(fc.string({ maxLength: 200, unit: 'binary' }), s => { safe(s) }), { numRuns: 500 })
+})
