@@ -41,7 +41,7 @@ export async function createCase (deps: CaseDeps, input: CaseInput): Promise<Cre
   const chosen = checkRequest(catalogue, input)
   const answered = await opened(deps, input, catalogue, chosen)
   // the token is stored nowhere in clear, not even in the idempotency record: a repeat derives it again
-  return answered.accessToken ? answered : { ...answered, accessToken: tokenFor(deps, input.idempotencyKey) }
+  return answered.accessToken ? answered : { ...answered, accessToken: tokenFor(deps, answered.caseId, input.idempotencyKey) }
 }
 
 /** rules on the request first: nothing is tried or counted for a request that cannot succeed */
@@ -63,12 +63,14 @@ function checkRequest (catalogue: Catalogue, input: CaseInput): Chosen {
 }
 
 /**
- * The access token: 256 random bits, or, under an Idempotency-Key, a keyed hash of that key, so a
- * repeat of the same request (an answer lost on a bad network) gets the same token back without
- * the token ever being stored.
+ * The access token: 256 random bits, or, under an Idempotency-Key, a keyed hash of that key and the
+ * case, so a repeat of the same request (an answer lost on a bad network) gets the same token back
+ * without the token ever being stored. The key is the client's choice and need not be secret nor
+ * unique for ever: with the caseId (random, ours) in the hash, a key used again for another case
+ * gives that case another token.
  */
-function tokenFor (deps: CaseDeps, idempotencyKey: string | undefined): string {
-  return idempotencyKey === undefined ? makeAccessToken() : deps.hasher.fingerprint(`case-token\0${idempotencyKey}`)
+function tokenFor (deps: CaseDeps, caseId: string, idempotencyKey: string | undefined): string {
+  return idempotencyKey === undefined ? makeAccessToken() : deps.hasher.fingerprint(`case-token\0${caseId}\0${idempotencyKey}`)
 }
 
 async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, chosen: Chosen): Promise<CreateCaseResponse> {
@@ -82,7 +84,7 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
 
     const caseId = deps.random.id()
     const ticket = makeTicket(now)
-    const accessToken = tokenFor(deps, input.idempotencyKey)
+    const accessToken = tokenFor(deps, caseId, input.idempotencyKey)
     const deadlines = deadlinesFrom(now, deps.holidays)
     const hotlines = new Map(catalogue.enterprises.map(e => [e.id, e.guide.hotline]))
     // SMS (catalogue) order, whatever order the person picked them in

@@ -239,6 +239,22 @@ test('Idempotency-Key: a repeat gets the same case and the same token; the key w
   expect(JSON.stringify(await sys.dump())).not.toContain(first.body.accessToken)
 })
 
+test('Idempotency-Key: the token it derives is the case\'s own; another case opened later under the same key (a client with a fixed or weak key) gets another token, which opens nothing of the first', async () => {
+  sys = await startTestSystem()
+  quiet('alibaba', 'jd')
+  const key = { 'idempotency-key': 'aaaaaaaaaaaaaaaa' }
+  const alice = await openCase([{ appId: 'taobao', kind: 'NOT_MINE' }], ALICE, key)
+  expect(alice.status).toBe(202)
+  sys.clock.advance(2 * HOUR) // the key's record is gone: the key is free again
+  const bob = await openCase([{ appId: 'taobao', kind: 'NOT_MINE' }], BOB, key)
+  expect(bob.status).toBe(202)
+  expect(bob.body.caseId).not.toBe(alice.body.caseId)
+  expect(bob.body.accessToken).not.toBe(alice.body.accessToken)
+  expect((await getCase(alice.body.caseId, bob.body.accessToken)).status).toBe(404)
+  expect((await getCase(alice.body.caseId, alice.body.accessToken)).status).toBe(200)
+  expect((await getCase(bob.body.caseId, bob.body.accessToken)).status).toBe(200)
+})
+
 test('callbacks: unsigned, another key, stale, replayed, for another enterprise\'s item, or backwards are refused and change nothing', async () => {
   sys = await startTestSystem()
   quiet('alibaba', 'jd')
