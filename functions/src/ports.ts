@@ -369,6 +369,8 @@ export interface CaseStore {
   get (caseId: string, now: number): Promise<CaseState | undefined>
   /** a query's number and acceptance, for a case proved by a recent query */
   recentQuery (queryId: string, now: number): Promise<{ phoneHash: string, acceptedAt: number, caseId?: string } | undefined>
+  /** a failed proof with this query spends it: it proves nothing any more (a query proves one attempt) */
+  spendQuery (queryId: string): Promise<void>
   /** writes `next` if the row is still at `expectedVersion`: 'ok', or 'stale' (re-read and retry) */
   save (next: CaseState, expectedVersion: number, effects: CaseEffects, now: number): Promise<'ok' | 'stale'>
   /** case ids whose dueAt has come, earliest first */

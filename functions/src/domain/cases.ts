@@ -77,10 +77,19 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
   const now = deps.clock.now()
   const request = `case\0${input.phone}\0${input.idSuffix}\0${input.code ?? ''}\0${input.queryId ?? ''}\0${JSON.stringify(input.items)}`
   return idempotent(deps, input.idempotencyKey, request, now, async remember => {
-    const proof: HolderProof = input.code !== undefined
-      ? { code: input.code }
-      : { recentQuery: await deps.cases.recentQuery(input.queryId!, now) }
+    const recentQuery = input.code === undefined ? await deps.cases.recentQuery(input.queryId!, now) : undefined
+    const proof: HolderProof = input.code !== undefined ? { code: input.code } : { recentQuery }
     const { phoneHash, codeHash } = await verifyHolder(deps, { phone: input.phone, idSuffix: input.idSuffix, requester: input.requester, proof }, now)
+      .catch(async (err: unknown) => {
+        // A queryId may be seen by others (GET /v1/queries/{id} is public with it): it proves one
+        // attempt. A wrong number with it (guessing the hidden digits of 138****5551) or a wrong
+        // suffix spends it, so it is no oracle for the number and gives no second verdict against it;
+        // the holder asks for a code instead.
+        if (recentQuery && recentQuery.caseId === undefined && err instanceof AppError && (err.code === 'CODE_INVALID' || err.code === 'VERIFICATION_FAILED')) {
+          await deps.cases.spendQuery(input.queryId!)
+        }
+        throw err
+      })
 
     const caseId = deps.random.id()
     const ticket = makeTicket(now)

@@ -170,8 +170,8 @@ export const FUNCTIONS = {
   },
   createCase: {
     entry: 'src/handlers/create-case.ts', memoryMb: 512, timeoutSeconds: 10,
-    // the verification as for a query (limit logs Get/Update, code try Update, the recent query Get),
-    // then one transaction: code (Delete) or recent query (Update), case quota log (Update), cleared
+    // the verification as for a query (limit logs Get/Update, code try Update, the recent query Get;
+    // a failed proof with a query spends it: Update), then one transaction: code (Delete) or recent query (Update), case quota log (Update), cleared
     // backoff (Delete), (number, app) guards and idempotency record (Put), the case, its disputes and
     // the accepted SMS (Put)
     tables: {

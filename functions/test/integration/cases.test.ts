@@ -142,6 +142,40 @@ test('GET needs the bearer token: none, a wrong one and an unknown case all answ
   expect((await getCase(body.caseId, body.accessToken)).status).toBe(200)
 })
 
+test('a leaked queryId proves nothing to a stranger: a wrong number or a wrong suffix with it spends the query (no oracle for the number behind 138****5551, no second verdict against the number), and the holder falls back to a code', async () => {
+  sys = await startTestSystem()
+  quiet('alibaba', 'jd', 'tencent')
+  const submit = async () => {
+    const code = await requestCodeAndRead(sys, ALICE.phone)
+    sys.clock.advance(61_000)
+    const res = await call(sys.url, 'POST', '/v1/queries', { ...ALICE, code, consent: true })
+    expect(res.status).toBe(202)
+    return res.body.queryId as string
+  }
+  const withQuery = (queryId: string, who: { phone: string, idSuffix: string }) =>
+    call(sys.url, 'POST', CASE_PATHS.cases, { ...who, queryId, consent: true, items: [{ appId: 'taobao', kind: 'NOT_MINE' }] })
+
+  // guessing the hidden digits: one wrong guess, and the query is spent; the right number then answers as any used query
+  const leaked = await submit()
+  const guess = await withQuery(leaked, { ...ALICE, phone: '13800005552' })
+  expect(guess.body.error.code).toBe('CODE_INVALID')
+  const right = await withQuery(leaked, { ...ALICE, idSuffix: '000000' })
+  expect({ status: right.status, code: right.body.error.code }).toEqual({ status: 401, code: 'CODE_INVALID' })
+  expect((await withQuery(leaked, ALICE)).body.error.code).toBe('CODE_INVALID')
+
+  // the right number, wrong suffixes: one verdict, then the query is spent
+  const second = await submit()
+  sys.clock.advance(60_000)
+  expect((await withQuery(second, { ...ALICE, idSuffix: '111111' })).status).toBe(403)
+  expect((await withQuery(second, { ...ALICE, idSuffix: '222222' })).body.error.code).toBe('CODE_INVALID')
+  expect((await withQuery(second, ALICE)).body.error.code).toBe('CODE_INVALID')
+  expect((await sys.dump()).Cases).toEqual([])
+
+  // the holder is not locked out: a code still opens the case
+  sys.clock.advance(31 * 60_000)
+  expect((await openCase([{ appId: 'taobao', kind: 'NOT_MINE' }])).status).toBe(202)
+})
+
 test('at most 3 cases per number in 24 h; one open item per (number, app) until it is answered for good', async () => {
   sys = await startTestSystem()
   quiet('alibaba', 'douyin', 'jd', 'baidu', 'meituan')
@@ -214,7 +248,9 @@ test('a query accepted within 10 minutes proves the holder once; an older one, a
   expect((await withQuery(queryId, 'jd')).body.error.code).toBe('CODE_INVALID') // used
   const bobs = await submit(BOB)
   expect((await withQuery(bobs, 'jd')).body.error.code).toBe('CODE_INVALID') // another number
-  expect((await withQuery(bobs, 'jd', { ...BOB, idSuffix: '111111' })).status).toBe(403) // the suffix is still judged
+  expect((await withQuery(bobs, 'jd', BOB)).body.error.code).toBe('CODE_INVALID') // spent by that failed attempt (a query proves one attempt)
+  const bobsNext = await submit(BOB)
+  expect((await withQuery(bobsNext, 'jd', { ...BOB, idSuffix: '111111' })).status).toBe(403) // the suffix is still judged
   const late = await submit(ALICE)
   sys.clock.advance(10 * 60_000 + 1)
   expect((await withQuery(late, 'qq')).body.error.code).toBe('CODE_INVALID') // too old

@@ -1,7 +1,7 @@
 // Cases on DynamoDB: one row per case (written whole, conditioned on its version), the dispute
 // outbox (one row per item, the record is the message), and in Limits the daily case log, the
 // (number, app) guards and the idempotency records.
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { POLICY } from '#domain/policy'
 import { CASES_DUE_INDEX, TABLES } from '#infra-shared/tables'
 import type { CaseEffects, CaseState, CaseStore, CreateCaseOutcome, DisputeMessage, NewCase } from '#ports'
@@ -13,6 +13,9 @@ import { rememberItem } from './verification-store'
 const DAY_S = 24 * 3600
 /** the due index has one partition: a sweep every 5 minutes reads the few cases whose time has come */
 const DUE_SHARD = 'due'
+
+/** what a query's caseId holds once a failed proof spent it */
+const SPENT = 'spent'
 
 const guardKey = (phoneHash: string, appId: string) => `case-open#${phoneHash}#${appId}`
 
@@ -113,6 +116,22 @@ export class DynamoCaseStore implements CaseStore {
     }))
     if (!Item || Item.expiresAt <= seconds(now)) return undefined
     return { phoneHash: Item.phoneHash as string, acceptedAt: Item.acceptedAt as number, ...(Item.caseId !== undefined && { caseId: Item.caseId as string }) }
+  }
+
+  async spendQuery (queryId: string): Promise<void> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.tables.queries,
+        Key: { pk: queryId },
+        // not a case id: no case was opened with it, and none can be now
+        UpdateExpression: 'SET caseId = :spent',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(caseId)',
+        ExpressionAttributeValues: { ':spent': SPENT }
+      }))
+    } catch (err) {
+      // used or spent already, or gone: nothing left to spend
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
+    }
   }
 
   async save (next: CaseState, expectedVersion: number, effects: CaseEffects, now: number): Promise<'ok' | 'stale'> {
