@@ -286,7 +286,7 @@ export interface CaseItemState {
   /** the enterprise's hotline when the case was opened (shown when overdue or rejected) */
   hotline: string
   forwardedAt?: number
-  /** the forward kept failing: the clear number was dropped (the deadlines still run) */
+  /** no 202 recorded within the hour (the forward kept failing, or the enterprise answered but its 202 never came): the clear number was dropped (the deadlines still run) */
   deliveryFailedAt?: number
   reference?: string
   acknowledgedAt?: number

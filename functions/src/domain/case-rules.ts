@@ -166,6 +166,14 @@ export function keepsNumber (state: Pick<CaseState, 'items' | 'pending' | 'creat
   return state.items.some(i => i.status !== 'RESOLVED' && i.status !== 'REJECTED')
 }
 
+/**
+ * The item's dispute (the number in clear) may still be in the outbox: its 202 was never recorded,
+ * whatever the item's status (an enterprise may answer before its 202 arrives, or its 202 never does).
+ */
+export function awaitsDelivery (item: Pick<CaseItemState, 'forwardedAt' | 'deliveryFailedAt'>): boolean {
+  return item.forwardedAt === undefined && item.deliveryFailedAt === undefined
+}
+
 /** the earliest moment the sweep has something to do for this case */
 export function dueAt (state: Pick<CaseState, 'items' | 'pending' | 'lastSmsAt' | 'phoneSealed' | 'createdAt'>): number | undefined {
   const times: number[] = []
@@ -173,7 +181,7 @@ export function dueAt (state: Pick<CaseState, 'items' | 'pending' | 'lastSmsAt' 
   for (const item of state.items) {
     const due = nextDue(item)
     if (due !== undefined) times.push(due)
-    if (item.status === 'SUBMITTED' && item.deliveryFailedAt === undefined) times.push(item.submittedAt + POLICY.cases.clearNumberMs)
+    if (awaitsDelivery(item)) times.push(item.submittedAt + POLICY.cases.clearNumberMs)
   }
   // the sealed number goes after 30 days even when the case is quiet
   if (state.phoneSealed !== undefined) times.push(state.createdAt + POLICY.cases.openGuardDays * 24 * 3600_000)

@@ -7,7 +7,7 @@ import { maskPhone } from '#contract/index'
 import type { Catalogue } from '#catalogue/index'
 import type { CaseEffects, CaseItemState, CaseState, CaseStore, Clock, DisputeGateway, DisputeMessage, OutboxMessage, Sealer } from '#ports'
 import {
-  ANSWER_FROM, applyAnswer, caseUpdateSms, checkNote, deadlinesFrom, dueAt, hashToken, keepsNumber, makeAccessToken, makeTicket, markOverdue, tokenMatches
+  ANSWER_FROM, applyAnswer, awaitsDelivery, caseUpdateSms, checkNote, deadlinesFrom, dueAt, hashToken, keepsNumber, makeAccessToken, makeTicket, markOverdue, tokenMatches
 } from './case-rules'
 import { AppError, rateLimited } from './errors'
 import { LIMITS, retryAfterSeconds } from './limits'
@@ -284,13 +284,9 @@ export async function answerItem (deps: CaseStepDeps, enterpriseId: string, item
 
 export interface SweepOutcome { cases: number, overdue: number, smsQueued: number, dropped: number, forwarded: number }
 
-/** Late items become OVERDUE, held updates go out when the hour is up, clear numbers past their hour go. */
+/** Late items become OVERDUE, held updates go out when the hour is up, clear numbers past their hour go; then undelivered disputes are tried again. */
 export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGateway }, limit = 100, rounds = 20): Promise<SweepOutcome> {
   const out: SweepOutcome = { cases: 0, overdue: 0, smsQueued: 0, dropped: 0, forwarded: 0 }
-  // disputes still undelivered get another round first (their case's deadlines run regardless)
-  for (const itemId of await deps.cases.pendingDisputes()) {
-    if ((await forwardDispute(deps, itemId)).status === 'forwarded') out.forwarded++
-  }
   const { catalogue } = await deps.enterprises()
   const label = (appId: string) => catalogue.apps.find(a => a.id === appId)?.label ?? appId
   const seen = new Set<string>()
@@ -304,8 +300,9 @@ export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGatewa
         const effects: CaseEffects = {}
         let overdue = 0
         for (const item of next.items) {
-          if (item.status === 'SUBMITTED' && item.deliveryFailedAt === undefined && now - item.submittedAt > POLICY.cases.clearNumberMs) {
-            // the forward kept failing: the clear number goes; the acknowledgement deadline still runs
+          if (awaitsDelivery(item) && now - item.submittedAt > POLICY.cases.clearNumberMs) {
+            // the forward kept failing (or its 202 never came, even if the enterprise answered): the
+            // clear number goes; the deadlines still run
             item.deliveryFailedAt = now
             ;(effects.dropDisputes ??= []).push(item.itemId)
           }
@@ -321,6 +318,11 @@ export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGatewa
       if (tally.sms) out.smsQueued++
     }
     if (due.length < limit) break
+  }
+  // disputes still undelivered get another round last: an enterprise that hangs on every try (seconds
+  // each) may use up the run, but never before the deadlines and the clear-number drops above are done
+  for (const itemId of await deps.cases.pendingDisputes()) {
+    if ((await forwardDispute(deps, itemId)).status === 'forwarded') out.forwarded++
   }
   return out
 }

@@ -383,6 +383,46 @@ test('an enterprise that cannot be reached: retried by the sweep, then after an 
   expect((await statuses(second.body.caseId, second.body.accessToken)).baidu).toBe('OVERDUE')
 })
 
+test('an enterprise that answers but whose 202 never comes (slow or broken): the dispute and its clear number still go after the hour', async () => {
+  sys = await startTestSystem()
+  knobs('baidu', { failRate: 1 })
+  const { body } = await openCase([{ appId: 'baidu', kind: 'NOT_MINE' }])
+  const itemId = `${body.caseId}.baidu`
+  await waitFor(() => (sys.mock.disputes.baidu?.[itemId] ?? 0) >= 1 || undefined, 'tried', PATIENT)
+  // it holds the dispute and answers, but its 202 never reaches us
+  expect((await answer('baidu', itemId, { status: 'ACKNOWLEDGED' }).send()).status).toBe(200)
+  sys.clock.advance(HOUR + 1)
+  await sweepCases(sys.runtime)
+  const tables = await sys.dump()
+  expect(tables.DisputeOutbox).toEqual([])
+  expect(JSON.stringify(tables)).not.toContain(ALICE.phone)
+  expect((await statuses(body.caseId, body.accessToken)).baidu).toBe('ACKNOWLEDGED')
+})
+
+test('the sweep cannot be starved by an enterprise that hangs: deadlines and the clear-number drop come before the retries', async () => {
+  sys = await startTestSystem()
+  knobs('baidu', { failRate: 1 })
+  const late = await openCase([{ appId: 'baidu', kind: 'NOT_MINE' }])
+  await waitFor(async () => (await sys.dump()).DisputeOutbox!.length === 1 || undefined, 'queued', PATIENT)
+  sys.clock.advance(HOUR + 1)
+  const fresh = await openCase([{ appId: 'baidu', kind: 'NOT_MINE' }], BOB)
+  await waitFor(async () => (await sys.dump()).DisputeOutbox!.some(r => r.pk === `${fresh.body.caseId}.baidu`) || undefined, 'queued', PATIENT)
+  // every retry hangs (an enterprise that accepts the connection and never answers) until released
+  const hung: (() => void)[] = []
+  let released = false
+  const disputes = {
+    deliver: () => released ? Promise.reject(new Error('down')) : new Promise<string>((_resolve, reject) => { hung.push(() => reject(new Error('hung'))) })
+  }
+  const sweep = sweepCases({ ...sys.runtime, disputes })
+  await waitFor(() => hung.length > 0 || undefined, 'a retry under way', PATIENT)
+  const rows = (await sys.dump()).DisputeOutbox!.map(r => r.pk)
+  expect(rows).not.toContain(`${late.body.caseId}.baidu`)
+  released = true
+  for (const fail of hung) fail()
+  await sweep
+  expect((await sys.dump()).DisputeOutbox!.map(r => r.pk)).toEqual([`${fresh.body.caseId}.baidu`])
+})
+
 test('an answer that overtakes the forward\'s 202 stays; a redelivered stream record changes nothing twice', async () => {
   sys = await startTestSystem()
   // the enterprise answers at once but takes 400 ms to say 202

@@ -87,13 +87,16 @@ test('one update is its own template; several are one caseUpdates SMS in the cas
 })
 
 test('the sealed number stays while an SMS may follow, never past 30 days; the due time is the earliest thing to do', () => {
-  const state = { items: [item({ status: 'RESOLVED' })], pending: [], createdAt: T0, lastSmsAt: T0 }
+  const state = { items: [item({ status: 'RESOLVED', forwardedAt: T0 })], pending: [], createdAt: T0, lastSmsAt: T0 }
   expect(keepsNumber(state, T0)).toBe(false)
   expect(keepsNumber({ ...state, items: [item({ status: 'OVERDUE' })] }, T0)).toBe(true)
   expect(keepsNumber({ ...state, items: [item({ status: 'OVERDUE' })] }, T0 + 31 * 24 * 3600_000)).toBe(false)
   expect(dueAt({ ...state, phoneSealed: undefined })).toBeUndefined()
   expect(dueAt({ ...state, items: [item({ status: 'SUBMITTED' })] })).toBe(T0 + 3600_000)
-  expect(dueAt({ ...state, items: [item({ status: 'ACKNOWLEDGED' })], phoneSealed: 's' })).toBe(item().resolveBy)
+  expect(dueAt({ ...state, items: [item({ status: 'ACKNOWLEDGED', forwardedAt: T0 })], phoneSealed: 's' })).toBe(item().resolveBy)
+  // answered before its 202 was recorded: the dispute (the clear number) may still wait in the outbox, so the hour is watched
+  expect(dueAt({ ...state, phoneSealed: undefined, items: [item({ status: 'RESOLVED' })] })).toBe(T0 + 3600_000)
+  expect(dueAt({ ...state, phoneSealed: undefined, items: [item({ status: 'RESOLVED', deliveryFailedAt: T0 + 3600_001 })] })).toBeUndefined()
 })
 
 test('notes: a number typed with separators (139-1234-5678, 139 1234 5678, +86 139.1234.5678) is masked too; short figures stay', () => {
