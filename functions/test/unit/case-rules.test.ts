@@ -4,6 +4,7 @@ import { ITEM_STATUSES, TICKET_PATTERN, type ItemStatus } from '../../src/contra
 import {
   ANSWER_FROM, applyAnswer, caseUpdateSms, checkNote, deadlinesFrom, dueAt, hashToken, keepsNumber, makeTicket, markOverdue, smsReason, tokenMatches
 } from '../../src/domain/case-rules'
+import { DisputeCallback } from '../../src/contract/disputes'
 import type { CaseItemState } from '../../src/ports'
 
 const T0 = Date.parse('2026-07-21T02:00:00Z') // a Tuesday, 10:00 in China
@@ -131,4 +132,20 @@ test('an enterprise\'s reason cannot forge text in the SMS: no line breaks, no b
   expect(safe('致电 139-1234-5678')).toBe('致电 ***')
   expect(safe('\u200B\u2028\u2029［退款］')).toBe('退款')
   fc.assert(fc.property(fc.string({ maxLength: 200, unit: 'binary' }), s => { safe(s) }), { numRuns: 500 })
+})
+
+test('an enterprise\'s instructions, link and message reach the case page as given, so nothing in them may disguise itself: the link is plain https in ASCII, none holds invisible or direction characters', () => {
+  const needs = (instructions: string, link: string) => DisputeCallback.safeParse({ status: 'NEEDS_USER_ACTION', instructions, link }).success
+  const rejected = (message: string) => DisputeCallback.safeParse({ status: 'REJECTED', reasonCode: 'NOT_HOLDER', message }).success
+  expect(needs('请在京东App内完成人脸核验\n然后回到小程序查看', 'https://passport.jd.com/verify?item=abc&x=1#top')).toBe(true)
+  expect(rejected('账号已实名为他人，如有疑问请致电客服')).toBe(true)
+  for (const link of [
+    'javascript:alert(1)', 'http://jd.com', 'https://evil.cn/\u202Emoc.dj', 'https://jd.com\u200B.evil.cn', 'https://ｊｄ.com',
+    'https://京东.com', 'https://jd.com/a\nb', 'https://jd.com/\u2028', 'https://jd.com/\u00A0x', 'https://'
+  ]) expect({ link, ok: needs('请核验', link) }).toEqual({ link, ok: false })
+  for (const text of ['请核验\u202E', '请\u200B核验', '请\u0000核验', '请\u2066核验\u2069', '\u061C核验']) {
+    expect({ text, ok: needs(text, 'https://jd.com') }).toEqual({ text, ok: false })
+    expect({ text, ok: rejected(text) }).toEqual({ text, ok: false })
+  }
+  expect(rejected('第一行\n第二行')).toBe(false) // a message is one line
 })
