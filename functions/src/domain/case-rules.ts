@@ -38,8 +38,9 @@ export type NoteCheck = { ok: true, note?: string } | { ok: false, reason: strin
 
 /** Free text, so: no links, and digit runs of 7 or more (numbers, ID numbers, cards) masked before storing. */
 export function checkNote (input: string | undefined): NoteCheck {
-  // control characters (line breaks included) become spaces: the note travels as one line
-  const note = input?.replace(/\p{Cc}/gu, ' ').trim()
+  // control characters (line breaks included) become spaces: the note travels as one line; invisible
+  // and direction-changing characters go (they could hide a number from the masking or reorder text)
+  const note = input?.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ').replace(/\p{Cf}/gu, '').trim()
   if (!note) return { ok: true }
   // judged on the folded form, so full-width letters do not smuggle a link past the check; the note keeps the person's own characters
   if (LINK.test(note.normalize('NFKC'))) return { ok: false, reason: '备注不能包含链接' }

@@ -107,6 +107,8 @@ test('notes: a number typed with separators (139-1234-5678, 139 1234 5678, +86 1
   expect(checkNote('身份证 110101 19900101 1234')).toEqual({ ok: true, note: '身份证 ****** ******** ****' })
   expect(checkNote('卡号 ６２２２－０２１２－３４５６')).toEqual({ ok: true, note: '卡号 ****－****－****' })
   expect(checkNote('رقم ١٣٩١٢٣٤٥٦٧٨')).toEqual({ ok: true, note: 'رقم ***********' })
+  // invisible characters between the digits do not hide a number, nor survive into the note
+  expect(checkNote('旧号1391\u200B234\u2060567\u202E8')).toEqual({ ok: true, note: '旧号***********' })
   // separators doubled break a run: two short figures, not one number
   expect(checkNote('订单 123  456 共 2 件')).toEqual({ ok: true, note: '订单 123  456 共 2 件' })
   fc.assert(fc.property(fc.array(fc.constantFrom(' ', '-', '.', '－', '　'), { minLength: 10, maxLength: 10 }), seps => {
