@@ -94,19 +94,42 @@ const SMS_LINK = /(?:https?:\/\/|www\.)\S*|[\p{L}\p{N}.-]+\.(?:com|cn|net|org|to
 const SMS_BRACKETS = /[【】〖〗〔〕[\]()<>《》「」『』{}]/g
 
 /**
+ * Replaces what `pattern` (global) finds in the folded (NFKC) form of `text`, judged character by
+ * character, in the text itself: full-width look-alikes are caught while the text keeps its own
+ * characters (a Chinese comma stays a Chinese comma).
+ */
+function replaceFolded (text: string, pattern: RegExp, replacement: string): string {
+  const chars = Array.from(text)
+  const owner: number[] = []
+  let folded = ''
+  chars.forEach((c, i) => {
+    const f = c.normalize('NFKC')
+    folded += f
+    for (let k = 0; k < f.length; k++) owner.push(i)
+  })
+  let out = ''
+  let last = 0
+  for (const m of folded.matchAll(pattern)) {
+    if (m[0].length === 0) continue
+    const start = owner[m.index]!
+    if (start < last) continue
+    out += chars.slice(last, start).join('') + replacement
+    last = owner[m.index + m[0].length - 1]! + 1
+  }
+  return out + chars.slice(last).join('')
+}
+
+/**
  * An enterprise's reason, made safe for an SMS parameter: one line, short, no links, no long digit
- * runs, no brackets, no invisible or direction-changing characters. Judged and sent in its folded
- * (NFKC) form, so full-width letters and brackets are the ASCII ones; brackets and invisible
- * characters go first so that what they separated is judged joined.
+ * runs, no brackets, no invisible or direction-changing characters. Brackets, links and digits are
+ * judged on the folded (NFKC) form, so full-width letters and brackets count as the ASCII ones;
+ * invisible characters and brackets go first so that what they separated is judged joined.
  */
 export function smsReason (message: string): string {
-  const clean = message.normalize('NFKC')
-    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')
-    .replace(/\p{Cf}/gu, '')
-    .replace(SMS_BRACKETS, '')
-    .replace(SMS_LINK, '')
-    .replace(DIGIT_RUN, '***')
-    .trim()
+  let clean = message.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ').replace(/\p{Cf}/gu, '')
+  clean = replaceFolded(clean, SMS_BRACKETS, '')
+  clean = replaceFolded(clean, SMS_LINK, '')
+  clean = replaceFolded(clean, DIGIT_RUN, '***').trim()
   return (clean || '未说明原因').slice(0, 30)
 }
 

@@ -113,7 +113,7 @@ test('notes: a number typed with separators (139-1234-5678, 139 1234 5678, +86 1
   expect(checkNote('订单 123  456 共 2 件')).toEqual({ ok: true, note: '订单 123  456 共 2 件' })
   fc.assert(fc.property(fc.array(fc.constantFrom(' ', '-', '.', '－', '　'), { minLength: 10, maxLength: 10 }), seps => {
     const typed = '13912345678'.split('').map((d, i) => d + (seps[i] ?? '')).join('')
-    expect(checkNote(`号码${typed}`).note).not.toMatch(/\d/)
+    expect(JSON.stringify(checkNote(`号码${typed}`))).not.toMatch(/\d/)
   }))
 })
 
@@ -133,6 +133,8 @@ test('an enterprise\'s reason cannot forge text in the SMS: no line breaks, no b
   expect(safe('见 evil.cn/x 或 淘宝.com')).toBe('见  或')
   expect(safe('致电 139-1234-5678')).toBe('致电 ***')
   expect(safe('\u200B\u2028\u2029［退款］')).toBe('退款')
+  // judged folded, sent as written: Chinese punctuation stays
+  expect(safe('该账号已核验，如有疑问：请联系客服！')).toBe('该账号已核验，如有疑问：请联系客服！')
   fc.assert(fc.property(fc.string({ maxLength: 200, unit: 'binary' }), s => { safe(s) }), { numRuns: 500 })
 })
 
