@@ -36,12 +36,18 @@ export interface CaseDeps extends VerificationDeps, CaseStepDeps {
 type CaseInput = CreateCaseRequest & { requester: Requester, idempotencyKey?: string, callbackBase: string }
 type Chosen = { app: Catalogue['apps'][number], kind: CaseItemState['kind'], note?: string }[]
 
-export async function createCase (deps: CaseDeps, input: CaseInput): Promise<CreateCaseResponse> {
+/** `opened`: false when the answer is an earlier request's under the same Idempotency-Key (no new case) */
+export interface CreateCaseOutcome { response: CreateCaseResponse, opened: boolean }
+
+export async function createCase (deps: CaseDeps, input: CaseInput): Promise<CreateCaseOutcome> {
   const { catalogue } = await deps.enterprises()
   const chosen = checkRequest(catalogue, input)
   const answered = await opened(deps, input, catalogue, chosen)
-  // the token is stored nowhere in clear, not even in the idempotency record: a repeat derives it again
-  return answered.accessToken ? answered : { ...answered, accessToken: tokenFor(deps, answered.caseId, input.idempotencyKey) }
+  // the token is stored nowhere in clear, not even in the idempotency record: a repeat derives it
+  // again (a remembered answer is the only one without it)
+  return answered.accessToken
+    ? { response: answered, opened: true }
+    : { response: { ...answered, accessToken: tokenFor(deps, answered.caseId, input.idempotencyKey) }, opened: false }
 }
 
 /** rules on the request first: nothing is tried or counted for a request that cannot succeed */
@@ -225,8 +231,11 @@ export async function viewCase (deps: { cases: CaseStore, clock: Clock }, caseId
 
 // ---- forward one item (stream consumer, and the sweep for what failed) -----------------------------
 
-/** `error`: why the last try failed (never the number: the enterprise client's messages hold none), for the log */
-export type ForwardOutcome = { status: 'forwarded' | 'retry-later' | 'skipped', error?: string }
+/**
+ * `error`: why the last try failed (never the number: the enterprise client's messages hold none), for
+ * the log; `enterpriseId`: whom it was for, unless skipped
+ */
+export type ForwardOutcome = { status: 'forwarded' | 'retry-later', enterpriseId: string, error?: string } | { status: 'skipped' }
 
 /**
  * Safe to run twice: the dispute row (with the clear number) is deleted in the write that records
@@ -247,13 +256,13 @@ export async function forwardDispute (
     try {
       const reference = await deps.disputes.deliver(message.enterpriseId, message.request, AbortSignal.timeout(deadlineMs))
       await deps.cases.markForwarded(message, reference, deps.clock.now())
-      return { status: 'forwarded' }
+      return { status: 'forwarded', enterpriseId: message.enterpriseId }
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
       if (attempt < tries) await sleep(backoffMs * 2 ** (attempt - 1))
     }
   }
-  return { status: 'retry-later', error }
+  return { status: 'retry-later', enterpriseId: message.enterpriseId, error }
 }
 
 // ---- an enterprise answers ------------------------------------------------------------------------
@@ -282,11 +291,23 @@ export async function answerItem (deps: CaseStepDeps, enterpriseId: string, item
 
 // ---- the deadline sweep ---------------------------------------------------------------------------
 
-export interface SweepOutcome { cases: number, overdue: number, smsQueued: number, dropped: number, forwarded: number }
+/** per enterprise, only those with something to count: items marked OVERDUE, disputes delivered and still not */
+export interface EnterpriseSweep { overdue: number, forwarded: number, deferred: number }
+
+export interface SweepOutcome {
+  cases: number
+  overdue: number
+  smsQueued: number
+  dropped: number
+  forwarded: number
+  deferred: number
+  enterprises: Record<string, EnterpriseSweep>
+}
 
 /** Late items become OVERDUE, held updates go out when the hour is up, clear numbers past their hour go; then undelivered disputes are tried again. */
 export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGateway }, limit = 100, rounds = 20): Promise<SweepOutcome> {
-  const out: SweepOutcome = { cases: 0, overdue: 0, smsQueued: 0, dropped: 0, forwarded: 0 }
+  const out: SweepOutcome = { cases: 0, overdue: 0, smsQueued: 0, dropped: 0, forwarded: 0, deferred: 0, enterprises: {} }
+  const tallyOf = (enterpriseId: string) => (out.enterprises[enterpriseId] ??= { overdue: 0, forwarded: 0, deferred: 0 })
   const { catalogue } = await deps.enterprises()
   const label = (appId: string) => catalogue.apps.find(a => a.id === appId)?.label ?? appId
   const seen = new Set<string>()
@@ -298,7 +319,7 @@ export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGatewa
       const tally = await step(deps, caseId, (next, now) => {
         if (!next) return { result: undefined }
         const effects: CaseEffects = {}
-        let overdue = 0
+        const overdue: string[] = []
         for (const item of next.items) {
           if (awaitsDelivery(item) && now - item.submittedAt > POLICY.cases.clearNumberMs) {
             // the forward kept failing (or its 202 never came, even if the enterprise answered): the
@@ -307,13 +328,14 @@ export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGatewa
             ;(effects.dropDisputes ??= []).push(item.itemId)
           }
           const update = markOverdue(item, next.ticket, label(item.appId), now)
-          if (update) { next.pending.push(update); overdue++ }
+          if (update) { next.pending.push(update); overdue.push(item.enterpriseId) }
         }
         return { effects, result: { overdue, dropped: effects.dropDisputes?.length ?? 0 } }
       })
       if (!tally.result) continue
       out.cases++
-      out.overdue += tally.result.overdue
+      out.overdue += tally.result.overdue.length
+      for (const enterpriseId of tally.result.overdue) tallyOf(enterpriseId).overdue++
       out.dropped += tally.result.dropped
       if (tally.sms) out.smsQueued++
     }
@@ -322,7 +344,9 @@ export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGatewa
   // disputes still undelivered get another round last: an enterprise that hangs on every try (seconds
   // each) may use up the run, but never before the deadlines and the clear-number drops above are done
   for (const itemId of await deps.cases.pendingDisputes()) {
-    if ((await forwardDispute(deps, itemId)).status === 'forwarded') out.forwarded++
+    const sent = await forwardDispute(deps, itemId)
+    if (sent.status === 'forwarded') { out.forwarded++; tallyOf(sent.enterpriseId).forwarded++ }
+    if (sent.status === 'retry-later') { out.deferred++; tallyOf(sent.enterpriseId).deferred++ }
   }
   return out
 }

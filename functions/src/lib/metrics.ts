@@ -1,10 +1,17 @@
 // Business metrics as CloudWatch embedded metric format (EMF) lines: no API call, CloudWatch reads them
 // from the function's log.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
+import type { DisputeCallback } from '#contract/disputes'
 import type { EnterpriseGateway } from '#ports'
-import { ENTERPRISE_DIMENSION, METRIC_NAMES } from './metric-names'
+import { ENTERPRISE_DIMENSION, METRIC_NAMES, STATUS_DIMENSION, type DISPUTE_ANSWER_STATUSES } from './metric-names'
 
-export { ENTERPRISE_DIMENSION, METRIC_NAMES }
+export { ENTERPRISE_DIMENSION, METRIC_NAMES, STATUS_DIMENSION }
+
+// the statuses the dashboard plots are exactly those an enterprise can answer with
+type AnswerStatus = DisputeCallback['status']
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const sameStatuses: Same<AnswerStatus, (typeof DISPUTE_ANSWER_STATUSES)[number]> = true
+void sameStatuses
 
 /** POWERTOOLS_METRICS_NAMESPACE (the stack sets it per stage) and the service name come from the environment */
 export function createMetrics (): Metrics {
@@ -15,15 +22,38 @@ export function createMetrics (): Metrics {
 
 export const metrics = createMetrics()
 
-export function countMetric (name: (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES], m: Metrics = metrics): void {
-  m.addMetric(name, MetricUnit.Count, 1)
+type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES]
+
+export function countMetric (name: MetricName, m: Metrics = metrics): void {
+  countMetricBy(name, 1, m)
 }
 
+/** `n` at once (what a sweep counted); nothing for 0 */
+export function countMetricBy (name: MetricName, n: number, m: Metrics = metrics): void {
+  if (n > 0) m.addMetric(name, MetricUnit.Count, n)
+}
+
+export type EnterpriseMetricName = 'enterpriseLatency' | 'enterpriseUnavailable' | 'caseItemsOpened' | 'disputesForwarded' | 'disputesDeferred' | 'caseItemsOverdue'
+
 /** one EMF line per enterprise: its own `enterprise` dimension */
-export function enterpriseMetric (enterpriseId: string, name: 'enterpriseLatency' | 'enterpriseUnavailable', value: number, m: Metrics = metrics): void {
+export function enterpriseMetric (enterpriseId: string, name: EnterpriseMetricName, value: number, m: Metrics = metrics): void {
   const single = m.singleMetric()
   single.addDimension(ENTERPRISE_DIMENSION, enterpriseId)
   single.addMetric(METRIC_NAMES[name], name === 'enterpriseLatency' ? MetricUnit.Milliseconds : MetricUnit.Count, value)
+}
+
+/** per enterprise of a tally, one line each; an enterprise that counted nothing writes nothing */
+export function enterpriseCounts (name: EnterpriseMetricName, counts: Record<string, number>, m: Metrics = metrics): void {
+  for (const [enterpriseId, n] of Object.entries(counts)) if (n > 0) enterpriseMetric(enterpriseId, name, n, m)
+}
+
+/** an accepted answer: dimensions `enterprise` and `status` (the answer's, one of four) */
+export function disputeAnswerMetric (enterpriseId: string, status: AnswerStatus, m: Metrics = metrics): void {
+  const single = m.singleMetric()
+  // one dimension set (service, enterprise, status): addDimensions would start a second set
+  single.addDimension(ENTERPRISE_DIMENSION, enterpriseId)
+  single.addDimension(STATUS_DIMENSION, status)
+  single.addMetric(METRIC_NAMES.disputeAnswers, MetricUnit.Count, 1)
 }
 
 /** the end of every invocation: write what was counted (nothing when nothing was) */

@@ -5,6 +5,7 @@ import { AppError } from '#domain/errors'
 import { CALLER_HEADER, requestPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from './signing'
 import { errorResult, json, parseBody, type HttpResult, type Schema } from './http'
 import { logger } from './logger'
+import { publishMetrics } from './metrics'
 
 export interface Caller { id: string, signature: string }
 
@@ -32,6 +33,9 @@ export function signedRoute<T = undefined> (
       if (err instanceof AppError) return errorResult(err)
       logger.error('request failed', { route: event.routeKey, error: err as Error })
       return errorResult(new AppError('UNAVAILABLE'))
+    } finally {
+      // what the route counted (a dispute answer), as httpRoute does
+      publishMetrics()
     }
   }
 }

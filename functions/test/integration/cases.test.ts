@@ -100,7 +100,7 @@ test('a case: ticket and token, one dispute per app at its enterprise, answers t
   await waitFor(() => caseSms().length === 1 || undefined, 'accepted SMS', PATIENT)
   expect(caseSms()).toEqual([accepted])
   sys.clock.advance(HOUR)
-  expect(await sweepCases(sys.runtime)).toEqual({ cases: 1, overdue: 0, smsQueued: 1, dropped: 0, forwarded: 0 })
+  expect(await sweepCases(sys.runtime)).toEqual({ cases: 1, overdue: 0, smsQueued: 1, dropped: 0, forwarded: 0, deferred: 0, enterprises: {} })
   await waitFor(() => caseSms().length === 2 || undefined, 'batched SMS', PATIENT)
   expect(caseSms()[1]).toBe(`【一证通查】工单${ticket}：淘宝已处理，解绑账号1个；抖音平台需要您在其App内完成身份核验后继续处理，请在小程序“我的工单”中查看指引。`)
 
@@ -347,7 +347,10 @@ test('never answered: OVERDUE after 24 h with the hotline by SMS; an answer afte
   sys.clock.advance(23 * HOUR)
   expect((await sweepCases(sys.runtime)).overdue).toBe(0)
   sys.clock.advance(HOUR)
-  expect(await sweepCases(sys.runtime)).toEqual({ cases: 1, overdue: 1, smsQueued: 1, dropped: 0, forwarded: 0 })
+  // per enterprise too: what the handler counts as CaseItemsOverdue
+  expect(await sweepCases(sys.runtime)).toEqual({
+    cases: 1, overdue: 1, smsQueued: 1, dropped: 0, forwarded: 0, deferred: 0, enterprises: { kuaishou: { overdue: 1, forwarded: 0, deferred: 0 } }
+  })
   await waitFor(() => caseSms().length === 2 || undefined, 'overdue SMS', PATIENT)
   expect(caseSms()[1]).toBe(`【一证通查】工单${body.ticket}：快手平台未在期限内处理您的申请，请致电4001260088并提供工单号。`)
   const item = (await getCase(body.caseId, body.accessToken)).body.items[0]
@@ -365,7 +368,7 @@ test('an enterprise that cannot be reached: retried by the sweep, then after an 
   expect((await sys.dump()).DisputeOutbox).toHaveLength(1)
   knobs('baidu', { disputeOutcome: 'never' })
   sys.clock.advance(30 * 60_000)
-  expect((await sweepCases(sys.runtime)).forwarded).toBe(1)
+  expect(await sweepCases(sys.runtime)).toEqual(expect.objectContaining({ forwarded: 1, deferred: 0, enterprises: { baidu: { overdue: 0, forwarded: 1, deferred: 0 } } }))
   expect((await statuses(body.caseId, body.accessToken)).baidu).toBe('FORWARDED')
 
   // another case whose enterprise stays down: after the hour the dispute and its number are gone
@@ -373,7 +376,7 @@ test('an enterprise that cannot be reached: retried by the sweep, then after an 
   const second = await openCase([{ appId: 'baidu', kind: 'NOT_MINE' }], BOB)
   await waitFor(async () => (await sys.dump()).DisputeOutbox!.length === 1 || undefined, 'queued', PATIENT)
   sys.clock.advance(HOUR + 1)
-  expect(await sweepCases(sys.runtime)).toEqual(expect.objectContaining({ dropped: 1, forwarded: 0 }))
+  expect(await sweepCases(sys.runtime)).toEqual(expect.objectContaining({ dropped: 1, forwarded: 0, deferred: 0 }))
   const tables = await sys.dump()
   expect(tables.DisputeOutbox).toEqual([])
   expect(JSON.stringify(tables)).not.toContain(BOB.phone)
@@ -419,7 +422,8 @@ test('the sweep cannot be starved by an enterprise that hangs: deadlines and the
   expect(rows).not.toContain(`${late.body.caseId}.baidu`)
   released = true
   for (const fail of hung) fail()
-  await sweep
+  // the retry that failed is a deferral for its enterprise (DisputesDeferred), the late one a drop
+  expect(await sweep).toEqual(expect.objectContaining({ dropped: 1, forwarded: 0, deferred: 1, enterprises: { baidu: { overdue: 0, forwarded: 0, deferred: 1 } } }))
   expect((await sys.dump()).DisputeOutbox!.map(r => r.pk)).toEqual([`${fresh.body.caseId}.baidu`])
 })
 
