@@ -45,8 +45,10 @@ describe('a ninth enterprise at its own host', () => {
     const before = withoutParameter(eight)
     const after = withoutParameter(nineDev)
     const changed = Object.keys(after).filter(id => JSON.stringify(after[id]) !== JSON.stringify(before[id]))
-    expect(changed.map(id => after[id]!.Type).sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard'])
-    expect(after[changed.find(id => after[id]!.Type === 'AWS::CloudWatch::Alarm')!]!.Properties.AlarmName).toBe('yzt-dev-enterprise-pdd-unavailable')
+    expect(changed.map(id => after[id]!.Type).sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard'])
+    expect(changed.filter(id => after[id]!.Type === 'AWS::CloudWatch::Alarm').map(id => after[id]!.Properties.AlarmName).sort()).toEqual([
+      'yzt-dev-enterprise-pdd-cases-overdue', 'yzt-dev-enterprise-pdd-disputes-deferred', 'yzt-dev-enterprise-pdd-unavailable'
+    ])
     expect(Object.keys(before).filter(id => !(id in after))).toEqual([])
     for (const [, fn] of resourcesOfType(nineDev, 'AWS::Lambda::Function')) expect(fn.Properties.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/)
     expect(parameter(nineDev).Properties.Value).not.toEqual(parameter(eight).Properties.Value)
