@@ -67,16 +67,26 @@ export function httpRoute<T = undefined> (
   return async (event, context) => {
     // request id and cold start on every line of this invocation (the local runtime passes no context)
     if (context) logger.addContext(context)
-    try {
+    return answer(event, async () => {
       const body = spec.body ? parseBody(event, spec.body, spec.maxBodyBytes) : undefined as T
       return json(spec.status, await run({ body, event }))
-    } catch (err) {
-      if (err instanceof AppError) return errorResult(err)
-      logger.error('request failed', { route: event.routeKey, error: err as Error })
-      return errorResult(new AppError('UNAVAILABLE'))
-    } finally {
-      publishMetrics()
-    }
+    })
+  }
+}
+
+/**
+ * The one way a route's work becomes an answer: a domain refusal is its error body, anything else
+ * is logged and answered UNAVAILABLE (never a stack trace), and what the route counted is published.
+ */
+export async function answer (event: APIGatewayProxyEventV2, work: () => Promise<HttpResult>): Promise<HttpResult> {
+  try {
+    return await work()
+  } catch (err) {
+    if (err instanceof AppError) return errorResult(err)
+    logger.error('request failed', { route: event.routeKey, error: err as Error })
+    return errorResult(new AppError('UNAVAILABLE'))
+  } finally {
+    publishMetrics()
   }
 }
 

@@ -3,9 +3,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 import { AppError } from '#domain/errors'
 import { CALLER_HEADER, requestPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from './signing'
-import { errorResult, json, parseBody, type HttpResult, type Schema } from './http'
-import { logger } from './logger'
-import { publishMetrics } from './metrics'
+import { answer, json, parseBody, type HttpResult, type Schema } from './http'
 
 export interface Caller { id: string, signature: string }
 
@@ -22,22 +20,14 @@ export function signedRoute<T = undefined> (
   deps: () => Promise<SignedRouteDeps>,
   run: (input: { caller: Caller, body: T, event: APIGatewayProxyEventV2 }) => Promise<unknown>
 ): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
-  return async event => {
-    try {
-      const d = await deps()
-      const now = d.now()
-      const caller = await authenticate(event, d, now)
-      const body = spec.body ? parseBody(event, spec.body, spec.maxBodyBytes) : undefined as T
-      return json(spec.status, await run({ caller, body, event }))
-    } catch (err) {
-      if (err instanceof AppError) return errorResult(err)
-      logger.error('request failed', { route: event.routeKey, error: err as Error })
-      return errorResult(new AppError('UNAVAILABLE'))
-    } finally {
-      // what the route counted (a dispute answer), as httpRoute does
-      publishMetrics()
-    }
-  }
+  return event => answer(event, async () => {
+    const d = await deps()
+    const now = d.now()
+    // the caller first: an unsigned request is refused before its body is read
+    const caller = await authenticate(event, d, now)
+    const body = spec.body ? parseBody(event, spec.body, spec.maxBodyBytes) : undefined as T
+    return json(spec.status, await run({ caller, body, event }))
+  })
 }
 
 async function authenticate (event: APIGatewayProxyEventV2, deps: SignedRouteDeps, now: number): Promise<Caller> {
