@@ -11,6 +11,7 @@ import {
 } from './case-rules'
 import { AppError, rateLimited } from './errors'
 import { LIMITS, retryAfterSeconds } from './limits'
+import { mapLimited, withTries, type Sleep } from './pacing'
 import { POLICY } from './policy'
 import type { Requester } from './requester'
 import { renderSms, type SmsContent, type SmsTemplates } from './sms-templates'
@@ -244,24 +245,17 @@ export type ForwardOutcome = { status: 'forwarded' | 'retry-later', enterpriseId
  * until the clear number's hour is up.
  */
 export async function forwardDispute (
-  deps: { cases: CaseStore, clock: Clock, disputes: DisputeGateway, sleep?: (ms: number) => Promise<void> },
+  deps: { cases: CaseStore, clock: Clock, disputes: DisputeGateway, sleep?: Sleep },
   itemId: string
 ): Promise<ForwardOutcome> {
   const message = await deps.cases.dispute(itemId, deps.clock.now())
   if (!message || deps.clock.now() - message.createdAt > POLICY.cases.clearNumberMs) return { status: 'skipped' }
-  const sleep = deps.sleep ?? ((ms: number) => new Promise(resolve => setTimeout(resolve, ms)))
-  const { tries, backoffMs, deadlineMs } = POLICY.cases.dispute
-  let error = ''
-  for (let attempt = 1; attempt <= tries; attempt++) {
-    try {
-      const reference = await deps.disputes.deliver(message.enterpriseId, message.request, AbortSignal.timeout(deadlineMs))
-      await deps.cases.markForwarded(message, reference, deps.clock.now())
-      return { status: 'forwarded', enterpriseId: message.enterpriseId }
-    } catch (err) {
-      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-      if (attempt < tries) await sleep(backoffMs * 2 ** (attempt - 1))
-    }
-  }
+  const sent = await withTries({ ...POLICY.cases.dispute, sleep: deps.sleep }, async () => {
+    const reference = await deps.disputes.deliver(message.enterpriseId, message.request, AbortSignal.timeout(POLICY.cases.dispute.deadlineMs))
+    await deps.cases.markForwarded(message, reference, deps.clock.now())
+  })
+  if (sent.ok) return { status: 'forwarded', enterpriseId: message.enterpriseId }
+  const error = sent.error instanceof Error ? `${sent.error.name}: ${sent.error.message}` : String(sent.error)
   return { status: 'retry-later', enterpriseId: message.enterpriseId, error }
 }
 
@@ -343,11 +337,12 @@ export async function sweepCases (deps: CaseStepDeps & { disputes: DisputeGatewa
   }
   // disputes still undelivered get another round last: an enterprise that hangs on every try (seconds
   // each) may use up the run, but never before the deadlines and the clear-number drops above are done
-  for (const itemId of await deps.cases.pendingDisputes()) {
+  // (8 at once, as the notice sweep: one hanging enterprise holds up only its own disputes)
+  await mapLimited(await deps.cases.pendingDisputes(), 8, async itemId => {
     const sent = await forwardDispute(deps, itemId)
     if (sent.status === 'forwarded') { out.forwarded++; tallyOf(sent.enterpriseId).forwarded++ }
     if (sent.status === 'retry-later') { out.deferred++; tallyOf(sent.enterpriseId).deferred++ }
-  }
+  })
   return out
 }
 

@@ -10,6 +10,7 @@ import {
   type NoticeState, type NumberHistory
 } from './number-history'
 import { chinaDate, chinaMidnight } from './china-time'
+import { mapLimited, withTries } from './pacing'
 import { addWorkingDays } from './working-days'
 
 export interface LifecycleDeps {
@@ -156,17 +157,12 @@ export async function deliverNotice (deps: NoticeDeps, noticeId: string, enterpr
   if (deps.clock.now() - notice.createdAt > LIFECYCLE_POLICY.noticeClearMs) {
     return await deps.lifecycle.settleNotice(noticeId, enterpriseId, 'UNDELIVERED', deps.clock.now()) ? 'undelivered' : 'skipped'
   }
-  const sleep = deps.sleep ?? ((ms: number) => new Promise(resolve => setTimeout(resolve, ms)))
   const body = { eventId: noticeId, phone: notice.phone, event: notice.event, effectiveAt: new Date(notice.effectiveAt).toISOString() }
-  for (let attempt = 1; attempt <= LIFECYCLE_POLICY.noticeTries; attempt++) {
-    try {
-      await deps.notices.sendNotice(enterpriseId, body, AbortSignal.timeout(deps.deadlineMs ?? 2000))
-      return await deps.lifecycle.settleNotice(noticeId, enterpriseId, 'DELIVERED', deps.clock.now()) ? 'delivered' : 'skipped'
-    } catch {
-      if (attempt < LIFECYCLE_POLICY.noticeTries) await sleep(LIFECYCLE_POLICY.noticeBackoffMs * 2 ** (attempt - 1))
-    }
-  }
-  return 'retry-later'
+  const sent = await withTries({ tries: LIFECYCLE_POLICY.noticeTries, backoffMs: LIFECYCLE_POLICY.noticeBackoffMs, sleep: deps.sleep }, async () => {
+    await deps.notices.sendNotice(enterpriseId, body, AbortSignal.timeout(deps.deadlineMs ?? 2000))
+    return await deps.lifecycle.settleNotice(noticeId, enterpriseId, 'DELIVERED', deps.clock.now()) ? 'delivered' as const : 'skipped' as const
+  })
+  return sent.ok ? sent.value : 'retry-later'
 }
 
 /** The sweep: every notice still PENDING gets another round (or loses its clear number after an hour). */
@@ -187,11 +183,4 @@ export async function confirmNotice (deps: LifecycleDeps, enterpriseId: string, 
 async function spend (deps: LifecycleDeps, bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<void> {
   const token = await deps.lifecycle.takeToken(bucket, spec, now)
   if (!token.ok) throw rateLimited(token.retryAfterSeconds)
-}
-
-async function mapLimited<T> (items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await run(items[next++]!)
-  }))
 }

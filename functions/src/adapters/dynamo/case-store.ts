@@ -1,11 +1,11 @@
 // Cases on DynamoDB: one row per case (written whole, conditioned on its version), the dispute
 // outbox (one row per item, the record is the message), and in Limits the daily case log, the
 // (number, app) guards and the idempotency records.
-import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { POLICY } from '#domain/policy'
 import { CASES_DUE_INDEX, TABLES } from '#infra-shared/tables'
 import type { CaseEffects, CaseState, CaseStore, CreateCaseOutcome, DisputeMessage, NewCase } from '#ports'
-import { seconds, type Doc, type TableNames } from './client'
+import { scanAll, seconds, type Doc, type TableNames } from './client'
 import { countAndWrite, limitPk, transact, type NamedItem } from './limit-logs'
 import { outboxItem } from './outbox-store'
 import { rememberItem } from './verification-store'
@@ -185,12 +185,7 @@ export class DynamoCaseStore implements CaseStore {
   async pendingDisputes (): Promise<string[]> {
     // undelivered disputes are few and live an hour at most; at national scale this becomes a sparse index
     const found: string[] = []
-    let start: Record<string, unknown> | undefined
-    do {
-      const out = await this.doc.send(new ScanCommand({ TableName: this.tables.disputes, ProjectionExpression: 'pk', ExclusiveStartKey: start }))
-      for (const item of out.Items ?? []) found.push(item.pk as string)
-      start = out.LastEvaluatedKey
-    } while (start)
+    for await (const { pk } of scanAll(this.doc, { TableName: this.tables.disputes, ProjectionExpression: 'pk' })) found.push(pk as string)
     return found
   }
 
