@@ -7,6 +7,7 @@ import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@t
 import Taro from '@tarojs/taro'
 import { maskPhone } from '@yzt/functions/contract'
 import { ALL_TOUCHED, FIELD_LABEL, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
+import { SubmitActions } from '../../components/SubmitActions'
 import { ApiError, asApiError } from '../../services/api'
 import { createCase, type CaseInput } from '../../services/cases'
 import { appName, CASE_KIND_LABELS, CASE_KINDS, caseConsentText, NOTE_MAX, type CaseKind } from '../../services/cases-contract'
@@ -379,13 +380,8 @@ export default function NewCasePage () {
 
       {lastStep
         ? (
-          <View className='actions'>
-            <Button id='case-submit' className={`btn-primary ${allValid && !busy ? '' : 'is-disabled'}`} role='button' tabIndex={0}
-              aria-disabled={allValid && !busy ? 'false' : 'true'} aria-describedby={submitHint ? 'case-submit-hint' : undefined}
-              onClick={onSubmit}>{busy ? '正在提交' : '提交异议申请'}</Button>
-            {submitHint ? <Text className='submit-hint' id='case-submit-hint'>{submitHint}</Text> : null}
-            {care ? <Button id='case-prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
-          </View>)
+          <SubmitActions idPrefix='case-' label='提交异议申请' enabled={allValid} busy={busy} hint={submitHint} care={care}
+            onSubmit={onSubmit} onBack={() => setStep(step - 1)} />)
         : null}
 
       <View className='links'>

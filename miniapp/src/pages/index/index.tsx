@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Label, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { ALL_TOUCHED, FIELD_LABEL, UNTOUCHED, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
+import { SubmitActions } from '../../components/SubmitActions'
 import { ApiError, asApiError, submitQuery } from '../../services/api'
 import { submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
@@ -160,13 +161,8 @@ export default function QueryPage () {
 
       {lastStep
         ? (
-          <View className='actions'>
-            <Button id='submit' className={`btn-primary ${allValid && !busy ? '' : 'is-disabled'}`} role='button' tabIndex={0}
-              aria-disabled={allValid && !busy ? 'false' : 'true'} aria-describedby={submitHint ? 'submit-hint' : undefined}
-              onClick={onSubmit}>{busy ? '正在提交' : '提交查询'}</Button>
-            {submitHint ? <Text className='submit-hint' id='submit-hint'>{submitHint}</Text> : null}
-            {care ? <Button id='prev-step' className='btn-default' role='button' tabIndex={0} onClick={() => setStep(step - 1)}>上一步</Button> : null}
-          </View>)
+          <SubmitActions idPrefix='' label='提交查询' enabled={allValid} busy={busy} hint={submitHint} care={care}
+            onSubmit={onSubmit} onBack={() => setStep(step - 1)} />)
         : null}
 
       <View className='links'>
