@@ -88,17 +88,28 @@ export class MockEnterprises {
 
   clearFaults (): void { this.faults = {} }
 
-  async answer (enterpriseId: string, headers: Record<string, string | string[] | undefined>, body: string): Promise<MockAnswer> {
+  /**
+   * The edge every mocked endpoint has, as a real enterprise's must: its own enterprise, our request
+   * signed with its key (current or previous), a body of the endpoint's schema; else the refusal.
+   */
+  private async received<T> (
+    enterpriseId: string, headers: Record<string, string | string[] | undefined>, body: string, schema: { parse (input: unknown): T }
+  ): Promise<{ enterprise: Catalogue['enterprises'][number], key: string, message: T } | MockAnswer> {
     const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
     if (!enterprise) return reply(404, { error: 'unknown enterprise' })
     const key = verifyEnterpriseRequest(await this.config.masterKeys(), enterpriseId, headers, body, this.config.clock.now())
     if (!key) return reply(401, { error: 'bad or stale signature' })
-    let parsed: AccountCountRequest
     try {
-      parsed = AccountCountRequest.parse(JSON.parse(body))
+      return { enterprise, key, message: schema.parse(JSON.parse(body)) }
     } catch {
       return reply(400, { error: 'bad request' })
     }
+  }
+
+  async answer (enterpriseId: string, headers: Record<string, string | string[] | undefined>, body: string): Promise<MockAnswer> {
+    const received = await this.received(enterpriseId, headers, body, AccountCountRequest)
+    if ('status' in received) return received
+    const { enterprise, key, message: parsed } = received
     // the same request id again (a retry): the same answer, never a second computation
     const seen = `${enterpriseId}\0${parsed.requestId}`
     const bodyHash = createHash('sha256').update(body).digest('hex')
@@ -128,12 +139,9 @@ export class MockEnterprises {
 
   /** A release notice: 202 at once, then (unless told never to) a signed confirmation to the API. */
   async notice (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer> {
-    const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
-    if (!enterprise) return reply(404, { error: 'unknown enterprise' })
-    const key = verifyEnterpriseRequest(await this.config.masterKeys(), enterpriseId, headers, body, this.config.clock.now())
-    if (!key) return reply(401, { error: 'bad or stale signature' })
-    let notice: NumberNotice
-    try { notice = NumberNotice.parse(JSON.parse(body)) } catch { return reply(400, { error: 'bad request' }) }
+    const received = await this.received(enterpriseId, headers, body, NumberNotice)
+    if ('status' in received) return received
+    const { enterprise, key, message: notice } = received
     const faults = this.faults[enterpriseId]
     if (faults?.latencyMs) await new Promise(resolve => setTimeout(resolve, faults.latencyMs))
     const seen = this.notices[enterpriseId] ??= {}
@@ -154,12 +162,9 @@ export class MockEnterprises {
    * an answer to the callback URL the dispute names (its callbackUrl), signed with this enterprise's own key.
    */
   async dispute (enterpriseId: string, headers: Record<string, string | undefined>, body: string): Promise<MockAnswer> {
-    const enterprise = this.config.catalogue.enterprises.find(e => e.id === enterpriseId)
-    if (!enterprise) return reply(404, { error: 'unknown enterprise' })
-    const key = verifyEnterpriseRequest(await this.config.masterKeys(), enterpriseId, headers, body, this.config.clock.now())
-    if (!key) return reply(401, { error: 'bad or stale signature' })
-    let dispute: DisputeRequest
-    try { dispute = DisputeRequest.parse(JSON.parse(body)) } catch { return reply(400, { error: 'bad request' }) }
+    const received = await this.received(enterpriseId, headers, body, DisputeRequest)
+    if ('status' in received) return received
+    const { enterprise, key, message: dispute } = received
     if (!enterprise.apps.some(a => a.id === dispute.appId)) return reply(400, { error: 'not our app' })
     const faults = Faults.parse(this.faults[enterpriseId] ?? {})
     const seen = this.disputes[enterpriseId] ??= {}
