@@ -1,5 +1,6 @@
 // `npm run bench -w @yzt/functions`: (a) fan-out parallelism, (b) the full flow through the local
-// API at 1, 8 and 32 concurrent clients, (c) DynamoDB requests per accepted query, (d) one enterprise
+// API at 1, 8 and 32 concurrent clients, (c) DynamoDB requests per accepted query (under load, and per
+// step beside its design minimum), (d) one enterprise
 // hung / failing 50 % / slow at 32 clients, (e) DynamoDB Local's own ceiling for the flow's op mix and
 // how much of it the flow uses.
 import * as os from 'node:os'
@@ -11,7 +12,7 @@ import { tableEnv } from '../src/local/tables'
 import { logger } from '../src/lib/logger'
 import { dynamoCeiling } from './dynamo-ceiling'
 import { outageRun, report } from './outages'
-import { client, codeWaiter, median, nextDeviceAddress, pct, percent, perFlow, seedSubscribers } from './support'
+import { byCommand, client, codeWaiter, HOT_PATH_MINIMUM, hotPathSteps, median, nextDeviceAddress, pct, percent, perFlow, seedSubscribers, type HotPathStep } from './support'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 logger.setLogLevel('ERROR')
@@ -75,6 +76,34 @@ async function flowBench (sys: System, concurrency: number, seconds: number, pho
   return { concurrency, flows: durations.length, errors, errorKinds, perSecond: durations.length / seconds, p50: pct(durations, 0.5), p99: pct(durations, 0.99), steps, calls, accepted, polls }
 }
 
+/**
+ * Section (c) per step: accepted queries one at a time on a system of their own (its own tables on the
+ * same DynamoDB Local, no stream pollers), requests per step averaged by command.
+ */
+async function stepBench (dynamoEndpoint: string, flows: number) {
+  const tablePrefix = 'steps_'
+  const sys = await startSystem({ dynamoEndpoint, tablePrefix, streams: false })
+  try {
+    const subscribers = Array.from({ length: flows }, (_, i) => ({ phone: `136${String(i).padStart(8, '0')}`, idSuffix: '000000' }))
+    await seedSubscribers(sys, subscribers.map(s => s.phone))
+    const sums = Object.fromEntries(Object.keys(HOT_PATH_MINIMUM).map(k => [k, { requests: 0, breakerReads: 0, commands: {} as Record<string, number> }])) as
+      Record<HotPathStep, { requests: number, breakerReads: number, commands: Record<string, number> }>
+    for (const [i, subscriber] of subscribers.entries()) {
+      // every other flow with Idempotency-Keys: their record is read in the step's one BatchGetItem
+      const steps = await hotPathSteps(sys, tablePrefix, subscriber, { idempotencyKeys: i % 2 === 1 })
+      for (const [name, step] of Object.entries(steps) as [HotPathStep, typeof steps[HotPathStep]][]) {
+        const sum = sums[name]
+        sum.requests += step.requests.length / flows
+        sum.breakerReads += step.breakerReads / flows
+        for (const [command, n] of Object.entries(byCommand(step.requests))) sum.commands[command] = (sum.commands[command] ?? 0) + n / flows
+      }
+    }
+    return sums
+  } finally {
+    await sys.stop()
+  }
+}
+
 async function main () {
   const seconds = Number(process.env.BENCH_SECONDS ?? 15)
   const phones = Array.from({ length: 15_000 }, (_, i) => `135${String(i).padStart(8, '0')}`)
@@ -106,12 +135,27 @@ async function main () {
       }
       if (SECTIONS.includes('c')) {
         console.log('\n(c) DynamoDB requests per accepted query (SDK middleware count)')
+        console.log('    under load, section (b):')
         for (const line of perQuery) console.log(line)
-        console.log('    by the code, 26 without polls: send code 7 (subscriber, number lock and 4 limit logs read; limits+code+outbox transaction),')
-        console.log('    code SMS 4 (claim, sent, DELIVERED: read + transaction), submit 8 (number lock and source read, code try, verdict log read + transaction,')
-        console.log('    subscriber read, quota log read + code+quota+query transaction), process 3 (claim, number history, results+outbox transaction), result SMS 4;')
-        console.log('    plus one breaker-state read (BatchGetItem) per container per second, not per query')
       }
+    }
+
+    if (SECTIONS.includes('c')) {
+      if (!SECTIONS.includes('b')) console.log('\n(c) DynamoDB requests per accepted query (SDK middleware count)')
+      const flows = 10
+      const steps = await stepBench(dynamo.endpoint, flows)
+      console.log(`    per step, ${flows} accepted queries one at a time (streams off, each consumer invoked with its stream record, so every request counts against its step):`)
+      console.log('    step          minimum  measured  by command')
+      let minimum = 0
+      let measured = 0
+      for (const [name, s] of Object.entries(steps) as [HotPathStep, typeof steps[HotPathStep]][]) {
+        minimum += HOT_PATH_MINIMUM[name]
+        measured += s.requests
+        const commands = Object.entries(s.commands).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')
+        console.log(`    ${name.padEnd(12)}  ${String(HOT_PATH_MINIMUM[name]).padStart(7)}  ${s.requests.toFixed(2).padStart(8)}  ${commands}`)
+      }
+      const breakerReads = Object.values(steps).reduce((n, s) => n + s.breakerReads, 0)
+      console.log(`    ${'total'.padEnd(12)}  ${String(minimum).padStart(7)}  ${measured.toFixed(2).padStart(8)}  (plus ${breakerReads.toFixed(2)} breaker-state reads per query: one BatchGetItem per container per second, not per query)`)
     }
 
     if (SECTIONS.includes('d') || SECTIONS.includes('e')) {

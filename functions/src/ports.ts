@@ -49,11 +49,39 @@ export interface CarrierAnswer {
 export interface CarrierGateway {
   /** undefined when the number is no carrier's subscriber */
   check (phone: string, idSuffix?: string): Promise<CarrierAnswer | undefined>
+  /**
+   * Present when the carriers' answer is our Subscribers row (the table gateway): a step reads the
+   * row in its own batched read (VerificationStore.snapshot) and the gateway judges it here, without
+   * a request of its own. Absent (the carriers' HTTP endpoints): the step calls check().
+   */
+  judge? (phone: string, idSuffix: string | undefined, row: Subscriber | undefined): CarrierAnswer | undefined
 }
 
 export interface SubscriberStore {
   get (phoneHash: string): Promise<Subscriber | undefined>
   put (subscriber: Subscriber): Promise<void>
+}
+
+/** a limit log as read: its event times and the version a write is conditioned on (absent: never written) */
+export interface LimitLog {
+  events: number[]
+  version?: number
+}
+
+/** what a step reads before it decides, in one batched read */
+export interface SnapshotRequest {
+  limits: LimitCheck[]
+  /** the number's Subscribers row (phone hash), when the carrier gateway judges from it */
+  subscriber?: string
+  /** the record kept under this idempotency key hash */
+  idempotencyKey?: string
+}
+
+export interface Snapshot {
+  /** by limit name, for every limit asked (an absent log: no events, no version) */
+  logs: ReadonlyMap<LimitName, LimitLog>
+  subscriber?: Subscriber
+  remembered?: IdempotencyRecord
 }
 
 /** all or nothing: either every limit counted the event, or none did and these refused */
@@ -76,6 +104,8 @@ export interface OutboxMessage extends SmsContent {
 /** what a provider reports about a message it accepted; `recipientHash` is the keyed hash of the number it names */
 export interface DeliveryReceipt {
   messageId: string
+  /** the query the message reports on (a result SMS): its status follows in the receipt's one write */
+  queryId?: string
   providerMessageId: string
   recipientHash: string
   delivered: boolean
@@ -91,6 +121,8 @@ export interface IssueCodeInput {
   /** absent for numbers that get no SMS: same writes otherwise */
   sms?: OutboxMessage
   idempotency?: IdempotencyRecord
+  /** the logs as the step's snapshot found them (judged first; re-read only after a lost race) */
+  judged?: ReadonlyMap<LimitName, LimitLog>
 }
 
 export interface AcceptInput {
@@ -99,9 +131,14 @@ export interface AcceptInput {
   now: number
   /** counted with the query */
   limits: LimitCheck[]
-  /** logs a success wipes (the number's verdict backoff) */
+  /**
+   * logs a success wipes (the number's verdict backoff): each must still allow one more event (the
+   * verdict this success is), and is wiped only if unchanged since judged, in the same transaction
+   */
   clears: LimitCheck[]
   idempotency?: IdempotencyRecord
+  /** the logs as the step's snapshot found them (judged first; re-read only after a lost race) */
+  judged?: ReadonlyMap<LimitName, LimitLog>
 }
 
 export type QueryResults = Record<string, number | 'unavailable'>
@@ -125,12 +162,14 @@ export interface QueryRecord {
 
 /** Codes, limit logs and idempotency records: every check-and-write is one conditional write or transaction. */
 export interface VerificationStore {
+  /** a step's reads in one request: limit logs, the subscriber row, the idempotency record */
+  snapshot (request: SnapshotRequest, now: number): Promise<Snapshot>
   /** what these limits would refuse now; nothing counted */
   check (limits: LimitCheck[], now: number): Promise<Refusal[]>
-  /** counts one event on every limit, all or nothing */
-  take (limits: LimitCheck[], now: number): Promise<Limited>
+  /** counts one event on every limit, all or nothing (judged first on `judged` when given) */
+  take (limits: LimitCheck[], now: number, judged?: ReadonlyMap<LimitName, LimitLog>): Promise<Limited>
   /** counts an event that already happened (a failure), whatever the limit says */
-  record (limit: LimitCheck, now: number): Promise<void>
+  record (limit: LimitCheck, now: number, judged?: ReadonlyMap<LimitName, LimitLog>): Promise<void>
   /** counts the limits, replaces the number's code and queues its SMS, all or nothing */
   issueCode (input: IssueCodeInput): Promise<Limited>
   /**
@@ -138,7 +177,7 @@ export interface VerificationStore {
    * tries, the code a ceiling over all); the stored hash, or undefined when none is usable
    */
   tryCode (phoneHash: string, requesterKey: string, now: number): Promise<string | undefined>
-  /** consumes the code, counts the limits and writes the query, all or nothing */
+  /** consumes the code, counts the limits, wipes the clears and writes the query, all or nothing */
   accept (input: AcceptInput): Promise<Limited | { ok: false, failed: 'CODE' | 'IDEMPOTENCY' }>
   /** the record kept under an idempotency key, while it lives */
   remembered (keyHash: string, now: number): Promise<IdempotencyRecord | undefined>
@@ -165,7 +204,7 @@ export interface OutboxStore {
   /** our message id for a provider's id (receipts that do not echo ours) */
   messageIdFor (providerMessageId: string): Promise<string | undefined>
   /**
-   * SENT → DELIVERED | UNDELIVERED (and the query likewise) only when the provider's id and the recipient's
+   * SENT → DELIVERED | UNDELIVERED (and the receipt's query likewise), in one conditional write, only when the provider's id and the recipient's
    * hash match what was sent; false for anything else (forged, replayed, unknown), with nothing written
    */
   markDelivery (receipt: DeliveryReceipt, now: number): Promise<boolean>

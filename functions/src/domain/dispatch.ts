@@ -83,7 +83,9 @@ export async function dispatchSms (deps: DispatchDeps, messageId: string): Promi
     // a failure to record the send propagates: the redelivered record re-sends under the same key
     await deps.outbox.markSent(message, { providerMessageId: sent.providerMessageId, recipientHash }, deps.clock.now())
     if (sent.delivered) {
-      await deps.outbox.markDelivery({ messageId: message.id, providerMessageId: sent.providerMessageId, recipientHash, delivered: true }, deps.clock.now())
+      await deps.outbox.markDelivery({
+        messageId: message.id, ...(message.queryId !== undefined && { queryId: message.queryId }), providerMessageId: sent.providerMessageId, recipientHash, delivered: true
+      }, deps.clock.now())
     }
     return { status: 'sent' }
   }

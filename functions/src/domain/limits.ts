@@ -87,6 +87,14 @@ export function allowedAt (spec: LimitSpec, events: readonly number[], now: numb
   return Math.max(now, Math.min(belowCeiling, live[n - 1]! + step * 1000))
 }
 
+/** what these limits refuse now, given their logs by name (an absent log has no events) */
+export function refusalsOf (checks: readonly LimitCheck[], logs: ReadonlyMap<LimitName, { events: readonly number[] }>, now: number): Refusal[] {
+  return checks.flatMap(c => {
+    const retryAt = allowedAt(c.spec, logs.get(c.spec.name)?.events ?? [], now)
+    return retryAt > now ? [{ name: c.spec.name, retryAt }] : []
+  })
+}
+
 /** the log after one more event at `now` */
 export function withEvent (spec: LimitSpec, events: readonly number[], now: number): number[] {
   return liveEvents(spec, [...events, now], now)

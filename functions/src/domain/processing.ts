@@ -5,6 +5,7 @@ import type { Clock, EnterpriseGateway, QueryStore } from '#ports'
 import type { EnterpriseBreakers } from './breaker'
 import { askEnterprises, type FanOutOptions } from './fan-out'
 import { olderAccounts, resultSms } from './sms-templates'
+import { resultSmsId } from './receipts'
 
 export interface ProcessingDeps {
   clock: Clock
@@ -31,7 +32,7 @@ export async function processQuery (deps: ProcessingDeps, queryId: string): Prom
   const processedAt = deps.clock.now()
   const sms = resultSms({ catalogue: deps.catalogue, phone: recipient, results, processedAt, olderAccounts: olderAccounts(results, resultsSince) })
   const done = await deps.queries.complete(queryId, results, {
-    id: `result-${queryId}`, to: recipient, ...sms, queryId
+    id: resultSmsId(queryId), to: recipient, ...sms, queryId
   }, processedAt)
   if (!done) return { status: 'skipped' }
   return { status: 'queued', unavailable: failures.map(f => f.enterpriseId) }

@@ -20,6 +20,18 @@ export interface ReceiptDeps {
 
 const MAINLAND = /^(?:\+?86)?(1\d{10})$/
 
+const RESULT_SMS = 'result-'
+
+/** the result SMS of a query has the query's id in its own: a receipt reaches the query without a read */
+export function resultSmsId (queryId: string): string {
+  return `${RESULT_SMS}${queryId}`
+}
+
+/** the query a message reports on (its result SMS), from the message id alone */
+export function queryOfMessage (messageId: string): string | undefined {
+  return messageId.startsWith(RESULT_SMS) && messageId.length > RESULT_SMS.length ? messageId.slice(RESULT_SMS.length) : undefined
+}
+
 /** how many receipts were recorded; the rest were refused */
 export async function recordDeliveries (deps: ReceiptDeps, reports: readonly ReportedDelivery[]): Promise<number> {
   let recorded = 0
@@ -28,8 +40,10 @@ export async function recordDeliveries (deps: ReceiptDeps, reports: readonly Rep
     if (!phone || !report.providerMessageId) continue
     const messageId = report.messageId || await deps.outbox.messageIdFor(report.providerMessageId)
     if (!messageId) continue
+    const queryId = queryOfMessage(messageId)
     const ok = await deps.outbox.markDelivery({
       messageId,
+      ...(queryId !== undefined && { queryId }),
       providerMessageId: report.providerMessageId,
       recipientHash: deps.hasher.phone(phone),
       delivered: report.delivered

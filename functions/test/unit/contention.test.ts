@@ -16,7 +16,7 @@ function conflictingDoc (kind: 'transaction' | 'item'): { doc: Doc, sent: string
     async send (command: { constructor: { name: string } }) {
       const name = command.constructor.name
       sent.push(name)
-      if (name === 'GetCommand') return {}
+      if (name === 'GetCommand' || name === 'BatchGetCommand') return {}
       if (name === 'TransactWriteCommand') {
         if (kind === 'item') throw Object.assign(new Error('conflict'), { name: 'TransactionConflictException' })
         throw Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] })

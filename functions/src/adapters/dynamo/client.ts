@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, paginateScan, UpdateCommand, type NativeAttributeValue, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, DynamoDBDocumentClient, paginateScan, UpdateCommand, type NativeAttributeValue, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
 import { rateLimited } from '#domain/errors'
 import { TABLES, tableName, type TableKey } from '#infra-shared/tables'
 
@@ -19,6 +19,34 @@ export function tableNames (env: Record<string, string | undefined> = process.en
 }
 
 export const seconds = (ms: number) => Math.floor(ms / 1000)
+
+/** per table: the partition keys (`pk`) to read, and whether the read must be strongly consistent */
+export type BatchReadRequest = Record<string, { keys: readonly string[], consistent?: boolean }>
+
+/**
+ * Items of several tables in one BatchGetItem (a step's one read: subscriber, limit logs, idempotency
+ * record), by table then pk. Keys DynamoDB leaves unprocessed (throttling, 16 MB) are asked again,
+ * with a short backoff; 100 keys per request at most (a step reads a handful).
+ */
+export async function batchRead (doc: Doc, request: BatchReadRequest): Promise<Record<string, Map<string, Record<string, NativeAttributeValue>>>> {
+  const found: Record<string, Map<string, Record<string, NativeAttributeValue>>> = {}
+  let pending: NonNullable<ConstructorParameters<typeof BatchGetCommand>[0]['RequestItems']> = {}
+  for (const [table, { keys, consistent }] of Object.entries(request)) {
+    found[table] = new Map()
+    const unique = [...new Set(keys)]
+    if (unique.length) pending[table] = { Keys: unique.map(pk => ({ pk })), ...(consistent && { ConsistentRead: true }) }
+  }
+  for (let attempt = 0; Object.keys(pending).length; attempt++) {
+    if (attempt > 0) await new Promise(resolve => setTimeout(resolve, Math.random() * 20 * attempt))
+    if (attempt >= 6) throw rateLimited(1)
+    const { Responses, UnprocessedKeys } = await doc.send(new BatchGetCommand({ RequestItems: pending }))
+    for (const [table, items] of Object.entries(Responses ?? {})) {
+      for (const item of items) found[table]!.set(item.pk as string, item)
+    }
+    pending = Object.fromEntries(Object.entries(UnprocessedKeys ?? {}).filter(([, r]) => r.Keys?.length)) as typeof pending
+  }
+  return found
+}
 
 /** Which items of a cancelled transaction failed their condition (index → old item, marshalled). */
 export function cancelledConditions (err: unknown): Map<number, Record<string, { N?: string, S?: string }> | undefined> | undefined {

@@ -3,37 +3,57 @@
 // logs in one transaction, each item conditioned on the version it was judged at, so two requests
 // that judged the same log cannot both count (optimistic concurrency: the loser re-reads and is
 // judged again). Transaction items carry names; a cancelled transaction is read back by name.
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
-import { allowedAt, logLength, withEvent, type LimitCheck, type LimitName, type Refusal } from '#domain/limits'
-import { seconds, type Doc } from './client'
+// The logs a step needs come in one BatchGetItem, with whatever else the step reads (batchRead).
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
+import { logLength, refusalsOf, withEvent, type LimitCheck, type LimitName, type Refusal } from '#domain/limits'
+import type { LimitLog } from '#ports'
+import { batchRead, seconds, type Doc } from './client'
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 export interface NamedItem { name: string, item: TransactItem }
 
-export interface Log { events: number[], version?: number }
-export type Logs = Map<LimitName, Log>
+export type Log = LimitLog
+export type Logs = ReadonlyMap<LimitName, Log>
 
 export const limitPk = (check: LimitCheck) => `${check.spec.counter}#${check.subject}`
 
-export async function readLogs (doc: Doc, table: string, checks: readonly LimitCheck[]): Promise<Logs> {
-  const items = await Promise.all(checks.map(c =>
-    doc.send(new GetCommand({ TableName: table, Key: { pk: limitPk(c) }, ConsistentRead: true }))))
-  return new Map(checks.map((c, i) => {
-    const item = items[i]!.Item
-    return [c.spec.name, { events: (item?.ts as number[] | undefined) ?? [], version: item?.v as number | undefined }]
-  }))
+/** a log as stored (absent: no events, no version) */
+export function logOf (item: Record<string, unknown> | undefined): Log {
+  return { events: (item?.ts as number[] | undefined) ?? [], version: item?.v as number | undefined }
 }
 
-export function refusalsOf (checks: readonly LimitCheck[], logs: Logs, now: number): Refusal[] {
-  return checks.flatMap(c => {
-    const retryAt = allowedAt(c.spec, logs.get(c.spec.name)?.events ?? [], now)
-    return retryAt > now ? [{ name: c.spec.name, retryAt }] : []
-  })
+/** the logs of these checks, in one strongly consistent BatchGetItem */
+export async function readLogs (doc: Doc, table: string, checks: readonly LimitCheck[]): Promise<Logs> {
+  const items = await batchRead(doc, { [table]: { keys: checks.map(limitPk), consistent: true } })
+  return new Map(checks.map(c => [c.spec.name, logOf(items[table]?.get(limitPk(c)))]))
 }
+
+export { refusalsOf }
 
 /** the logs with one more event each */
 export function logsAfter (checks: readonly LimitCheck[], logs: Logs, now: number): Map<LimitName, number[]> {
   return new Map(checks.map(c => [c.spec.name, withEvent(c.spec, logs.get(c.spec.name)?.events ?? [], now)]))
+}
+
+/**
+ * Logs a success wipes (the number's verdict backoff): deleted only if still at the version judged,
+ * so a verdict counted meanwhile by a parallel request makes this write lose and re-judge.
+ */
+export function clearItems (table: string, clears: readonly LimitCheck[], logs: Logs): NamedItem[] {
+  return clears.map(c => {
+    const version = logs.get(c.spec.name)?.version
+    return {
+      name: c.spec.name,
+      item: {
+        Delete: {
+          TableName: table,
+          Key: { pk: limitPk(c) },
+          ConditionExpression: version === undefined ? 'attribute_not_exists(v)' : 'v = :v',
+          ...(version !== undefined && { ExpressionAttributeValues: { ':v': version } })
+        }
+      }
+    }
+  })
 }
 
 /** one event more on each log, each write conditioned on the version that was judged */
@@ -86,6 +106,16 @@ export async function transact (doc: Doc, items: readonly NamedItem[]): Promise<
 const ATTEMPTS = 8
 const pause = (attempt: number) => new Promise(resolve => setTimeout(resolve, Math.random() * 15 * (attempt + 1)))
 
+export interface CountOptions {
+  /** the logs as the step's batched read found them: the first round judges these instead of reading */
+  judged?: Logs
+  /**
+   * logs that must allow one more event, like `checks`, but are wiped instead of counted (the
+   * number's verdict backoff, on success): deleted if still at the version judged
+   */
+  clears?: readonly LimitCheck[]
+}
+
 /**
  * Judge the limits, then write the counted logs plus `extra` in one transaction. A lost race on a
  * log version or a transaction conflict re-reads and judges again; after a few rounds the answer is
@@ -98,15 +128,20 @@ export async function countAndWrite<T> (
   checks: readonly LimitCheck[],
   now: number,
   extra: (after: Map<LimitName, number[]>) => NamedItem[],
-  decide: (failed: Set<string>) => T | undefined
+  decide: (failed: Set<string>) => T | undefined,
+  options: CountOptions = {}
 ): Promise<{ ok: true } | { ok: false, refusals: Refusal[] } | T> {
+  const clears = options.clears ?? []
+  const judged = [...checks, ...clears]
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const logs = await readLogs(doc, table, checks)
-    const refusals = refusalsOf(checks, logs, now)
+    const logs = attempt === 0 && options.judged ? options.judged : await readLogs(doc, table, judged)
+    const refusals = refusalsOf(judged, logs, now)
     if (refusals.length) return { ok: false, refusals }
-    const outcome = await transact(doc, [...countItems(table, checks, logs, now), ...extra(logsAfter(checks, logs, now))])
+    const outcome = await transact(doc, [
+      ...countItems(table, checks, logs, now), ...clearItems(table, clears, logs), ...extra(logsAfter(checks, logs, now))
+    ])
     if (outcome.ok) return outcome
-    const decided = decide(new Set([...outcome.failed].filter(n => !checks.some(c => c.spec.name === n))))
+    const decided = decide(new Set([...outcome.failed].filter(n => !judged.some(c => c.spec.name === n))))
     if (decided !== undefined) return decided
     await pause(attempt)
   }
@@ -114,9 +149,9 @@ export async function countAndWrite<T> (
 }
 
 /** count an event that already happened; under heavy contention append without judging, bounded */
-export async function recordEvent (doc: Doc, table: string, check: LimitCheck, now: number): Promise<void> {
+export async function recordEvent (doc: Doc, table: string, check: LimitCheck, now: number, judged?: Logs): Promise<void> {
   for (let attempt = 0; attempt < 4; attempt++) {
-    const logs = await readLogs(doc, table, [check])
+    const logs = attempt === 0 && judged?.has(check.spec.name) ? judged : await readLogs(doc, table, [check])
     const outcome = await transact(doc, countItems(table, [check], logs, now))
     if (outcome.ok) return
     await pause(attempt)

@@ -1,7 +1,7 @@
 // The SMS outbox: PENDING → SENDING → SENT | FAILED, then SENT → DELIVERED | UNDELIVERED on the
 // provider's receipt. Recipient and parameters are dropped once the message has left (the parameters
 // of a code SMS hold the code); the recipient's keyed hash stays to check receipts against.
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { maskPhone } from '#contract/index'
 import { POLICY } from '#domain/policy'
 import { PROVIDER_MESSAGE_INDEX } from '#infra-shared/tables'
@@ -100,34 +100,35 @@ export class DynamoOutboxStore implements OutboxStore {
   }
 
   async markDelivery (receipt: DeliveryReceipt, now: number): Promise<boolean> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tables.outbox, Key: { pk: receipt.messageId }, ConsistentRead: true }))
-    if (!Item || Item.status !== 'SENT') return false
     const status = receipt.delivered ? 'DELIVERED' : 'UNDELIVERED'
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [{
-      Update: {
-        TableName: this.tables.outbox,
-        Key: { pk: receipt.messageId },
-        UpdateExpression: 'SET #s = :status, deliveredAt = :now',
-        // every check in the write itself: a receipt raced by another one, or naming another number or send, writes nothing
-        ConditionExpression: '#s = :sent AND providerMessageId = :pid AND recipientHash = :h',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':now': now, ':sent': 'SENT', ':pid': receipt.providerMessageId, ':h': receipt.recipientHash }
+    const { queryId } = receipt
+    // No read first: every check is in the write itself. A receipt raced by another one, naming
+    // another number or send, or a query that is not the message's own, writes nothing.
+    const message = {
+      TableName: this.tables.outbox,
+      Key: { pk: receipt.messageId },
+      UpdateExpression: 'SET #s = :status, deliveredAt = :now',
+      ConditionExpression: `#s = :sent AND providerMessageId = :pid AND recipientHash = :h AND ${queryId === undefined ? 'attribute_not_exists(queryId)' : 'queryId = :q'}`,
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':status': status, ':now': now, ':sent': 'SENT', ':pid': receipt.providerMessageId, ':h': receipt.recipientHash,
+        ...(queryId !== undefined && { ':q': queryId })
       }
-    }]
-    if (typeof Item.queryId === 'string') {
-      items.push({
-        Update: {
-          TableName: this.tables.queries,
-          Key: { pk: Item.queryId },
-          UpdateExpression: 'SET #s = :status, deliveredAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND #s = :sent',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':now': now, ':sent': 'SENT' }
-        }
-      })
     }
+    if (queryId === undefined) return (await updateIf(this.doc, message)) !== undefined
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
+      await this.doc.send(new TransactWriteCommand({
+        TransactItems: [{ Update: message }, {
+          Update: {
+            TableName: this.tables.queries,
+            Key: { pk: queryId },
+            UpdateExpression: 'SET #s = :status, deliveredAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND #s = :sent',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':status': status, ':now': now, ':sent': 'SENT' }
+          }
+        }]
+      }))
       return true
     } catch (err) {
       if (cancelledConditions(err)) return false
@@ -164,6 +165,8 @@ export class DynamoOutboxStore implements OutboxStore {
         }
       })
     }
-    await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
+    // a message with no query (a code SMS) is one item: a plain conditional update, not a transaction
+    if (items.length === 1) await this.doc.send(new UpdateCommand(items[0]!.Update!))
+    else await this.doc.send(new TransactWriteCommand({ TransactItems: items }))
   }
 }

@@ -1,13 +1,14 @@
 // Codes, limit logs and idempotency records on DynamoDB. Each rule is a condition inside the write
 // that applies it, so concurrent requests cannot slip past a limit, and a refused transaction writes
-// nothing.
-import { GetCommand } from '@aws-sdk/lib-dynamodb'
-import type { LimitCheck, Refusal } from '#domain/limits'
+// nothing. A step reads what it needs in one BatchGetItem (snapshot) and passes the logs it judged
+// back to the write, which is conditioned on their versions: no log is read twice.
+import type { LimitCheck, LimitName, Refusal } from '#domain/limits'
 import { POLICY } from '#domain/policy'
-import type { AcceptInput, IdempotencyRecord, IssueCodeInput, Limited, VerificationStore } from '#ports'
-import { seconds, updateIf, type Doc, type TableNames } from './client'
-import { countAndWrite, limitPk, readLogs, recordEvent, refusalsOf, type NamedItem } from './limit-logs'
+import type { AcceptInput, IdempotencyRecord, IssueCodeInput, LimitLog, Limited, Snapshot, SnapshotRequest, VerificationStore } from '#ports'
+import { batchRead, seconds, updateIf, type Doc, type TableNames } from './client'
+import { countAndWrite, limitPk, logOf, readLogs, recordEvent, refusalsOf, type NamedItem } from './limit-logs'
 import { outboxItem } from './outbox-store'
+import { subscriberOf } from './subscriber-store'
 
 const DAY_S = 24 * 3600
 const idempotencyPk = (keyHash: string) => `idem#${keyHash}`
@@ -15,16 +16,34 @@ const idempotencyPk = (keyHash: string) => `idem#${keyHash}`
 export class DynamoVerificationStore implements VerificationStore {
   constructor (private readonly doc: Doc, private readonly tables: TableNames) {}
 
+  async snapshot (request: SnapshotRequest, now: number): Promise<Snapshot> {
+    const { limits, subscriber, idempotencyKey } = request
+    const limitKeys = [...limits.map(limitPk), ...(idempotencyKey === undefined ? [] : [idempotencyPk(idempotencyKey)])]
+    const read = await batchRead(this.doc, {
+      // the logs and the record decide who wins a race: strongly consistent
+      [this.tables.limits]: { keys: limitKeys, consistent: true },
+      ...(subscriber !== undefined && { [this.tables.subscribers]: { keys: [subscriber] } })
+    })
+    const limitItems = read[this.tables.limits]!
+    const row = subscriber === undefined ? undefined : read[this.tables.subscribers]?.get(subscriber)
+    const kept = idempotencyKey === undefined ? undefined : limitItems.get(idempotencyPk(idempotencyKey))
+    return {
+      logs: new Map(limits.map(c => [c.spec.name, logOf(limitItems.get(limitPk(c)))])),
+      ...(row && { subscriber: subscriberOf(subscriber!, row) }),
+      ...(kept && idempotencyKey !== undefined && { remembered: keptRecord(idempotencyKey, kept, now) })
+    }
+  }
+
   async check (limits: LimitCheck[], now: number): Promise<Refusal[]> {
     return refusalsOf(limits, await readLogs(this.doc, this.tables.limits, limits), now)
   }
 
-  async take (limits: LimitCheck[], now: number): Promise<Limited> {
-    return countAndWrite<never>(this.doc, this.tables.limits, limits, now, () => [], () => undefined)
+  async take (limits: LimitCheck[], now: number, judged?: ReadonlyMap<LimitName, LimitLog>): Promise<Limited> {
+    return countAndWrite<never>(this.doc, this.tables.limits, limits, now, () => [], () => undefined, { judged })
   }
 
-  async record (limit: LimitCheck, now: number): Promise<void> {
-    await recordEvent(this.doc, this.tables.limits, limit, now)
+  async record (limit: LimitCheck, now: number, judged?: ReadonlyMap<LimitName, LimitLog>): Promise<void> {
+    await recordEvent(this.doc, this.tables.limits, limit, now, judged)
   }
 
   async issueCode (input: IssueCodeInput): Promise<Limited> {
@@ -43,7 +62,7 @@ export class DynamoVerificationStore implements VerificationStore {
       if (sms) items.push({ name: 'sms', item: { Put: { TableName: this.tables.outbox, Item: outboxItem(sms, now), ConditionExpression: 'attribute_not_exists(pk)' } } })
       if (idempotency) items.push(this.rememberItem(idempotency, now))
       return items
-    }, failed => failed.has('idempotency') ? 'IDEMPOTENCY' as const : undefined)
+    }, failed => failed.has('idempotency') ? 'IDEMPOTENCY' as const : undefined, { judged: input.judged })
     // a twin request under the same key won the race: the caller reads its record
     return result === 'IDEMPOTENCY' ? { ok: false, refusals: [{ name: 'CONTENDED', retryAt: now + 1000 }] } : result
   }
@@ -62,7 +81,7 @@ export class DynamoVerificationStore implements VerificationStore {
     return item?.codeHash as string | undefined
   }
 
-  async accept ({ codeHash, query, now, limits, clears, idempotency }: AcceptInput): Promise<Limited | { ok: false, failed: 'CODE' | 'IDEMPOTENCY' }> {
+  async accept ({ codeHash, query, now, limits, clears, idempotency, judged }: AcceptInput): Promise<Limited | { ok: false, failed: 'CODE' | 'IDEMPOTENCY' }> {
     const nowS = seconds(now)
     return countAndWrite(this.doc, this.tables.limits, limits, now, () => [
       {
@@ -76,7 +95,6 @@ export class DynamoVerificationStore implements VerificationStore {
           }
         }
       },
-      ...clears.map(c => ({ name: `clear:${c.spec.name}`, item: { Delete: { TableName: this.tables.limits, Key: { pk: limitPk(c) } } } })),
       {
         name: 'query',
         item: {
@@ -98,20 +116,24 @@ export class DynamoVerificationStore implements VerificationStore {
       ...(idempotency ? [this.rememberItem(idempotency, now)] : [])
     ], failed => failed.has('code') ? { ok: false, failed: 'CODE' } as const
       : failed.has('idempotency') ? { ok: false, failed: 'IDEMPOTENCY' } as const
-        : undefined)
+        : undefined, { judged, clears })
   }
 
   async remembered (keyHash: string, now: number): Promise<IdempotencyRecord | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({
-      TableName: this.tables.limits, Key: { pk: idempotencyPk(keyHash) }, ConsistentRead: true
-    }))
-    if (!Item || Item.expiresAt <= seconds(now)) return undefined
-    return { keyHash, fingerprint: Item.fingerprint, answer: Item.answer }
+    const read = await batchRead(this.doc, { [this.tables.limits]: { keys: [idempotencyPk(keyHash)], consistent: true } })
+    const item = read[this.tables.limits]!.get(idempotencyPk(keyHash))
+    return item && keptRecord(keyHash, item, now)
   }
 
   private rememberItem (record: IdempotencyRecord, now: number): NamedItem {
     return rememberItem(this.tables.limits, record, now)
   }
+}
+
+/** a stored idempotency record while it lives (TTL deletes late) */
+function keptRecord (keyHash: string, item: Record<string, unknown>, now: number): IdempotencyRecord | undefined {
+  if ((item.expiresAt as number) <= seconds(now)) return undefined
+  return { keyHash, fingerprint: item.fingerprint as string, answer: item.answer as Record<string, unknown> }
 }
 
 /** the answer kept under an idempotency key for an hour, in the transaction that gave it */
