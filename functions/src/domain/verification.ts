@@ -156,7 +156,7 @@ export async function verifyHolder (deps: VerificationDeps, input: HolderInput, 
   const judged = await judgeHolder(deps, input, phoneHash, snapshot, now)
   // only the holder of the proof reaches a verdict, so only a verdict counts for the number
   await countVerdict(deps, phoneHash, now, snapshot)
-  if (!judged.suffixMatches) await suffixRefused(deps, input.requester, now)
+  if (!judged.suffixMatches) await suffixRefused(deps, input.requester, now, snapshot)
   return judged.verified
 }
 
@@ -202,8 +202,8 @@ async function countVerdict (deps: VerificationDeps, phoneHash: string, now: num
 }
 
 /** a wrong suffix (or no active subscriber): a failure for the source, then the 403 */
-async function suffixRefused (deps: VerificationDeps, requester: Requester, now: number): Promise<never> {
-  await deps.verification.record(verifySource(requester), now)
+async function suffixRefused (deps: VerificationDeps, requester: Requester, now: number, snapshot: Snapshot): Promise<never> {
+  await deps.verification.record(verifySource(requester), now, snapshot.logs)
   throw new AppError('VERIFICATION_FAILED')
 }
 
@@ -246,7 +246,7 @@ export async function submitQuery (
     const { verified, suffixMatches } = await judgeHolder(deps, { ...input, proof: { code: input.code } }, phoneHash, snapshot, now)
     if (!suffixMatches) {
       await countVerdict(deps, phoneHash, now, snapshot)
-      return suffixRefused(deps, input.requester, now)
+      return suffixRefused(deps, input.requester, now, snapshot)
     }
     const query = {
       queryId: deps.random.id(),

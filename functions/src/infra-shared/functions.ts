@@ -64,18 +64,19 @@ export interface FunctionDefinition {
 export const FUNCTIONS = {
   sendCode: {
     entry: 'src/handlers/send-code.ts', memoryMb: 512, timeoutSeconds: 10,
-    // limit logs and the idempotency record read (Get), then one transaction: the logs (Update), the
-    // code, the outbox row and the idempotency record (Put)
-    tables: { subscribers: ['GetItem'], codes: ['PutItem'], limits: ['GetItem', 'UpdateItem', 'PutItem'], outbox: ['PutItem'] },
+    // one read (BatchGet: the subscriber row, the number lock, the 4 code limit logs, the idempotency
+    // record), then one transaction: the logs (Update), the code, the outbox row and the idempotency record (Put)
+    tables: { subscribers: ['BatchGetItem'], codes: ['PutItem'], limits: ['BatchGetItem', 'UpdateItem', 'PutItem'], outbox: ['PutItem'] },
     // 1,000 codes/s × ~50 ms deployed ≈ 50 at once, × 1.5 (docs/CAPACITY.md §4–5)
     readsSecrets: true, checksCarrier: true, reservedConcurrency: 75
   },
   submitQuery: {
     entry: 'src/handlers/submit-query.ts', memoryMb: 512, timeoutSeconds: 10,
-    // gates and the idempotency record (Get), failures and verdicts (Update), code try (Update), then one
-    // transaction: code (Delete), quota log (Update), cleared backoffs (Delete), idempotency record and query (Put)
-    tables: { subscribers: ['GetItem'], codes: ['UpdateItem', 'DeleteItem'], limits: ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'], queries: ['PutItem'] },
-    // 1,000 submits/s × 60–100 ms (8 round trips one after another) ≈ 60–100 at once, × 1.5 of 100
+    // one read (BatchGet: verdict and source logs, the subscriber row, the quota log, the idempotency
+    // record), the code try (Update), then one transaction: the verdict backoff wiped (Delete), quota log
+    // (Update), code (Delete), idempotency record and query (Put); failures and lost verdicts (Update)
+    tables: { subscribers: ['BatchGetItem'], codes: ['UpdateItem', 'DeleteItem'], limits: ['BatchGetItem', 'UpdateItem', 'DeleteItem', 'PutItem'], queries: ['PutItem'] },
+    // 1,000 submits/s × 60–100 ms (was 8 round trips one after another, now 3) ≈ 60–100 at once, × 1.5 of 100
     readsSecrets: true, checksCarrier: true, reservedConcurrency: 150
   },
   getQuery: {
@@ -94,9 +95,9 @@ export const FUNCTIONS = {
   },
   processQuery: {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
-    // claim (Update) and the breakers' shared state (BatchGet, Put/Delete when one opens or closes),
+    // claim (Update) and the breakers' shared state (BatchGet once per container and second; Put/Delete
+    // when one opens or closes), the number's history (BatchGet: when a re-issued number's holder got it),
     // then one transaction: results (Update) + the result SMS (Put)
-    // and the number's history (BatchGet: when a re-issued number's holder got it)
     tables: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'], lifecycle: ['BatchGetItem'] },
     streamFrom: 'queries', readsEnterprises: true, readsSecrets: true,
     // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
@@ -109,7 +110,8 @@ export const FUNCTIONS = {
   },
   dispatchSms: {
     entry: 'src/handlers/dispatch-sms.ts', memoryMb: 256, timeoutSeconds: 30,
-    // claim (Update), then one transaction: the message and its query (Update both)
+    // claim (Update), then SENT: the message alone (Update) or with its query (a transaction of two
+    // Updates); a sender that knows delivery at once records it the same way, conditioned, without a read
     tables: { outbox: ['UpdateItem'], queries: ['UpdateItem'] }, streamFrom: 'outbox', sendsSms: true,
     // the recipient's keyed hash (kept to match receipts) needs the pepper; a mainland provider's account is there too
     readsSecrets: true, readsEnterprises: true,
@@ -126,9 +128,10 @@ export const FUNCTIONS = {
   },
   smsReceipt: {
     entry: 'src/handlers/sms-receipt.ts', memoryMb: 256, timeoutSeconds: 10,
-    // the message by our id (Get) or the provider's (Query on its index), then one transaction: message and query (Update both)
-    tables: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true,
-    // ≤ 2 receipts per query: 2,000/s × 15–20 ms (a read and a transaction) ≈ 30–40 at once, × 1.5 of 40
+    // our id is in the receipt, or found by the provider's (Query on its index); then one conditional
+    // write, no read: the message (Update), with its query for a result SMS (a transaction of two Updates)
+    tables: { outbox: ['Query', 'UpdateItem'], queries: ['UpdateItem'] }, readsSecrets: true,
+    // ≤ 2 receipts per query: 2,000/s × 10–20 ms (one conditional write) ≈ 20–40 at once, × 1.5 of 40
     reservedConcurrency: 60
   },
   carrierEvents: {
@@ -170,14 +173,15 @@ export const FUNCTIONS = {
   },
   createCase: {
     entry: 'src/handlers/create-case.ts', memoryMb: 512, timeoutSeconds: 10,
-    // the verification as for a query (limit logs Get/Update, code try Update, the recent query Get;
+    // the verification as for a query (subscriber row and verdict logs, the idempotency record, the case
+    // quota log: a BatchGet each; logs Update, code try Update, the recent query Get;
     // a failed proof with a query spends it: Update), then one transaction: code (Delete) or recent query (Update), case quota log (Update), cleared
     // backoff (Delete), (number, app) guards and idempotency record (Put), the case, its disputes and
     // the accepted SMS (Put)
     tables: {
-      subscribers: ['GetItem'],
+      subscribers: ['BatchGetItem'],
       codes: ['UpdateItem', 'DeleteItem'],
-      limits: ['GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'],
+      limits: ['BatchGetItem', 'UpdateItem', 'DeleteItem', 'PutItem'],
       queries: ['GetItem', 'UpdateItem'],
       cases: ['PutItem'],
       disputes: ['PutItem'],
