@@ -4,7 +4,7 @@
 // so each step is counted alone. A step that grows (a read added before a write, a log read one at a
 // time) fails here.
 import { byCommand, HOT_PATH_MINIMUM, hotPathSteps, type HotPathStep, type StepRequests } from '../../bench/support'
-import { startTestSystem, type TestSystem } from '../support/harness'
+import { DEMO, startTestSystem, type TestSystem } from '../support/harness'
 
 /** what each step sends, by command: the design, not just its sum */
 const DESIGN: Record<HotPathStep, Record<string, number>> = {
@@ -53,4 +53,21 @@ test('an accepted query costs its design minimum per step: 2 + 3 + 3 + 3 + 3 = 1
 test('with Idempotency-Keys the record is read in the same BatchGetItem: still 14', async () => {
   const steps = await hotPathSteps(sys, prefix, { phone: '13600000002', idSuffix: '000000' }, { idempotencyKeys: true })
   expectAtMinimum(steps)
+}, 60_000)
+
+test('with the carriers\' HTTP endpoints as the gateway: the same 14, the carrier asked beside the store (no Subscribers read)', async () => {
+  const http = await startTestSystem({ streams: false, env: { CARRIER_GATEWAY: 'http' } })
+  try {
+    const alice = DEMO.subscribers[0]!
+    const served = () => Object.values(http.carriers!.served).reduce((a, b) => a + b, 0)
+    const before = served()
+    const steps = await hotPathSteps(http, http.table(''), { phone: alice.phone, idSuffix: alice.idSuffix })
+    expectAtMinimum(steps)
+    expect(steps.sendCode.requests[0]!.tables).toEqual([http.table('Limits')])
+    expect(steps.submit.requests[0]!.tables).toEqual([http.table('Limits')])
+    // once for the code (is it an active subscriber?), once for the verdict (the ID suffix)
+    expect(served() - before).toBe(2)
+  } finally {
+    await http.stop()
+  }
 }, 60_000)
