@@ -7,6 +7,17 @@ export const CAMARA_BASE_PATH = '/number-recycling/v0.2'
 export const CAMARA_CHECK_PATH = `${CAMARA_BASE_PATH}/check`
 export const CORRELATOR_HEADER = 'x-correlator'
 
+export const CAMARA_SCOPE = 'number-recycling:check'
+export const SCOPES_SUPPORTED = [CAMARA_SCOPE] as const
+/** CAMARA asks for short-lived tokens; a client asks again after this */
+export const TOKEN_LIFETIME_SECONDS = 3600
+
+export const OAUTH_PATHS = {
+  token: '/oauth/token',
+  jwks: '/.well-known/jwks.json',
+  discovery: '/.well-known/openid-configuration'
+} as const
+
 /** CAMARA_common: E.164 with a leading + */
 export const PhoneNumber = z.string().check(z.regex(/^\+[1-9][0-9]{4,14}$/, '号码应为带 + 的 E.164 格式'))
 export const XCorrelator = z.string().check(z.regex(/^[a-zA-Z0-9-_:;./<>{}]{0,256}$/, 'x-correlator 格式不正确'))

@@ -5,19 +5,11 @@
 import { createLocalJWKSet, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose'
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 import type { OAuthSigningJwk, OAuthSigningKeys } from '#adapters/secrets'
+import { TOKEN_LIFETIME_SECONDS } from '#contract/camara'
 
-export const CAMARA_SCOPE = 'number-recycling:check'
-export const SCOPES_SUPPORTED = [CAMARA_SCOPE] as const
-/** CAMARA asks for short-lived tokens; a client asks again after this */
-export const TOKEN_LIFETIME_SECONDS = 3600
+export { CAMARA_SCOPE, OAUTH_PATHS, SCOPES_SUPPORTED, TOKEN_LIFETIME_SECONDS } from '#contract/camara'
 export const TOKEN_ALG = 'ES256'
 export const TOKEN_TYPE = 'at+jwt'
-
-export const OAUTH_PATHS = {
-  token: '/oauth/token',
-  jwks: '/.well-known/jwks.json',
-  discovery: '/.well-known/openid-configuration'
-} as const
 
 /** the API root: the configured public URL, or the domain the request reached (API Gateway's, or a custom one) */
 export function apiRoot (publicUrl: string | undefined, event: APIGatewayProxyEventV2): string {
