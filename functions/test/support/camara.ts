@@ -83,7 +83,8 @@ export async function invalidTokens (sys: TestSystem, real: string): Promise<Rec
   const hsHeader = b64({ alg: 'HS256', typ: 'at+jwt', kid: DEV_OAUTH_SIGNING_KEYS.current.kid })
   const hsBody = b64(claims)
   return {
-    'tampered payload (another enterprise)': `${header}.${b64({ ...claims, sub: 'tencent', client_id: 'tencent' })}.${signature}`,
+    'tampered payload (another enterprise)': `${header}.${b64({ ...claims, ...Object.fromEntries(['sub', 'client_id'].map(k => [k, claims.sub === 'alipay' ? 'tencent' : 'alipay'])) })}.${signature}`,
+    'tampered payload (a longer life)': `${header}.${b64({ ...claims, exp: claims.exp + 86400 })}.${signature}`,
     'signature cut off': `${header}.${payload}.`,
     'alg none': `${b64({ alg: 'none', typ: 'at+jwt' })}.${payload}.`,
     'HS256 keyed with our public key': `${hsHeader}.${hsBody}.${createHmac('sha256', publicJwk).update(`${hsHeader}.${hsBody}`).digest('base64url')}`,
