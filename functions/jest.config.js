@@ -4,7 +4,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    // jose ships ES modules only: compiled to CommonJS for jest like our own files (Lambda bundles and tsx load it as it is)
+    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }]
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     '^#ports$': '<rootDir>/src/ports.ts',
     '^#(contract|domain|adapters|catalogue|infra-shared|handlers|lib|mock-enterprises|mock-carriers|local)/(.*)$': '<rootDir>/src/$1/$2'

@@ -4,13 +4,15 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { enterpriseApiDocument } from '../src/contract/openapi/enterprise-api'
 import { publicApiDocument } from '../src/contract/openapi/public-api'
+import { camaraApiDocument } from '../src/contract/openapi/camara-api'
 
 export const OPENAPI_DIR = path.resolve(__dirname, '../../docs/openapi')
 
 export function openApiFiles (): Record<string, string> {
   return {
     'public.json': JSON.stringify(publicApiDocument(), null, 2) + '\n',
-    'enterprise.json': JSON.stringify(enterpriseApiDocument(), null, 2) + '\n'
+    'enterprise.json': JSON.stringify(enterpriseApiDocument(), null, 2) + '\n',
+    'camara-number-recycling.json': JSON.stringify(camaraApiDocument(), null, 2) + '\n'
   }
 }
 

@@ -322,6 +322,8 @@ describe('permissions', () => {
     smsReceipt: { outbox: ['Query', 'UpdateItem'], queries: ['UpdateItem'] },
     carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
     platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    camaraNumberRecycling: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    oauthServer: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'] },
     notifyEnterprises: { notices: ['GetItem', 'UpdateItem'] },
     noticeCallback: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
     lifecycleSweep: { notices: ['GetItem', 'Scan', 'UpdateItem'] },
@@ -391,8 +393,8 @@ describe('permissions', () => {
   test('only the functions that read it may read the one secrets parameter, by name', () => {
     const readers = deployed.filter(([, def]) => 'readsSecrets' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'mockEnterprise', 'noticeCallback',
-      'notifyEnterprises', 'platformChecks', 'processQuery', 'sendCode', 'smsReceipt', 'submitQuery', 'sweepCases'
+      'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'mockEnterprise', 'noticeCallback',
+      'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'sendCode', 'smsReceipt', 'submitQuery', 'sweepCases'
     ])
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:') || a.startsWith('kms:')))
@@ -471,7 +473,8 @@ describe('reserved concurrency', () => {
 
   test('all reservations together fit an account quota of 1,000, with the 100 Lambda keeps unreserved', () => {
     const total = resourcesOfType(prod, 'AWS::Lambda::Function').reduce((sum, [, fn]) => sum + (fn.Properties.ReservedConcurrentExecutions ?? 0), 0)
-    expect(total).toBe(562)
+    // 562 + the CAMARA check (10) and its OAuth server (5)
+    expect(total).toBe(577)
     expect(total).toBeLessThanOrEqual(1000 - 100)
   })
 

@@ -35,13 +35,30 @@ export const TencentSmsSettings = z.object({
 })
 export type TencentSmsSettings = z.infer<typeof TencentSmsSettings>
 
+/** an ES256 private key (JWK) that signs OAuth access tokens; `kid` names it in the published JWKS */
+export const OAuthSigningJwk = z.object({
+  kid: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  d: z.string().min(1)
+})
+export type OAuthSigningJwk = z.infer<typeof OAuthSigningJwk>
+
+/** `current` signs; `previous` (the key before a rotation) still verifies the tokens it signed (≤ 1 hour) and stays in the JWKS */
+export const OAuthSigningKeys = z.object({ current: OAuthSigningJwk, previous: OAuthSigningJwk.optional() })
+export type OAuthSigningKeys = z.infer<typeof OAuthSigningKeys>
+
 export const Secrets = z.object({
   pepper: z.string().min(16),
   /** signs every request to the enterprises (each enterprise gets a key derived from it) */
   enterpriseKey: z.string().min(16),
   /** during a rotation: the master key before `enterpriseKey`, still accepted until `acceptUntil` */
   previousEnterpriseKey: z.object({ key: z.string().min(16), acceptUntil: z.iso.datetime({ offset: true }) }).optional(),
-  sms: z.object({ aliyun: AliyunSmsSettings.optional(), tencent: TencentSmsSettings.optional() }).optional()
+  sms: z.object({ aliyun: AliyunSmsSettings.optional(), tencent: TencentSmsSettings.optional() }).optional(),
+  /** the CAMARA API's token signing keys (adapters/oauth-keys.ts); without them the token endpoint is unavailable */
+  oauthSigningKeys: OAuthSigningKeys.optional()
 })
 export type Secrets = z.infer<typeof Secrets>
 
@@ -74,7 +91,8 @@ export async function loadSecrets (env: Record<string, string | undefined> = pro
   refuseDevSecretsOnLambda(env)
   return Secrets.parse({
     pepper: env.YZT_PEPPER ?? DEV_SECRETS.pepper,
-    enterpriseKey: env.YZT_ENTERPRISE_KEY ?? DEV_SECRETS.enterpriseKey
+    enterpriseKey: env.YZT_ENTERPRISE_KEY ?? DEV_SECRETS.enterpriseKey,
+    ...(env.YZT_OAUTH_SIGNING_KEYS && { oauthSigningKeys: JSON.parse(env.YZT_OAUTH_SIGNING_KEYS) })
   })
 }
 

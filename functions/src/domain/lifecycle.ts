@@ -106,13 +106,14 @@ export async function reissueReadiness (deps: LifecycleDeps, carrierId: string, 
   }
 }
 
-export async function checkNumbers (deps: LifecycleDeps, enterpriseId: string, input: { since: string, numbers: readonly string[] }): Promise<NumberCheck[]> {
+/** `route` names the interface in the caller's audit trail (the bulk check, or the CAMARA check of one number) */
+export async function checkNumbers (deps: LifecycleDeps, enterpriseId: string, input: { since: string, numbers: readonly string[] }, route = 'number-checks'): Promise<NumberCheck[]> {
   const now = deps.clock.now()
   await spend(deps, `platform:${enterpriseId}`, PLATFORM_RATE, now)
   const since = chinaMidnight(input.since)
   const hashes = input.numbers.map(n => deps.hasher.phone(n))
   const histories = await deps.lifecycle.histories(hashes)
-  await deps.lifecycle.audit(enterpriseId, { at: now, route: 'number-checks', numbers: input.numbers.length })
+  await deps.lifecycle.audit(enterpriseId, { at: now, route, numbers: input.numbers.length })
   return input.numbers.map((phone, i) => ({ phone, reassigned: reassignedSince(histories.get(hashes[i]!), since) }))
 }
 

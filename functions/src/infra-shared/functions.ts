@@ -152,6 +152,20 @@ export const FUNCTIONS = {
     tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
   },
+  camaraNumberRecycling: {
+    entry: 'src/handlers/camara-number-recycling.ts', memoryMb: 512, timeoutSeconds: 10,
+    // the bulk check's path (checkNumbers): rate bucket and audit (Get/Put/Update), histories (BatchGet)
+    tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+    // the pepper (number hashes) and the token signing keys; the catalogue names the token's enterprise
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
+  },
+  oauthServer: {
+    entry: 'src/handlers/oauth-server.ts', memoryMb: 256, timeoutSeconds: 10,
+    // the token endpoint's try bucket (Get/Put/Update)
+    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // client secrets derive from the enterprise key; tokens are signed with the OAuth keys
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+  },
   notifyEnterprises: {
     entry: 'src/handlers/notify-enterprises.ts', memoryMb: 256, timeoutSeconds: 30,
     // the notice (Get), then delivered or undelivered (Update)

@@ -24,7 +24,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/enterprise-callbacks/number-events/{eventId}', fn: 'noticeCallback' },
   { method: 'POST', path: '/v1/cases', fn: 'createCase' },
   { method: 'GET', path: '/v1/cases/{caseId}', fn: 'getCase' },
-  { method: 'POST', path: '/v1/enterprise-callbacks/disputes/{itemId}', fn: 'disputeCallback' }
+  { method: 'POST', path: '/v1/enterprise-callbacks/disputes/{itemId}', fn: 'disputeCallback' },
+  // CAMARA Number Recycling at CAMARA's own path, and the OAuth server that authorises it (API root)
+  { method: 'POST', path: '/number-recycling/v0.2/check', fn: 'camaraNumberRecycling' },
+  { method: 'POST', path: '/oauth/token', fn: 'oauthServer' },
+  { method: 'GET', path: '/.well-known/jwks.json', fn: 'oauthServer' },
+  { method: 'GET', path: '/.well-known/openid-configuration', fn: 'oauthServer' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */

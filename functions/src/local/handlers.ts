@@ -23,6 +23,8 @@ import { makeHandler as getCase } from '#handlers/get-case'
 import { makeHandler as forwardDispute } from '#handlers/forward-dispute'
 import { makeHandler as disputeCallback } from '#handlers/dispute-callback'
 import { makeHandler as sweepCases } from '#handlers/sweep-cases'
+import { makeHandler as camaraNumberRecycling } from '#handlers/camara-number-recycling'
+import { makeHandler as oauthServer } from '#handlers/oauth-server'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -40,7 +42,9 @@ export function bindHandlers (rt: Runtime) {
     noticeCallback: noticeCallback(get),
     createCase: createCase(get),
     getCase: getCase(get),
-    disputeCallback: disputeCallback(get)
+    disputeCallback: disputeCallback(get),
+    camaraNumberRecycling: camaraNumberRecycling(get),
+    oauthServer: oauthServer(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),

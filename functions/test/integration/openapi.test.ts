@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import Ajv2020 from 'ajv/dist/2020'
 import { enterpriseApiDocument, ACCOUNT_COUNTS_PATH } from '../../src/contract/openapi/enterprise-api'
 import { OPERATIONS, publicApiDocument } from '../../src/contract/openapi/public-api'
+import { CAMARA_OPERATIONS, camaraApiDocument } from '../../src/contract/openapi/camara-api'
 import { AccountCountAnswer } from '../../src/contract/enterprise'
 import { SubmitQueryRequest } from '../../src/contract/index'
 import { MOCK_ENTERPRISE_ROUTE, ROUTES } from '../../src/infra-shared/routes'
@@ -31,7 +32,8 @@ function validateOpenApi (doc: unknown): { valid: boolean } {
 
 test.each([
   ['public', publicApiDocument],
-  ['enterprise', enterpriseApiDocument]
+  ['enterprise', enterpriseApiDocument],
+  ['CAMARA number recycling', camaraApiDocument]
 ])('the %s document is valid OpenAPI 3.1', (_name, build) => {
   const doc = build()
   expect(doc.openapi).toBe('3.1.0')
@@ -47,10 +49,11 @@ test('docs/openapi/ holds exactly what the schemas generate (run `npm run openap
 })
 
 test('every route of the API is in the document, and nothing else', () => {
-  const documented = OPERATIONS.map(op => `${op.method.toUpperCase()} ${op.path}`).sort()
+  // the CAMARA API and its OAuth server have a document of their own
+  const documented = [...OPERATIONS, ...CAMARA_OPERATIONS].map(op => `${op.method.toUpperCase()} ${op.path}`).sort()
   expect(documented).toEqual(ROUTES.map(r => `${r.method} ${r.path}`).sort())
   // one operation per route (a function may serve several routes); operation ids are unique
-  const ids = OPERATIONS.map(op => op.operationId)
+  const ids = [...OPERATIONS, ...CAMARA_OPERATIONS].map(op => op.operationId)
   expect(new Set(ids).size).toBe(ids.length)
   expect(ACCOUNT_COUNTS_PATH).toBe(MOCK_ENTERPRISE_ROUTE.path)
 })

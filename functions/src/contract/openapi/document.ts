@@ -32,9 +32,11 @@ export interface Operation {
   description?: string
   requestHeaders?: HeaderSpec[]
   requestBody?: NamedSchema
+  /** the request body's media type (application/json unless said: an OAuth token request is a form) */
+  requestContentType?: string
   responses: Record<string, ResponseSpec>
-  /** names of components.securitySchemes that apply */
-  security?: string[]
+  /** names of components.securitySchemes that apply, or a scheme with the OAuth scopes it needs */
+  security?: (string | { scheme: string, scopes: string[] })[]
 }
 
 export interface DocumentSpec {
@@ -42,7 +44,10 @@ export interface DocumentSpec {
   version: string
   description: string
   servers: { url: string, description: string, variables?: Record<string, { default: string, description: string }> }[]
-  securitySchemes?: Record<string, { type: 'apiKey', in: 'header', name: string, description: string } | { type: 'http', scheme: 'bearer', description: string }>
+  securitySchemes?: Record<string,
+    | { type: 'apiKey', in: 'header', name: string, description: string }
+    | { type: 'http', scheme: 'bearer' | 'basic', description: string }
+    | { type: 'openIdConnect', openIdConnectUrl: string, description: string }>
   operations: Operation[]
 }
 
@@ -74,13 +79,13 @@ export function openApiDocument (spec: DocumentSpec): Json {
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(op.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.requestBody, 'input') } } } } : {}),
+      ...(op.requestBody ? { requestBody: { required: true, content: { [op.requestContentType ?? 'application/json']: { schema: ref(op.requestBody, 'input') } } } } : {}),
       responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, {
         description: r.description,
         ...(r.headers ? { headers: Object.fromEntries(r.headers.map(h => [h.name, header(h)])) } : {}),
         ...(r.body ? { content: { 'application/json': { schema: ref(r.body, 'output') } } } : {})
       }])),
-      ...(op.security ? { security: op.security.map(name => ({ [name]: [] })) } : { security: [] })
+      ...(op.security ? { security: op.security.map(s => typeof s === 'string' ? { [s]: [] } : { [s.scheme]: s.scopes }) } : { security: [] })
     }
   }
 
