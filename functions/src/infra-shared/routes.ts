@@ -24,7 +24,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/enterprise-callbacks/number-events/{eventId}', fn: 'noticeCallback' },
   { method: 'POST', path: '/v1/cases', fn: 'createCase' },
   { method: 'GET', path: '/v1/cases/{caseId}', fn: 'getCase' },
-  { method: 'POST', path: '/v1/enterprise-callbacks/disputes/{itemId}', fn: 'disputeCallback' }
+  { method: 'POST', path: '/v1/enterprise-callbacks/disputes/{itemId}', fn: 'disputeCallback' },
+  { method: 'POST', path: '/v1/binding-alerts', fn: 'setBindingAlerts' },
+  { method: 'POST', path: '/v1/enterprise-events/bindings', fn: 'bindingEvents' },
+  { method: 'GET', path: '/v1/enterprise-sync/binding-subscriptions', fn: 'bindingSubscriptions' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */

@@ -23,6 +23,11 @@ import { makeHandler as getCase } from '#handlers/get-case'
 import { makeHandler as forwardDispute } from '#handlers/forward-dispute'
 import { makeHandler as disputeCallback } from '#handlers/dispute-callback'
 import { makeHandler as sweepCases } from '#handlers/sweep-cases'
+import { makeHandler as setBindingAlerts } from '#handlers/binding-alerts'
+import { makeHandler as bindingEvents } from '#handlers/binding-events'
+import { makeHandler as bindingSubscriptions } from '#handlers/binding-subscriptions'
+import { makeHandler as sendBindingAlerts } from '#handlers/send-binding-alerts'
+import { makeHandler as sweepBindingAlerts } from '#handlers/sweep-binding-alerts'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -40,18 +45,23 @@ export function bindHandlers (rt: Runtime) {
     noticeCallback: noticeCallback(get),
     createCase: createCase(get),
     getCase: getCase(get),
-    disputeCallback: disputeCallback(get)
+    disputeCallback: disputeCallback(get),
+    setBindingAlerts: setBindingAlerts(get),
+    bindingEvents: bindingEvents(get),
+    bindingSubscriptions: bindingSubscriptions(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),
     dispatchSms: dispatchSms(get),
     notifyEnterprises: notifyEnterprises(get),
-    forwardDispute: forwardDispute(get)
+    forwardDispute: forwardDispute(get),
+    sendBindingAlerts: sendBindingAlerts(get)
   }
   const scheduled: Partial<Record<FunctionName, () => Promise<unknown>>> = {
     sweepStuck: sweepStuck(get),
     lifecycleSweep: lifecycleSweep(get),
-    sweepCases: sweepCases(get)
+    sweepCases: sweepCases(get),
+    sweepBindingAlerts: sweepBindingAlerts(get)
   }
   return { http, stream, scheduled }
 }
