@@ -1,7 +1,7 @@
 // Binding alerts end to end on DynamoDB Local over real HTTP: opt in and out verified like a query,
 // the enterprises' signed sync and events, the alert SMS with its quiet hours and daily cap across a
 // China midnight, the end of a subscription with the number, and everything refused writes nothing.
-import { ALERT_PATHS } from '../../src/contract/alerts'
+import { ALERT_PATHS, alertCaseLink } from '../../src/contract/alerts'
 import { LIFECYCLE_PATHS } from '../../src/contract/lifecycle'
 import { DEV_SECRETS } from '../../src/adapters/secrets'
 import { bindingHmac, sweepAlerts } from '../../src/domain/alerts'
@@ -246,4 +246,16 @@ test('an event held while its number unsubscribes is dropped with its sealed num
   expect(dropped).toMatchObject({ status: 'DROPPED' })
   expect(dropped!.phoneSealed).toBeUndefined()
   expect(alertSms()).toEqual([])
+}, 60_000)
+
+test('the mocked enterprises speak the protocol: sync their own HMACs, report only subscribed numbers; the alert leads to a NOT_MINE case', async () => {
+  sys = await startTestSystem({ clock: new ManualClock(MORNING) })
+  await alerts(ALICE, 'on')
+  expect(await sys.mock.bind('tencent', 'wechat', BOB.phone)).toBe('not-subscribed')
+  expect(await sys.mock.bind('tencent', 'wechat', ALICE.phone)).toBe('reported')
+  expect(sys.mock.subscriptions.tencent).toEqual(new Set([bindingHmac(enterpriseKey(master, 'tencent'), ALICE.phone)]))
+  await waitFor(() => alertSms().length === 1 || undefined, 'alert', PATIENT)
+  expect(alertSms()[0]).toMatch(/^【一证通查】微信于7月21日10:0\d新绑定了您尾号5551的号码。/)
+  expect(await storedEvents()).toHaveLength(1)
+  expect(alertCaseLink('wechat')).toBe('/case/new/index?kind=NOT_MINE&appId=wechat')
 }, 60_000)
