@@ -275,7 +275,7 @@ describe('streams', () => {
 
   test('nothing else is stream-triggered', () => {
     prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', streamConsumers.length)
-    expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute'])
+    expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute', 'sendBindingAlerts'])
   })
 
   test('forwardDispute: INSERTs of DisputeOutbox, 25 a batch (a whole case), 2 batches a shard, 3 retries, given up after an hour (the clear number\'s bound)', () => {
@@ -320,7 +320,10 @@ describe('permissions', () => {
     processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] },
-    carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
+    carrierEvents: {
+      lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'],
+      alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem']
+    },
     platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     notifyEnterprises: { notices: ['GetItem', 'UpdateItem'] },
     noticeCallback: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
@@ -339,7 +342,18 @@ describe('permissions', () => {
     forwardDispute: { disputes: ['DeleteItem', 'GetItem'], cases: ['UpdateItem'] },
     disputeCallback: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     sweepCases: { cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], disputes: ['DeleteItem', 'GetItem', 'Scan'], outbox: ['PutItem'] },
-    mockEnterprise: {}
+    mockEnterprise: {},
+    setBindingAlerts: {
+      subscribers: ['GetItem'],
+      codes: ['DeleteItem', 'UpdateItem'],
+      limits: ['DeleteItem', 'GetItem', 'UpdateItem'],
+      alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem'],
+      outbox: ['PutItem']
+    },
+    bindingEvents: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
+    bindingSubscriptions: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['Query'] },
+    sendBindingAlerts: { bindingEvents: ['BatchGetItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] },
+    sweepBindingAlerts: { bindingEvents: ['BatchGetItem', 'Query', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] }
   }
   const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']
 
@@ -391,8 +405,9 @@ describe('permissions', () => {
   test('only the functions that read it may read the one secrets parameter, by name', () => {
     const readers = deployed.filter(([, def]) => 'readsSecrets' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'mockEnterprise', 'noticeCallback',
-      'notifyEnterprises', 'platformChecks', 'processQuery', 'sendCode', 'smsReceipt', 'submitQuery', 'sweepCases'
+      'bindingEvents', 'bindingSubscriptions', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep',
+      'mockEnterprise', 'noticeCallback', 'notifyEnterprises', 'platformChecks', 'processQuery', 'sendBindingAlerts', 'sendCode', 'setBindingAlerts',
+      'smsReceipt', 'submitQuery', 'sweepBindingAlerts', 'sweepCases'
     ])
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:') || a.startsWith('kms:')))
@@ -433,7 +448,7 @@ describe('scheduled functions', () => {
   const scheduled = entries(FUNCTIONS).filter(([, def]) => 'schedule' in def)
 
   test('the sweeps are declared; the clear-data one runs often enough that no clear number outlives 20 minutes', () => {
-    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep', 'sweepCases'])
+    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep', 'sweepCases', 'sweepBindingAlerts'])
   })
 
   test('the case sweep (deadlines, batched SMS, undelivered disputes) runs every 5 minutes', () => {
@@ -471,7 +486,8 @@ describe('reserved concurrency', () => {
 
   test('all reservations together fit an account quota of 1,000, with the 100 Lambda keeps unreserved', () => {
     const total = resourcesOfType(prod, 'AWS::Lambda::Function').reduce((sum, [, fn]) => sum + (fn.Properties.ReservedConcurrentExecutions ?? 0), 0)
-    expect(total).toBe(562)
+    // 562 before binding alerts: + setBindingAlerts 10, bindingEvents 10, bindingSubscriptions 5, sendBindingAlerts 10
+    expect(total).toBe(597)
     expect(total).toBeLessThanOrEqual(1000 - 100)
   })
 

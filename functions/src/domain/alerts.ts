@@ -176,7 +176,7 @@ export type AlertPlan = { send: true } | { holdUntil: number }
 /**
  * Send now, or hold until when. Quiet hours hold until 08:00; a spent daily cap holds until the next
  * day's first moment; events already held for the number make this one wait with them (the sweep
- * folds them together within a minute), so that nothing overtakes what was held.
+ * folds them together within 2 minutes), so that nothing overtakes what was held.
  */
 export function alertPlan (state: AlertState | undefined, now: number, folding = false): AlertPlan {
   if (isQuiet(now)) return { holdUntil: quietEnds(now) }

@@ -270,8 +270,8 @@ export const FUNCTIONS = {
       alertSubscriptions: ['BatchGetItem', 'PutItem', 'ConditionCheckItem'],
       outbox: ['PutItem']
     },
-    // every minute: an event waiting behind held ones goes out within the 5 minutes of the promise
-    readsSecrets: true, readsEnterprises: true, schedule: { everyMinutes: 1 }
+    // every 2 minutes: an event waiting behind held ones still goes out within the 5 minutes of the promise
+    readsSecrets: true, readsEnterprises: true, schedule: { everyMinutes: 2 }
   },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,
