@@ -36,7 +36,8 @@ const diff = (now: Record<string, number>, before: Record<string, number>) =>
   Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v))
 
 async function main () {
-  const dynamo = await startDynamoLocal()
+  // a shared, busy machine can take longer than the default to start the JVM
+  const dynamo = await startDynamoLocal({ timeoutMs: 120_000 })
   const sys = await startSystem({ dynamoEndpoint: dynamo.endpoint, streams: false })
   // the bench's own reads and seeding go through a client of their own: not the system's requests
   const own = makeDocClient({ endpoint: dynamo.endpoint, region: 'local', credentials: LOCAL_CREDENTIALS })
