@@ -100,5 +100,7 @@ test('opt in → alert SMS → the case form for that app, in one step', async (
 
   await page.goto(`${runtime.url}/#/case/new/index?kind=NOT_MINE&appId=wechat`, { waitUntil: 'load' })
   await expect(page.locator('#kind-wechat-NOT_MINE')).toHaveAttribute('aria-checked', 'true', { timeout: 15_000 })
+  // 微信 is the last app of the list: show its row, chosen, with its kind
+  await page.locator('#app-wechat').scrollIntoViewIfNeeded()
   await record(page, 'alerts-case')
 })
