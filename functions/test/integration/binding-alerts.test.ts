@@ -18,6 +18,8 @@ const PATIENT = 30_000
 const MORNING = Date.parse('2026-07-21T10:00:00+08:00')
 
 let sys: TestSystem
+/** the sweeps run when a test says so, never on the runtime's timer (it would race the assertions on the manual clock) */
+const ONLY_EXPLICIT_SWEEPS = { scheduleEveryMs: 3_600_000 }
 afterEach(async () => { await sys?.stop() })
 
 async function alerts (who: { phone: string, idSuffix: string }, action: 'on' | 'off', extra: Record<string, unknown> = {}) {
@@ -45,7 +47,7 @@ const table = async (name: string) => (await sys.dump())[name]!
 const storedEvents = () => table('BindingEvents')
 
 test('opt in: verified like a query, its own consent, one SMS word for word, hashes only; every enterprise gets its own HMAC, nothing more', async () => {
-  sys = await startTestSystem({ clock: new ManualClock(MORNING) })
+  sys = await startTestSystem({ clock: new ManualClock(MORNING), ...ONLY_EXPLICIT_SWEEPS })
   // no consent: refused before the code is tried, nothing written
   const refused = await alerts(ALICE, 'on', { consent: false })
   expect([refused.status, refused.body.error.code, refused.body.error.fields]).toEqual([400, 'INVALID_INPUT', { consent: '开通绑定提醒需要您单独同意' }])
@@ -105,7 +107,7 @@ test('opt in: verified like a query, its own consent, one SMS word for word, has
 }, 60_000)
 
 test('events: only subscribed numbers are stored, once; forged, replayed, cross-enterprise and hostile batches write nothing; the alert follows within the minute', async () => {
-  sys = await startTestSystem({ clock: new ManualClock(MORNING - 10 * MIN) })
+  sys = await startTestSystem({ clock: new ManualClock(MORNING - 10 * MIN), ...ONLY_EXPLICIT_SWEEPS })
   await alerts(ALICE, 'on')
   sys.clock.t = MORNING
 
@@ -177,7 +179,7 @@ test('events: only subscribed numbers are stored, once; forged, replayed, cross-
 
 test('quiet hours and the daily cap across a China midnight: three a day, the rest folded into the next day\'s first alert at 08:00', async () => {
   // 20:50 China time
-  sys = await startTestSystem({ clock: new ManualClock(Date.parse('2026-07-21T20:50:00+08:00')) })
+  sys = await startTestSystem({ clock: new ManualClock(Date.parse('2026-07-21T20:50:00+08:00')), ...ONLY_EXPLICIT_SWEEPS })
   await alerts(ALICE, 'on')
   const apps = ['taobao', 'xianyu', 'dingtalk', 'alipay']
   // three alerts in the evening, one SMS each
@@ -220,7 +222,7 @@ test('quiet hours and the daily cap across a China midnight: three a day, the re
 }, 90_000)
 
 test('a subscription ends with the number\'s cancellation: rows gone from every enterprise\'s sync, later events dropped unstored', async () => {
-  sys = await startTestSystem({ clock: new ManualClock(MORNING) })
+  sys = await startTestSystem({ clock: new ManualClock(MORNING), ...ONLY_EXPLICIT_SWEEPS })
   await alerts(ALICE, 'on')
   expect((await page('alibaba')).body.subscriptions).toHaveLength(1)
   const cancel = signed('cmcc', 'POST', LIFECYCLE_PATHS.numberEvents,
@@ -234,7 +236,7 @@ test('a subscription ends with the number\'s cancellation: rows gone from every 
 }, 60_000)
 
 test('an event held while its number unsubscribes is dropped with its sealed number, no SMS', async () => {
-  sys = await startTestSystem({ clock: new ManualClock(Date.parse('2026-07-21T23:00:00+08:00')) })
+  sys = await startTestSystem({ clock: new ManualClock(Date.parse('2026-07-21T23:00:00+08:00')), ...ONLY_EXPLICIT_SWEEPS })
   await alerts(ALICE, 'on')
   await report('alibaba', [event(ALICE.phone, 'taobao')])
   await waitFor(async () => (await storedEvents())[0]?.status === 'HELD' || undefined, 'held', PATIENT)
@@ -249,7 +251,7 @@ test('an event held while its number unsubscribes is dropped with its sealed num
 }, 60_000)
 
 test('the mocked enterprises speak the protocol: sync their own HMACs, report only subscribed numbers; the alert leads to a NOT_MINE case', async () => {
-  sys = await startTestSystem({ clock: new ManualClock(MORNING) })
+  sys = await startTestSystem({ clock: new ManualClock(MORNING), ...ONLY_EXPLICIT_SWEEPS })
   await alerts(ALICE, 'on')
   expect(await sys.mock.bind('tencent', 'wechat', BOB.phone)).toBe('not-subscribed')
   expect(await sys.mock.bind('tencent', 'wechat', ALICE.phone)).toBe('reported')
