@@ -57,8 +57,9 @@ describe('a ninth enterprise at its own host', () => {
   test('the readers get its name and read access to it alone', () => {
     const readers = Object.entries(FUNCTIONS).filter(([, def]) => 'readsEnterprises' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'listEnterprises', 'noticeCallback',
-      'notifyEnterprises', 'platformChecks', 'processQuery', 'sweepCases'
+      'bindingEvents', 'bindingSubscriptions', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep',
+      'listEnterprises', 'noticeCallback', 'notifyEnterprises', 'platformChecks', 'processQuery', 'sendBindingAlerts', 'setBindingAlerts',
+      'sweepBindingAlerts', 'sweepCases'
     ])
     const paramId = logicalId(eight, eight.stack.enterprises.parameter)
     const grants = resourcesOfType(eight, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement)

@@ -275,7 +275,7 @@ describe('streams', () => {
 
   test('nothing else is stream-triggered', () => {
     prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', streamConsumers.length)
-    expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute'])
+    expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute', 'sendBindingAlerts'])
   })
 
   test('forwardDispute: INSERTs of DisputeOutbox, 25 a batch (a whole case), 2 batches a shard, 3 retries, given up after an hour (the clear number\'s bound)', () => {
@@ -320,7 +320,10 @@ describe('permissions', () => {
     processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['Query', 'UpdateItem'], queries: ['UpdateItem'] },
-    carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
+    carrierEvents: {
+      lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'],
+      alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem']
+    },
     platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     camaraNumberRecycling: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     oauthServer: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'] },
@@ -341,7 +344,18 @@ describe('permissions', () => {
     forwardDispute: { disputes: ['DeleteItem', 'GetItem'], cases: ['UpdateItem'] },
     disputeCallback: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     sweepCases: { cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], disputes: ['DeleteItem', 'GetItem', 'Scan'], outbox: ['PutItem'] },
-    mockEnterprise: {}
+    mockEnterprise: {},
+    setBindingAlerts: {
+      subscribers: ['GetItem'],
+      codes: ['DeleteItem', 'UpdateItem'],
+      limits: ['DeleteItem', 'GetItem', 'UpdateItem'],
+      alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem'],
+      outbox: ['PutItem']
+    },
+    bindingEvents: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
+    bindingSubscriptions: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['Query'] },
+    sendBindingAlerts: { bindingEvents: ['BatchGetItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] },
+    sweepBindingAlerts: { bindingEvents: ['BatchGetItem', 'Query', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] }
   }
   const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']
 
@@ -393,8 +407,9 @@ describe('permissions', () => {
   test('only the functions that read it may read the one secrets parameter, by name', () => {
     const readers = deployed.filter(([, def]) => 'readsSecrets' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'mockEnterprise', 'noticeCallback',
-      'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'sendCode', 'smsReceipt', 'submitQuery', 'sweepCases'
+      'bindingEvents', 'bindingSubscriptions', 'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep',
+      'mockEnterprise', 'noticeCallback', 'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'sendBindingAlerts', 'sendCode', 'setBindingAlerts',
+      'smsReceipt', 'submitQuery', 'sweepBindingAlerts', 'sweepCases'
     ])
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:') || a.startsWith('kms:')))
@@ -435,7 +450,7 @@ describe('scheduled functions', () => {
   const scheduled = entries(FUNCTIONS).filter(([, def]) => 'schedule' in def)
 
   test('the sweeps are declared; the clear-data one runs often enough that no clear number outlives 20 minutes', () => {
-    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep', 'sweepCases'])
+    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep', 'sweepCases', 'sweepBindingAlerts'])
   })
 
   test('the case sweep (deadlines, batched SMS, undelivered disputes) runs every 5 minutes', () => {
@@ -473,8 +488,8 @@ describe('reserved concurrency', () => {
 
   test('all reservations together fit an account quota of 1,000, with the 100 Lambda keeps unreserved', () => {
     const total = resourcesOfType(prod, 'AWS::Lambda::Function').reduce((sum, [, fn]) => sum + (fn.Properties.ReservedConcurrentExecutions ?? 0), 0)
-    // 562 + the CAMARA check (10) and its OAuth server (5)
-    expect(total).toBe(577)
+    // 562 + the CAMARA check (10) and its OAuth server (5) + binding alerts: setBindingAlerts 10, bindingEvents 10, bindingSubscriptions 5, sendBindingAlerts 10
+    expect(total).toBe(612)
     expect(total).toBeLessThanOrEqual(1000 - 100)
   })
 

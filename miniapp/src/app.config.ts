@@ -10,6 +10,7 @@ export default defineAppConfig({
     'pages/guide/index',
     'pages/enterprise/index',
     'pages/privacy/index',
+    'pages/alerts/index',
     ...(devSms ? ['pages/dev-sms/index'] : [])
   ],
   // Resolution cases (异议账号处理) are a subpackage: the main package stays the query, loaded first; the case

@@ -43,7 +43,14 @@ export function smsTemplates (catalogue: Catalogue) {
     caseOverdue: template('工单{ticket}：{app}未在期限内处理您的申请，请致电{hotline}并提供工单号。'),
     // several updates of one case within an hour, in one SMS: each update above without its ticket
     // prefix and full stop, joined by "；" (PRODUCT.md); the operator registers it like the others
-    caseUpdates: template('工单{ticket}：{updates}。')
+    caseUpdates: template('工单{ticket}：{updates}。'),
+    // binding alerts (PRODUCT.md "Binding alerts"): one confirmation each way, then the alerts; {app}
+    // and {apps} are SMS labels without “账号”, {time} "12月8日9:05" and {date} "12月8日" in China time
+    alertsOn: template('您已开通一证通查绑定提醒：有互联网应用新绑定尾号{tail}的号码时，我们将短信告知您。可在小程序内关闭。'),
+    alertsOff: template('您已关闭一证通查绑定提醒，尾号{tail}的号码将不再收到新绑定通知。'),
+    bindingAlert: template('{app}于{time}新绑定了您尾号{tail}的号码。如非本人操作，请在“一证通查”小程序“异议账号处理”中申请解绑。'),
+    // several in one SMS (the daily cap, or after quiet hours): the first two apps, then how many
+    bindingAlerts: template('{apps}等{count}个应用新绑定了您尾号{tail}的号码（{date}）。如非本人操作，请在“一证通查”小程序“异议账号处理”中申请解绑。')
   } as const satisfies Record<string, SmsTemplate>
 }
 

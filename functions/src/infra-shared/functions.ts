@@ -7,7 +7,7 @@ import type { TableKey } from './tables'
  * The DynamoDB API actions a function calls, each one granted on that table alone. A transaction
  * (TransactWriteItems) needs no action of its own: IAM checks each item's Put/Update/Delete/ConditionCheck.
  */
-export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query' | 'Scan'
+export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'BatchWriteItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query' | 'Scan'
 
 /** How a stream's records reach a consumer: the CDK event source mapping and the local poller read it. */
 export interface StreamConsumer {
@@ -141,7 +141,10 @@ export const FUNCTIONS = {
     tables: {
       lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
       subscribers: ['PutItem', 'UpdateItem'],
-      notices: ['BatchGetItem', 'PutItem']
+      notices: ['BatchGetItem', 'PutItem'],
+      // a cancelled or re-issued number's binding alerts end: the subscription (Get), then it, its
+      // rows and state (Delete, in one transaction; BatchWrite beyond one)
+      alertSubscriptions: ['GetItem', 'DeleteItem', 'BatchWriteItem']
     },
     // a release or re-issue creates its notices, each due within LIFECYCLE_POLICY.confirmWorkingDays
     readsSecrets: true, readsEnterprises: true, countsWorkingDays: true, reservedConcurrency: 5
@@ -233,6 +236,60 @@ export const FUNCTIONS = {
     // expired disputes (Delete); disputes still undelivered (Scan) re-sent as the consumer does (Get, Update, Delete)
     tables: { cases: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], disputes: ['Scan', 'GetItem', 'DeleteItem'], outbox: ['PutItem'] },
     readsSecrets: true, readsEnterprises: true, schedule: { everyMinutes: POLICY.cases.sweepEveryMinutes }
+  },
+  setBindingAlerts: {
+    entry: 'src/handlers/binding-alerts.ts', memoryMb: 512, timeoutSeconds: 10,
+    // the verification as for a query (limit logs Get/Update, code try Update), the subscription's rows
+    // (Get), then one transaction: code (Delete), cleared backoff (Delete), subscription, its rows and
+    // state (Put/Delete), the confirmation SMS (Put); rows beyond one transaction in batches (BatchWrite)
+    tables: {
+      subscribers: ['GetItem'],
+      codes: ['UpdateItem', 'DeleteItem'],
+      limits: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      alertSubscriptions: ['GetItem', 'PutItem', 'DeleteItem', 'BatchWriteItem'],
+      outbox: ['PutItem']
+    },
+    // the HMAC per enterprise is computed from its key here, the one moment the number is in hand
+    readsSecrets: true, checksCarrier: true, readsEnterprises: true, reservedConcurrency: 10
+  },
+  bindingEvents: {
+    entry: 'src/handlers/binding-events.ts', memoryMb: 512, timeoutSeconds: 30,
+    // rate bucket and replay mark (Get/Put/Update); subscriptions (BatchGet per 100 numbers); the
+    // subscribed numbers' events (Put, once each)
+    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
+  },
+  bindingSubscriptions: {
+    entry: 'src/handlers/binding-subscriptions.ts', memoryMb: 256, timeoutSeconds: 10,
+    // rate bucket and replay mark (Get/Put/Update); a page of the caller's rows (Query on the by-enterprise index)
+    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['Query'] },
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+  },
+  sendBindingAlerts: {
+    entry: 'src/handlers/send-binding-alerts.ts', memoryMb: 256, timeoutSeconds: 30,
+    // the event and the number's alert state (BatchGet), then one transaction: subscription
+    // (ConditionCheck), state (Put), event (Update), the alert SMS (Put); dropped events (Update)
+    tables: {
+      bindingEvents: ['BatchGetItem', 'UpdateItem'],
+      alertSubscriptions: ['BatchGetItem', 'PutItem', 'ConditionCheckItem'],
+      outbox: ['PutItem']
+    },
+    streamFrom: 'bindingEvents', readsSecrets: true, readsEnterprises: true,
+    // 1 % of 100,000 bindings a minute ≈ 17 alerts/s: a few lanes suffice; 10 bounds a backlog's SMS rate
+    consumer: { batchSize: 25, parallelizationFactor: 2, recordConcurrency: 25, retryAttempts: 5, maxRecordAgeSeconds: 900 },
+    reservedConcurrency: 10
+  },
+  sweepBindingAlerts: {
+    entry: 'src/handlers/sweep-binding-alerts.ts', memoryMb: 256, timeoutSeconds: 60,
+    // held events due (Query on the due index), read (BatchGet) with their numbers' states, then per
+    // number one transaction as the consumer's; dropped events (Update)
+    tables: {
+      bindingEvents: ['Query', 'BatchGetItem', 'UpdateItem'],
+      alertSubscriptions: ['BatchGetItem', 'PutItem', 'ConditionCheckItem'],
+      outbox: ['PutItem']
+    },
+    // every 2 minutes: an event waiting behind held ones still goes out within the 5 minutes of the promise
+    readsSecrets: true, readsEnterprises: true, schedule: { everyMinutes: 2 }
   },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,

@@ -29,7 +29,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/number-recycling/v0.2/check', fn: 'camaraNumberRecycling' },
   { method: 'POST', path: '/oauth/token', fn: 'oauthServer' },
   { method: 'GET', path: '/.well-known/jwks.json', fn: 'oauthServer' },
-  { method: 'GET', path: '/.well-known/openid-configuration', fn: 'oauthServer' }
+  { method: 'GET', path: '/.well-known/openid-configuration', fn: 'oauthServer' },
+  { method: 'POST', path: '/v1/binding-alerts', fn: 'setBindingAlerts' },
+  { method: 'POST', path: '/v1/enterprise-events/bindings', fn: 'bindingEvents' },
+  { method: 'GET', path: '/v1/enterprise-sync/binding-subscriptions', fn: 'bindingSubscriptions' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */

@@ -25,6 +25,11 @@ import { makeHandler as disputeCallback } from '#handlers/dispute-callback'
 import { makeHandler as sweepCases } from '#handlers/sweep-cases'
 import { makeHandler as camaraNumberRecycling } from '#handlers/camara-number-recycling'
 import { makeHandler as oauthServer } from '#handlers/oauth-server'
+import { makeHandler as setBindingAlerts } from '#handlers/binding-alerts'
+import { makeHandler as bindingEvents } from '#handlers/binding-events'
+import { makeHandler as bindingSubscriptions } from '#handlers/binding-subscriptions'
+import { makeHandler as sendBindingAlerts } from '#handlers/send-binding-alerts'
+import { makeHandler as sweepBindingAlerts } from '#handlers/sweep-binding-alerts'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -44,18 +49,23 @@ export function bindHandlers (rt: Runtime) {
     getCase: getCase(get),
     disputeCallback: disputeCallback(get),
     camaraNumberRecycling: camaraNumberRecycling(get),
-    oauthServer: oauthServer(get)
+    oauthServer: oauthServer(get),
+    setBindingAlerts: setBindingAlerts(get),
+    bindingEvents: bindingEvents(get),
+    bindingSubscriptions: bindingSubscriptions(get)
   }
   const stream: Partial<Record<FunctionName, StreamHandler>> = {
     processQuery: processQuery(get),
     dispatchSms: dispatchSms(get),
     notifyEnterprises: notifyEnterprises(get),
-    forwardDispute: forwardDispute(get)
+    forwardDispute: forwardDispute(get),
+    sendBindingAlerts: sendBindingAlerts(get)
   }
   const scheduled: Partial<Record<FunctionName, () => Promise<unknown>>> = {
     sweepStuck: sweepStuck(get),
     lifecycleSweep: lifecycleSweep(get),
-    sweepCases: sweepCases(get)
+    sweepCases: sweepCases(get),
+    sweepBindingAlerts: sweepBindingAlerts(get)
   }
   return { http, stream, scheduled }
 }

@@ -4,7 +4,7 @@
 // device keeps only the case's ticket and access token (utils/myCases.ts) once the API accepted it.
 import { useEffect, useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { maskPhone } from '@yzt/functions/contract'
 import { ALL_TOUCHED, FIELD_LABEL, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
 import { SubmitActions } from '../../components/SubmitActions'
@@ -18,6 +18,7 @@ import { saveCase } from '../../utils/myCases'
 import { forgetQuery, recentQuery } from '../../utils/recentQuery'
 import { useCountdown } from '../../utils/useCountdown'
 import { useEnterprises } from '../../utils/useEnterprises'
+import { param } from '../../utils/params'
 import './index.scss'
 
 /** 关怀模式: one thing per step; the last holds the verification, the consent and the submit */
@@ -37,6 +38,14 @@ export const RECENT_REFUSED = '刚才的验证已超过10分钟或已用于其�
 
 interface Choice { kind?: CaseKind, note: string }
 
+/** from a binding alert (绑定提醒): `?appId=…&kind=NOT_MINE` opens the form with that app and kind chosen */
+function prefilled (params: Record<string, string | undefined>): Record<string, Choice> {
+  const appId = param(params, 'appId')
+  const kind = param(params, 'kind')
+  if (!/^[a-z0-9-]{1,32}$/.test(appId) || !(CASE_KINDS as readonly string[]).includes(kind)) return {}
+  return { [appId]: { kind: kind as CaseKind, note: '' } }
+}
+
 /** "请1200分钟后再试" reads badly: the daily limit's waits are said in hours. */
 function waitSentence (e: ApiError, secondsLeft: number): string {
   if (e.code === 'RATE_LIMITED' && secondsLeft >= 3600) return `操作过于频繁，请约${Math.ceil(secondsLeft / 3600)}小时后再试。`
@@ -45,7 +54,8 @@ function waitSentence (e: ApiError, secondsLeft: number): string {
 
 export default function NewCasePage () {
   const { enterprises, error: catalogueError, reload } = useEnterprises()
-  const [chosen, setChosen] = useState<Record<string, Choice>>({})
+  const { params } = useRouter()
+  const [chosen, setChosen] = useState<Record<string, Choice>>(() => prefilled(params))
   /** per app: what the API said about it (an open case elsewhere, a note it refused) */
   const [itemErrors, setItemErrors] = useState<Record<string, string>>({})
   /** the consent names the enterprises: it holds for exactly the list it was given for */

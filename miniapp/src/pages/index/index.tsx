@@ -172,6 +172,9 @@ export default function QueryPage () {
         <View className='link-row' id='home-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/case/list/index' })}>
           <Text>我的工单（异议账号处理）</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
+        <View className='link-row' id='home-alerts' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/alerts/index' })}>
+          <Text>绑定提醒（新绑定短信告知）</Text><Text className='chevron' aria-hidden='true'>›</Text>
+        </View>
         {DEV_SMS
           ? (
             <View className='link-row' id='dev-sms-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({
