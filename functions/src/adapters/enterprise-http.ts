@@ -9,6 +9,7 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { AccountCountAnswer, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES, type AccountCountRequest } from '#contract/enterprise'
 import type { AccountCounts, Clock, EnterpriseGateway } from '#ports'
+import { checkEndpoint } from '#infra-shared/enterprise-document'
 import { enterpriseKeys, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyAnswer, type MasterKeys } from '#lib/signing'
 
 /** the answer was refused; `bytesRead` is how much of its body was read before we stopped */
@@ -57,18 +58,8 @@ export function httpEnterpriseGateway (config: HttpGatewayConfig): EnterpriseGat
   }
 }
 
-/** https, or http to this machine when not deployed (the local runtime and the tests) */
-export function checkEndpoint (url: string, deployed: boolean): void {
-  let parsed: URL
-  try { parsed = new URL(url) } catch { throw new Error(`enterprise endpoint is not a URL: ${url}`) }
-  if (parsed.protocol === 'https:') return
-  if (parsed.protocol === 'http:' && !deployed && isLoopback(parsed.hostname)) return
-  throw new Error(`enterprise endpoint must be https${deployed ? '' : ' (http only to a loopback address)'}: ${url}`)
-}
-
-function isLoopback (hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-}
+// the endpoint rule lives with the configuration document (infra checks it at synth too)
+export { checkEndpoint }
 
 interface RawAnswer { body: string, signature: string | undefined, bytesRead: number }
 
