@@ -63,13 +63,24 @@ export { checkEndpoint }
 
 interface RawAnswer { body: string, signature: string | undefined, bytesRead: number }
 
+/**
+ * One kept-alive pool per container for every enterprise: a query reuses the connections (and TLS
+ * sessions) of the last one instead of paying a handshake per enterprise. Up to 256 sockets per
+ * origin, so 60 enterprises behind one gateway host (or many queries at once, locally) never queue
+ * behind each other: no head-of-line blocking. LIFO keeps the warmest sockets in use.
+ */
+export const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' } as const
+const agents = { http: new http.Agent(AGENT_OPTIONS), https: new https.Agent(AGENT_OPTIONS) }
+
 export function post (url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<RawAnswer> {
-  const client = url.protocol === 'https:' ? https : http
+  const secure = url.protocol === 'https:'
+  const client = secure ? https : http
   return new Promise((resolve, reject) => {
     let bytesRead = 0
     const fail = (err: Error) => { req.destroy(); reject(err) }
     const req = client.request(url, {
       method: 'POST',
+      agent: secure ? agents.https : agents.http,
       signal,
       maxHeaderSize: MAX_ANSWER_HEADER_BYTES,
       headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
