@@ -33,7 +33,8 @@ export function generateCatalogue (enterprises: number, apps: number): Enterpris
       id,
       name: enterpriseName,
       accountMode: e % 5 === 0 ? 'unified' : 'independent',
-      apps: appNames.map((n, i) => ({ id: `${id}-app${i + 1}`, label: `${n}账号` })),
+      // app ids are SMS template parameters ({\w+}): letters and digits only
+      apps: appNames.map((n, i) => ({ id: `${id}app${i + 1}`, label: `${n}账号` })),
       guide: {
         details: [`打开${appNames.join('、')}App，用该手机号通过短信验证码登录，登录成功即说明存在绑定此号码的账号`, '我的 → 设置 → 账号与安全，可查看绑定手机与登录设备'],
         unbind: ['设置 → 账号与安全 → 手机号 → 更换手机号；不再使用的账号可在 设置 → 账号与安全 → 注销账号 中注销', '无法登录时，联系客服并按要求完成身份核验后由客服协助解绑'],

@@ -114,6 +114,7 @@ describe('national scale: 60 enterprises, 200 apps', () => {
       { enterprises: [{ ...big.enterprises[0], apps: [{ id: 'x' }] }] },
       { enterprises: [{ ...big.enterprises[0], accountMode: 'shared?' }] },
       { enterprises: [{ ...big.enterprises[0], paused: 'yes' }] },
+      { enterprises: [{ ...big.enterprises[0], apps: [{ id: 'app-1', label: '某某账号' }] }] },
       { enterprises: [{ ...big.enterprises[0], guide: undefined }] },
       { enterprises: big.enterprises, endpointTemplate: 'https://no-placeholder.example' },
       { enterprises: 'none' }

@@ -3,12 +3,14 @@
 // use. Dependency-free (zod and the contract only): the CDK app imports it without pulling in the
 // functions' logger, HTTP client or AWS SDK.
 import * as z from 'zod'
-import { Enterprise } from '#contract/index'
+import { App, Enterprise } from '#contract/index'
 import { parseCatalogue, type Catalogue } from '#catalogue/index'
 
 /** one enterprise as configured: what GET /v1/enterprises serves, and whether it is paused */
 export const EnterpriseEntry = z.object({
   ...Enterprise.shape,
+  // an app id names its parameter in the result SMS template ({id}): letters, digits and _ only
+  apps: z.array(z.object({ ...App.shape, id: z.string().regex(/^\w+$/, 'letters, digits and _ only (an SMS template parameter)') })),
   /**
    * paused: its apps answer 暂无法查询, it gets no request and no release notice (notices wait, PENDING,
    * until it is resumed); switched by a configuration deployment alone, no code deploy
