@@ -12,9 +12,9 @@ const FIRST = [...'云智快乐易优掌微星品趣拍速享好美米卡途蜂�
 const SECOND = [...'购聊行游付读听看约办学搜租借送修旅家医车课票餐剪播记'] as const
 const KINDS = ['科技', '网络', '信息', '数字'] as const
 
-/** the i-th two-character name: distinct for i < FIRST.length × SECOND.length (784) */
+/** the i-th two-character name: distinct for i < FIRST.length × SECOND.length (784), neighbours differ in both characters */
 function name (i: number): string {
-  return FIRST[i % FIRST.length]! + SECOND[Math.floor(i / FIRST.length) % SECOND.length]!
+  return FIRST[i % FIRST.length]! + SECOND[(i + Math.floor(i / FIRST.length)) % SECOND.length]!
 }
 
 /** apps spread over the enterprises as evenly as they go: the first A mod N get one more */
