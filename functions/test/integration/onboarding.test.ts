@@ -16,6 +16,8 @@ import { mockEnterprisesListener } from '../../src/local/mock-server'
 import { MockEnterprises } from '../../src/mock-enterprises/service'
 import { callerKeys, enterpriseKey, enterpriseKeys } from '../../src/lib/signing'
 import { addEnterprise, checkEnterprise, fileSecrets, readDocument, rotateKey } from '../../scripts/enterprise'
+import { httpEnterpriseGateway } from '../../src/adapters/enterprise-http'
+import { httpNoticeGateway } from '../../src/adapters/enterprise-messages'
 
 const QUIET = () => {}
 const PDD2 = { ...PDD, id: 'pdd2', name: '拼多多二', apps: [{ id: 'pdd2', label: '拼多多二账号' }] }
@@ -118,3 +120,12 @@ test('rotate: that enterprise alone gets a new key; its old one is accepted for 
   const first = await rotateKey({ id: 'alibaba', config, secrets, now, print: QUIET })
   expect(enterpriseKeys(masterKeysOf(readSecrets()), 'alibaba', now).accepted).toEqual([first, enterpriseKey(DEV_SECRETS.enterpriseKey, 'alibaba')])
 }, 60_000)
+
+test('our request signer uses the enterprise\'s own key: with it the connector answers, with the derived key it refuses', async () => {
+  const gatewayWith = (secrets: Secrets) => httpEnterpriseGateway({ endpoint: async () => good.url('pdd'), masterKeys: async () => masterKeysOf(secrets), clock: realClock, deployed: false })
+  const counts = await gatewayWith(readSecrets()).countAccounts('pdd', '13800005551', AbortSignal.timeout(5000))
+  expect(Object.keys(counts)).toEqual(['pdd'])
+  await expect(gatewayWith(DEV_SECRETS).countAccounts('pdd', '13800005551', AbortSignal.timeout(5000))).rejects.toThrow(/HTTP 401/)
+  const notices = httpNoticeGateway({ endpoint: async () => good.url('pdd').replace(/account-counts$/, 'number-events'), masterKeys: async () => masterKeysOf(readSecrets()), clock: realClock, deployed: false })
+  await expect(notices.sendNotice('pdd', { eventId: 'own-key-1', phone: '13800005551', event: 'RELEASED', effectiveAt: new Date().toISOString() }, AbortSignal.timeout(5000))).resolves.toMatchObject({ reference: expect.any(String) })
+})
