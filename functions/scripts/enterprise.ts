@@ -47,7 +47,10 @@ export function ssmSecrets (name: string): SecretsStore {
     },
     write: async secrets => {
       const { m, c } = await client
-      await c.send(new m.PutParameterCommand({ Name: name, Value: JSON.stringify(Secrets.parse(secrets)), Type: 'SecureString', Overwrite: true }))
+      // overwritten under the key it is encrypted with now (a customer-managed key stays in use)
+      const described = await c.send(new m.DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [name] }] }))
+      const keyId = described.Parameters?.[0]?.KeyId
+      await c.send(new m.PutParameterCommand({ Name: name, Value: JSON.stringify(Secrets.parse(secrets)), Type: 'SecureString', Overwrite: true, ...(keyId && { KeyId: keyId }) }))
     }
   }
 }
