@@ -9,7 +9,13 @@ const dev = synth({ h5Origin: 'https://h5.example.com' })
 const prod = synth({ stage: 'prod', enterpriseEndpointTemplate: PROD_ENDPOINTS })
 
 /** the enterprise configuration document the stack deploys (prod: no tokens in it) */
-const enterpriseDocument = (s: Synthesized) => JSON.parse(s.json.Resources[logicalId(s, s.stack.enterprises.parameter)]!.Properties.Value)
+const enterpriseDocument = (s: Synthesized) => JSON.parse(documentVersion(s).Properties.Content)
+/** the one AppConfig hosted configuration version: the enterprise configuration document */
+const documentVersion = (s: Synthesized) => {
+  const versions = resourcesOfType(s, 'AWS::AppConfig::HostedConfigurationVersion')
+  expect(versions).toHaveLength(1)
+  return versions[0]![1]
+}
 
 const entries = <K extends string, V>(o: Record<K, V>) => Object.entries(o) as [K, V][]
 const streamConsumers = entries(FUNCTIONS).filter(([, def]) => 'streamFrom' in def)
@@ -158,7 +164,10 @@ describe('functions', () => {
     }
     expect(env.SMS_PROVIDER).toBe('sendsSms' in def ? 'sns' : undefined)
     expect(env.CARRIER_GATEWAY).toBe('checksCarrier' in def ? 'table' : undefined)
-    expect(env.ENTERPRISES_PARAMETER).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.parameter) } : undefined)
+    const [[profileId]] = resourcesOfType(s, 'AWS::AppConfig::ConfigurationProfile')
+    expect(env.ENTERPRISES_APPCONFIG_PROFILE).toEqual('readsEnterprises' in def ? { Ref: profileId } : undefined)
+    expect(env.ENTERPRISES_APPCONFIG_APPLICATION).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.application) } : undefined)
+    expect(env.ENTERPRISES_APPCONFIG_ENVIRONMENT).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.environment) } : undefined)
     // neither stage names holidays or a callback base URL here: nobody gets them
     expect(env.HOLIDAYS).toBeUndefined()
     expect(env.CALLBACK_BASE_URL).toBeUndefined()
@@ -173,7 +182,7 @@ describe('functions', () => {
     expect(enterpriseDocument(prod).endpointTemplate).toBe(PROD_ENDPOINTS)
 
     const mockApi = logicalId(dev, dev.stack.mockApi!)
-    const devValue = dev.json.Resources[logicalId(dev, dev.stack.enterprises.parameter)]!.Properties.Value['Fn::Join'][1]
+    const devValue = documentVersion(dev).Properties.Content['Fn::Join'][1]
     expect(devValue).toContainEqual({ 'Fn::GetAtt': [mockApi, 'ApiEndpoint'] })
     expect(devValue.at(-1)).toMatch(/^\/enterprises\/\{id\}\/account-counts"\}$/)
     expect(routeTarget(dev, mockApi, `${MOCK_ENTERPRISE_ROUTE.method} ${MOCK_ENTERPRISE_ROUTE.path}`)).toBe(functionId(dev, MOCK_ENTERPRISE_ROUTE.fn))
@@ -413,14 +422,11 @@ describe('permissions', () => {
     ])
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:') || a.startsWith('kms:')))
-      // a function that reads no secret may read the enterprise configuration's parameter, nothing else
-      if (!readers.includes(name)) { expect(get.filter(st => !JSON.stringify(st.Resource).includes('EnterprisesParameter'))).toEqual([]); continue }
+      // a function that reads no secret reads no parameter (the enterprise configuration is AppConfig's: enterprises.test.ts)
+      if (!readers.includes(name)) { expect(get).toEqual([]); continue }
       expect(get.flatMap(actions)).toEqual(['ssm:GetParameter'])
-      // the secrets, and for the readers of the enterprise configuration that parameter too (enterprises.test.ts)
       const resources = [get[0]!.Resource].flat().map(r => JSON.stringify(r))
-      expect(resources).toEqual(expect.arrayContaining([expect.stringMatching(/:parameter\/yzt\/test\/secrets"/)]))
-      expect(resources.filter(r => r.includes('EnterprisesParameter'))).toHaveLength('readsEnterprises' in FUNCTIONS[name] ? 1 : 0)
-      expect(resources).toHaveLength('readsEnterprises' in FUNCTIONS[name] ? 2 : 1)
+      expect(resources).toEqual([expect.stringMatching(/:parameter\/yzt\/test\/secrets"/)])
     }
     const kms = synth({ secretsKmsKeyArn: 'arn:aws:kms:ap-east-1:111122223333:key/abc' })
     const decrypt = statementsOf(kms, 'sendCode').find(st => actions(st).includes('kms:Decrypt'))!
@@ -511,11 +517,10 @@ describe('secrets', () => {
     expect(text).not.toContain(DEV_SECRETS.pepper)
     expect(text).not.toContain(DEV_SECRETS.enterpriseKey)
     s.template.resourceCountIs('AWS::SecretsManager::Secret', 0)
-    // the one parameter the stack writes is the enterprise configuration, plain text and public in nature
-    expect(resourcesOfType(s, 'AWS::SSM::Parameter').map(([, p]) => [p.Properties.Name, p.Properties.Type]))
-      .toEqual([[`/yzt/${s.stack.stackName.replace('yzt-', '')}/enterprises`, 'String']])
+    // the stack writes no parameter: the enterprise configuration (plain text, public in nature) is AppConfig's
+    expect(resourcesOfType(s, 'AWS::SSM::Parameter')).toEqual([])
     const allowed = new Set(['YZT_STAGE', 'YZT_SECRETS', 'YZT_API_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
-      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', 'HOLIDAYS', 'CALLBACK_BASE_URL', ...Object.values(TABLES).map(t => t.envVar)])
+      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_APPCONFIG_APPLICATION', 'ENTERPRISES_APPCONFIG_ENVIRONMENT', 'ENTERPRISES_APPCONFIG_PROFILE', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', 'HOLIDAYS', 'CALLBACK_BASE_URL', ...Object.values(TABLES).map(t => t.envVar)])
     for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
       for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)
     }

@@ -4,6 +4,7 @@ import type { AlertStore, CarrierGateway, CaseStore, Clock, DisputeGateway, Ente
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
+import { isPaused } from '#catalogue/index'
 import { CARRIER_IDS } from '#domain/carriers'
 import { holderSince } from '#domain/number-history'
 import { callerKeys, enterpriseKey, type CallerKind } from '#lib/signing'
@@ -120,7 +121,15 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const masterKeys = async () => masterKeysOf(await secrets.get())
   // an enterprise's connector takes release notices and disputes beside its account counts
   const besideCounts = (path: string): SignedPostConfig => ({
-    endpoint: async id => (await enterprises()).endpoints[id]?.replace(/account-counts$/, path), masterKeys, clock, deployed
+    endpoint: async id => {
+      const { catalogue, endpoints } = await enterprises()
+      // a paused enterprise is sent nothing: the message stays for a later try (notices and disputes wait)
+      if (isPaused(catalogue, id)) throw new Error(`enterprise ${id} is paused by configuration`)
+      return endpoints[id]?.replace(/account-counts$/, path)
+    },
+    masterKeys,
+    clock,
+    deployed
   })
   const callerAuth = (kind: CallerKind, exists: (id: string) => Promise<boolean>): SignedRouteDeps => ({
     keysFor: async id => await exists(id) ? callerKeys(masterKeysOf(await secrets.get()), kind, id, clock.now()) : [],

@@ -173,8 +173,10 @@ export const FUNCTIONS = {
     entry: 'src/handlers/notify-enterprises.ts', memoryMb: 256, timeoutSeconds: 30,
     // the notice (Get), then delivered or undelivered (Update)
     tables: { notices: ['GetItem', 'UpdateItem'] }, streamFrom: 'notices', readsSecrets: true, readsEnterprises: true,
-    // 8 notices per released number; 10 at once bounds what a burst of releases costs each enterprise
-    consumer: { batchSize: 10, parallelizationFactor: 2, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
+    // one notice per enterprise per released number (60 at national scale): a release's notices go out
+    // in one batch, all at once (time until all hold it ≈ the slowest enterprise, bench/coverage.ts);
+    // each enterprise still gets at most one notice per release per batch
+    consumer: { batchSize: 100, parallelizationFactor: 2, recordConcurrency: 100, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
     reservedConcurrency: 10
   },
   noticeCallback: {

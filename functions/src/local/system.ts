@@ -8,7 +8,6 @@ import { buildRuntime, type Runtime } from '#adapters/runtime'
 import { LocalSmsProvider } from '#adapters/sms-local'
 import { MOCK_ENTERPRISE_ROUTE } from '#infra-shared/routes'
 import { masterKeysOf } from '#adapters/secrets'
-import { catalogue } from '#catalogue/index'
 import type { FunctionName } from '#infra-shared/functions'
 import { MockEnterprises } from '#mock-enterprises/service'
 import { SeedFile } from '#mock-enterprises/seed'
@@ -19,7 +18,7 @@ import { startDynamoLocal, LOCAL_CREDENTIALS, type DynamoLocal } from './dynamo-
 import { startSchedules, startStreamPollers } from './event-sources'
 import { bindHandlers } from './handlers'
 import { mockEnterprisesListener } from './mock-server'
-import { seedSubscribers } from './seed'
+import { seedCatalogue, seedSubscribers } from './seed'
 import { seedEvents } from './seed-events'
 import { startMockCarriers } from './mock-carriers-server'
 import { close, listen } from './servers'
@@ -70,6 +69,9 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
   const host = options.host ?? '127.0.0.1'
   const seed = SeedFile.parse(options.seed ?? {})
   const stops: (() => Promise<void>)[] = []
+  // a seed with its own catalogue (60 generated enterprises): the runtime reads it, the mocks answer for it
+  const { catalogue, env: seededEnv, cleanup } = seedCatalogue(seed, options.env)
+  stops.push(cleanup)
   const stop = async () => { for (const s of stops.reverse()) await s().catch(() => {}) }
 
   try {
@@ -98,7 +100,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
 
     const runtime = await buildRuntime({
       env: {
-        ...options.env,
+        ...seededEnv,
         ...tableEnv,
         ...(carriers && { CARRIER_ENDPOINTS: JSON.stringify(carriers.endpoints) }),
         ENTERPRISE_ENDPOINT_TEMPLATE: `${mockUrl}${MOCK_ENTERPRISE_ROUTE.path.replace('{enterpriseId}', '{id}')}`

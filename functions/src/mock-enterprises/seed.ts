@@ -1,8 +1,11 @@
 // The seed format of `npm start --seed FILE`, the demo data and the tests.
 import * as z from 'zod'
+import { EnterpriseDocument } from '#infra-shared/enterprise-document'
 import { Faults } from './service'
 
 export const SeedFile = z.object({
+  /** the enterprise configuration to run with (scripts/generate-catalogue.ts --seed); default the demo catalogue */
+  enterprises: EnterpriseDocument.optional(),
   subscribers: z.array(z.object({
     phone: z.string().regex(/^1[3-9]\d{9}$/),
     idSuffix: z.string().regex(/^\d{5}[\dX]$/),
