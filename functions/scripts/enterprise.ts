@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util'
 import { EnterpriseDocument, EnterpriseEntry, parseEnterpriseConfig } from '#infra-shared/enterprise-document'
 import { masterKeysOf, Secrets } from '#adapters/secrets'
 import { enterpriseKeys } from '#lib/signing'
+import { secretFromKey } from '#lib/oauth-clients'
 import { formatReport, runConformance, type CheckResult } from '../conformance/kit'
 
 /** how long a rotated-out key is still accepted by default */
@@ -169,10 +170,13 @@ export function handOver (id: string, endpoint: string, key: string): string {
     `Hand over to enterprise "${id}" (the key over a separate, confidential channel):`,
     `  enterprise id (x-yzt-caller of its callbacks): ${id}`,
     `  its key (HMAC-SHA256, hex; signs both ways):   ${key}`,
+    `  its OAuth client (CAMARA number recycling): client_id ${id}, client_secret ${secretFromKey(key, id)}`,
     '  our endpoints it must serve:',
     `    account counts   POST ${endpoint}`,
     `    release notices  POST ${beside('number-events')}`,
     `    disputes         POST ${beside('disputes')}`,
+    '  our routes it calls (signed with its key): /v1/platform/*, /v1/enterprise-callbacks/*, /v1/enterprise-events/bindings,',
+    '    /v1/enterprise-sync/binding-subscriptions; POST /oauth/token then POST /number-recycling/v0.2/check',
     '  the protocol: GET /v1/openapi.json (the enterprise connector API) and docs/ in the repository',
     `  its own check: npm run conformance -- --url ${endpoint} --enterprise ${id} --key-file KEYFILE`
   ].join('\n')
