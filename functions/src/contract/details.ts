@@ -2,9 +2,10 @@
 // code the SMS carried (PRODUCT.md "Coverage at national scale"). Shared with the mini-program (zod/mini).
 import * as z from 'zod/mini'
 import { Phone } from './index'
-import { TICKET_ALPHABET } from './cases'
 
-export const RESULT_CODE_PATTERN = new RegExp(`^[${TICKET_ALPHABET}]{8}$`)
+/** the ticket alphabet (contract/cases TICKET_ALPHABET, not imported: the cases contract is the case subpackage's) */
+export const RESULT_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+export const RESULT_CODE_PATTERN = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/
 
 /** typed off an SMS: spaces, full-width letters and lower case are folded; 0/O and 1/I/L are not in the alphabet */
 export function normaliseResultCode (input: string): string {

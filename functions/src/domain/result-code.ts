@@ -1,7 +1,7 @@
 // The result code of a summary-form result SMS: 8 characters of the ticket alphabet (no 0/O, 1/I/L
 // to misread), bound to one query, valid 24 hours, stored only as a keyed hash of number and code.
 import { randomInt } from 'node:crypto'
-import { TICKET_ALPHABET } from '#contract/cases'
+import { RESULT_CODE_ALPHABET as ALPHABET } from '#contract/details'
 import type { Hasher } from '#ports'
 
 export const RESULT_CODE_LENGTH = 8
@@ -10,7 +10,7 @@ export const RESULT_CODE_TTL_SECONDS = 24 * 3600
 /** 32^8 ≈ 1.1 × 10^12 codes from a CSPRNG */
 export function newResultCode (pick: (n: number) => number = randomInt): string {
   let code = ''
-  for (let i = 0; i < RESULT_CODE_LENGTH; i++) code += TICKET_ALPHABET[pick(TICKET_ALPHABET.length)]
+  for (let i = 0; i < RESULT_CODE_LENGTH; i++) code += ALPHABET[pick(ALPHABET.length)]
   return code
 }
 

@@ -5,6 +5,8 @@ import { registrationList, registrationTexts, segments, withList } from '../../s
 import { chinaMonthDay } from '../../src/domain/china-time'
 import { chooseResultSms, codeSms, FULL_FORM_MAX_CHARS, olderAccounts, renderSms, resultSms, signName, smsTemplates, type SmsContent } from '../../src/domain/sms-templates'
 import { newResultCode } from '../../src/domain/result-code'
+import { RESULT_CODE_ALPHABET } from '../../src/contract/details'
+import { TICKET_ALPHABET } from '../../src/contract/cases'
 import { bigCatalogue } from '../support/big-catalogue'
 import type { Catalogue } from '../../src/catalogue/index'
 import enterprises from '../../src/catalogue/enterprises.json'
@@ -180,6 +182,7 @@ describe('national scale: the summary form once the full text passes 3 segments'
   })
 
   test('result codes: 8 characters of the ticket alphabet, from a CSPRNG', () => {
+    expect(RESULT_CODE_ALPHABET).toBe(TICKET_ALPHABET)
     const codes = new Set(Array.from({ length: 200 }, () => newResultCode()))
     expect(codes.size).toBe(200)
     for (const c of codes) expect(c).toMatch(/^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/)
