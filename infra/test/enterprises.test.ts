@@ -58,7 +58,7 @@ describe('a ninth enterprise at its own host', () => {
     const readers = Object.entries(FUNCTIONS).filter(([, def]) => 'readsEnterprises' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
       'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'listEnterprises', 'noticeCallback',
-      'notifyEnterprises', 'platformChecks', 'processQuery', 'sweepCases'
+      'notifyEnterprises', 'platformChecks', 'processQuery', 'queryDetails', 'sweepCases'
     ])
     const paramId = logicalId(eight, eight.stack.enterprises.parameter)
     const grants = resourcesOfType(eight, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
