@@ -110,14 +110,16 @@ test('the form fits 320 px, every control has a role, a name and a 44 px target'
   await page.close()
 })
 
-test('the guide lists 8 enterprises and 11 apps; each has its own page with tap-to-call and a copyable link', async ({ browser }) => {
+test('the guide lists 8 enterprises and 11 apps, A–Z; each has its own page with tap-to-call and a copyable link', async ({ browser }) => {
   expect(enterpriseCount).toBe(8)
   expect(appCount).toBe(11)
   const page = await open(browser, '#/pages/guide/index')
   await page.locator('.enterprise').first().waitFor({ timeout: 20_000 })
   await expect(page.locator('.enterprise')).toHaveCount(8)
   await expect(page.locator('.enterprise .app-tag')).toHaveCount(11)
-  expect((await page.locator('.enterprise-name').allInnerTexts()).join(',')).toBe('阿里巴巴,支付宝,抖音,百度,京东,美团,快手,腾讯')
+  // grouped A–Z by the catalogue's pinyin initials (albb, bd, dy, jd, ks, mt, tx, zfb)
+  expect((await page.locator('.enterprise-name').allInnerTexts()).join(',')).toBe('阿里巴巴,百度,抖音,京东,快手,美团,腾讯,支付宝')
+  expect(await page.locator('.group-letter').allInnerTexts()).toEqual(['A', 'B', 'D', 'J', 'K', 'M', 'T', 'Z'])
   await expect(page.locator('.mode', { hasText: '统一账号' })).toHaveCount(5)
   await expect(page.locator('#cancelled .hotline')).toHaveCount(8)
   await record(page, 'guide')
@@ -590,7 +592,6 @@ test('查看明细 at national scale: a 200-app query gets the summary SMS; numb
     expect(rows.filter(r => r.endsWith('暂无法查询'))).toHaveLength(Number(m[3]))
     await expect(page.locator('#details-title')).toContainText('138****5551')
     await record(page, 'details-3-list')
-    await record(page, 'details-3-list-full', { full: true })
     // the entry on the home page, beside 解绑与明细查询
     const home = await open(browser, '#/pages/index/index')
     await home.locator('#details-link').waitFor({ timeout: 20_000 })
