@@ -183,12 +183,32 @@ export interface VerificationStore {
   remembered (keyHash: string, now: number): Promise<IdempotencyRecord | undefined>
 }
 
+/** a summary-form result SMS's code, as stored: its keyed hash (domain/result-code) and when it stops working */
+export interface NewResultCode {
+  codeHash: string
+  expiresAt: number
+}
+
+/** what a live result code opens: its query's figures */
+export interface ResultCodeMatch {
+  queryId: string
+  results: QueryResults
+}
+
+export interface ResultCodeStore {
+  /** the query a live result code (by its keyed hash) is bound to, with its results; undefined when none */
+  find (codeHash: string, now: number): Promise<ResultCodeMatch | undefined>
+}
+
 export interface QueryStore {
   get (queryId: string, now: number): Promise<QueryRecord | undefined>
   /** ACCEPTED|PROCESSING → PROCESSING while the recipient is still held: the recipient, or undefined when there is nothing to do */
   claim (queryId: string, now: number): Promise<string | undefined>
-  /** results saved, recipient dropped and the result SMS queued in one transaction; false if already done */
-  complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number): Promise<boolean>
+  /**
+   * results saved, recipient dropped and the result SMS queued in one transaction (with the summary
+   * form's result code, its keyed hash in the same transaction); false if already done
+   */
+  complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number, resultCode?: NewResultCode): Promise<boolean>
   /** ACCEPTED|PROCESSING queries accepted before `before` that still hold a recipient → FAILED, recipient dropped; how many */
   failStuck (before: number, now: number): Promise<number>
 }

@@ -73,7 +73,7 @@ describe('a ninth enterprise at its own host', () => {
     const readers = Object.entries(FUNCTIONS).filter(([, def]) => 'readsEnterprises' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
       'bindingEvents', 'bindingSubscriptions', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep',
-      'listEnterprises', 'noticeCallback', 'notifyEnterprises', 'platformChecks', 'processQuery', 'sendBindingAlerts', 'setBindingAlerts',
+      'listEnterprises', 'noticeCallback', 'notifyEnterprises', 'platformChecks', 'processQuery', 'queryDetails', 'sendBindingAlerts', 'setBindingAlerts',
       'sweepBindingAlerts', 'sweepCases'
     ])
     const [profileId] = only(eight, 'AWS::AppConfig::ConfigurationProfile')

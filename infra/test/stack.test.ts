@@ -326,7 +326,7 @@ describe('permissions', () => {
     getQuery: { queries: ['GetItem'] },
     listEnterprises: {},
     getOpenApi: {},
-    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
+    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], codes: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['Query', 'UpdateItem'], queries: ['UpdateItem'] },
     carrierEvents: {
@@ -350,6 +350,7 @@ describe('permissions', () => {
       outbox: ['PutItem']
     },
     getCase: { cases: ['GetItem'] },
+    queryDetails: { limits: ['GetItem', 'PutItem', 'UpdateItem'], codes: ['GetItem'], queries: ['GetItem'] },
     forwardDispute: { disputes: ['DeleteItem', 'GetItem'], cases: ['UpdateItem'] },
     disputeCallback: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     sweepCases: { cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], disputes: ['DeleteItem', 'GetItem', 'Scan'], outbox: ['PutItem'] },
@@ -416,9 +417,9 @@ describe('permissions', () => {
   test('only the functions that read it may read the one secrets parameter, by name', () => {
     const readers = deployed.filter(([, def]) => 'readsSecrets' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'bindingEvents', 'bindingSubscriptions', 'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep',
-      'mockEnterprise', 'noticeCallback', 'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'sendBindingAlerts', 'sendCode', 'setBindingAlerts',
-      'smsReceipt', 'submitQuery', 'sweepBindingAlerts', 'sweepCases'
+      'bindingEvents', 'bindingSubscriptions', 'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute',
+      'lifecycleSweep', 'mockEnterprise', 'noticeCallback', 'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'queryDetails',
+      'sendBindingAlerts', 'sendCode', 'setBindingAlerts', 'smsReceipt', 'submitQuery', 'sweepBindingAlerts', 'sweepCases'
     ])
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:') || a.startsWith('kms:')))
@@ -494,8 +495,9 @@ describe('reserved concurrency', () => {
 
   test('all reservations together fit an account quota of 1,000, with the 100 Lambda keeps unreserved', () => {
     const total = resourcesOfType(prod, 'AWS::Lambda::Function').reduce((sum, [, fn]) => sum + (fn.Properties.ReservedConcurrentExecutions ?? 0), 0)
-    // 562 + the CAMARA check (10) and its OAuth server (5) + binding alerts: setBindingAlerts 10, bindingEvents 10, bindingSubscriptions 5, sendBindingAlerts 10
-    expect(total).toBe(612)
+    // 562 + the CAMARA check (10) and its OAuth server (5) + binding alerts: setBindingAlerts 10, bindingEvents 10,
+    // bindingSubscriptions 5, sendBindingAlerts 10 + queryDetails 10
+    expect(total).toBe(622)
     expect(total).toBeLessThanOrEqual(1000 - 100)
   })
 

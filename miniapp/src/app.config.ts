@@ -9,6 +9,7 @@ export default defineAppConfig({
     'pages/submitted/index',
     'pages/guide/index',
     'pages/enterprise/index',
+    'pages/details/index',
     'pages/privacy/index',
     'pages/alerts/index',
     ...(devSms ? ['pages/dev-sms/index'] : [])

@@ -1,6 +1,6 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { AlertStore, CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { AlertStore, CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, ResultCodeStore, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
@@ -18,6 +18,7 @@ import { DynamoBreakerStore } from './dynamo/breaker-store'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
 import { DynamoOutboxStore } from './dynamo/outbox-store'
 import { DynamoQueryStore } from './dynamo/query-store'
+import { DynamoResultCodeStore } from './dynamo/result-code-store'
 import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-config'
@@ -38,6 +39,8 @@ export interface StoreRuntime {
   cases: CaseStore
   /** binding alerts: subscriptions (hashes), enterprise rows, alert state, reported bindings */
   alerts: AlertStore
+  /** 查看明细: result codes (keyed hashes) and the results they open */
+  resultCodes: ResultCodeStore
   smsSignature: string
 }
 
@@ -102,6 +105,7 @@ export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
     outbox: new DynamoOutboxStore(doc, tables),
     cases: new DynamoCaseStore(doc, tables),
     alerts: new DynamoAlertStore(doc, tables),
+    resultCodes: new DynamoResultCodeStore(doc, tables),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
 }

@@ -97,8 +97,8 @@ export const FUNCTIONS = {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
     // claim (Update) and the breakers' shared state (BatchGet once per container and second; Put/Delete
     // when one opens or closes), the number's history (BatchGet: when a re-issued number's holder got it),
-    // then one transaction: results (Update) + the result SMS (Put)
-    tables: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'], lifecycle: ['BatchGetItem'] },
+    // then one transaction: results (Update) + the result SMS (Put) + a summary form's result code (Put)
+    tables: { queries: ['UpdateItem'], outbox: ['PutItem'], codes: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'], lifecycle: ['BatchGetItem'] },
     streamFrom: 'queries', readsEnterprises: true, readsSecrets: true,
     // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
     // 10 batches of 25 per shard keep a hung enterprise from capping a shard; 100 at once bounds the
@@ -208,6 +208,16 @@ export const FUNCTIONS = {
     },
     // each item's resolve-by (deadlinesFrom) and the callbackUrl handed to its enterprise
     readsSecrets: true, checksCarrier: true, readsEnterprises: true, countsWorkingDays: true, givesCallbackUrl: true, reservedConcurrency: 10
+  },
+  queryDetails: {
+    entry: 'src/handlers/query-details.ts', memoryMb: 256, timeoutSeconds: 10,
+    // gates (limit logs Get), the lookup counted (Update, or Put for a new log), a wrong code counted
+    // (Update/Put); the result code (Get) and its query's results (Get): reads only on those two tables
+    tables: { limits: ['GetItem', 'UpdateItem', 'PutItem'], codes: ['GetItem'], queries: ['GetItem'] },
+    // the pepper keys number, requester and code; the catalogue gives each app its SMS label
+    readsSecrets: true, readsEnterprises: true,
+    // ≤ 1 per summary-form query, read by people: well under the query rate
+    reservedConcurrency: 10
   },
   getCase: {
     entry: 'src/handlers/get-case.ts', memoryMb: 256, timeoutSeconds: 5,

@@ -12,6 +12,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/verification-codes', fn: 'sendCode' },
   { method: 'POST', path: '/v1/queries', fn: 'submitQuery' },
   { method: 'GET', path: '/v1/queries/{queryId}', fn: 'getQuery' },
+  // 查看明细: number + result code of a summary-form SMS → the counts per app
+  { method: 'POST', path: '/v1/query-details', fn: 'queryDetails' },
   { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'getOpenApi' },
   // the SMS provider's delivery reports; {token} is a secret per provider (infra/README.md, SECURITY.md)

@@ -19,6 +19,7 @@ import { makeHandler as noticeCallback } from '#handlers/notice-callback'
 import { makeHandler as notifyEnterprises } from '#handlers/notify-enterprises'
 import { makeHandler as lifecycleSweep } from '#handlers/lifecycle-sweep'
 import { makeHandler as createCase } from '#handlers/create-case'
+import { makeHandler as queryDetails } from '#handlers/query-details'
 import { makeHandler as getCase } from '#handlers/get-case'
 import { makeHandler as forwardDispute } from '#handlers/forward-dispute'
 import { makeHandler as disputeCallback } from '#handlers/dispute-callback'
@@ -39,6 +40,7 @@ export function bindHandlers (rt: Runtime) {
     sendCode: sendCode(get),
     submitQuery: submitQuery(get),
     getQuery: getQuery(get),
+    queryDetails: queryDetails(get),
     listEnterprises: listEnterprises(rt.enterprises),
     getOpenApi,
     smsReceipt: smsReceipt(get),

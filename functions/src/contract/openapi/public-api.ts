@@ -8,6 +8,7 @@ import {
 import { CaseView, CreateCaseRequest, CreateCaseResponse } from '../cases'
 import { DisputeCallback, DisputeCallbackResponse } from '../disputes'
 import { ALERTS_PER_DAY, BindingAlertsRequest, BindingAlertsResponse, BindingEventsRequest, BindingEventsResponse, MAX_BINDING_EVENTS, SubscriptionsPage } from '../alerts'
+import { QueryDetailsRequest, QueryDetailsResponse } from '../details'
 import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 
 
@@ -67,6 +68,19 @@ export const OPERATIONS: Operation[] = [
     method: 'get', path: '/v1/queries/{queryId}', operationId: 'getQuery',
     summary: 'The status of a query (never its counts)',
     responses: { 200: { description: 'the query', body: schema('QueryView', QueryView) }, 404: error('NOT_FOUND: no such query, or expired'), 503: UNAVAILABLE }
+  },
+  {
+    method: 'post', path: '/v1/query-details', operationId: 'queryDetails',
+    summary: '查看明细: the counts per app of a summary-form result SMS, opened with the number and its result code',
+    description: 'The result code (8 characters, valid 24 hours) reached only the phone, so it proves the holder. An unknown number, a wrong code and an expired one get the same 401. Wrong codes count per (number, requester) and per source, never per number alone.',
+    requestBody: schema('QueryDetailsRequest', QueryDetailsRequest),
+    responses: {
+      200: { description: 'each app of the query in SMS order; `count: null` is 暂无法查询', body: schema('QueryDetailsResponse', QueryDetailsResponse) },
+      ...BODY_ERRORS,
+      401: error('CODE_INVALID: no live result code of this number matches'),
+      429: RATE_LIMITED,
+      503: UNAVAILABLE
+    }
   },
   {
     method: 'get', path: '/v1/enterprises', operationId: 'listEnterprises',
