@@ -11,6 +11,7 @@
 // would; a load that reused networks would measure that cap and nothing else. The policy stays exactly
 // the production one. This needs the whole 127.0.0.0/8 on loopback (Linux); on macOS add aliases
 // first (sudo ifconfig lo0 alias 127.1.0.1 …).
+import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as net from 'node:net'
 import { parseArgs } from 'node:util'
@@ -159,9 +160,13 @@ export async function runLoad ({ users: USERS, seconds: SECONDS, system, log = c
       }
     }
     const loadStarted = Date.now()
+    // the emulator's CPU per minute: what the pace depends on, and less noisy than times on a shared machine
+    const jvmCpu: number[] = [cpuSecondsOf(sys.dynamoPid)]
+    const minutes = setInterval(() => jvmCpu.push(cpuSecondsOf(sys.dynamoPid)), 60_000)
     const progress = setInterval(() => log(`  ${Math.round((Date.now() - loadStarted) / 1000)} s: ${flows} flows done, ${errors.length} errors`), 10_000)
     await Promise.all(Array.from({ length: USERS }, (_, u) => runUser(u)))
     clearInterval(progress)
+    clearInterval(minutes)
     const elapsed = (Date.now() - loadStarted) / 1000
     if (Date.now() < deadline - 1000) log(`  note: users ran out of seeded numbers ${Math.round((deadline - Date.now()) / 1000)} s early`)
 
@@ -217,7 +222,12 @@ export async function runLoad ({ users: USERS, seconds: SECONDS, system, log = c
     log(`  flows completed  ${flows} (${(flows / elapsed).toFixed(1)}/s), HTTP requests ${requests} (${(requests / elapsed).toFixed(0)}/s)`)
     log(`  answers          ${Object.entries(statuses).sort().map(([s, n]) => `${s}×${n}`).join('  ')}`)
     log(`  SMS              ${codeSmsSent} code, ${resultSmsSent} result; ${refusedResends} early resends refused (429); ${[...codeAccepted.keys()].filter(p => !seeded.has(p)).length} unknown numbers answered 202 without SMS`)
+    const streamReads = Object.values(sys.streamCalls ?? {}).reduce((a, b) => a + b, 0)
+    if (sys.streamCalls) log(`  stream requests  ${streamReads} (${(streamReads / Math.max(flows, 1)).toFixed(1)} a flow): ${Object.entries(sys.streamCalls).map(([c, n]) => `${c.replace('Command', '')} ${n}`).join(', ')}`)
     if (elapsed >= 60) log(`  flows/s per minute  ${perMinute.map((r, m) => `m${m + 1} ${r.toFixed(1)}`).join('  ')}`)
+    if (elapsed >= 60 && sys.dynamoPid) {
+      log(`  DynamoDB Local CPU ms a flow, per minute  ${perMinute.map((r, m) => `m${m + 1} ${jvmCpu[m + 1] === undefined || !r ? '-' : ((jvmCpu[m + 1]! - jvmCpu[m]!) * 1000 / (r * 60)).toFixed(0)}`).join('  ')}`)
+    }
     log('  step                          n      p50      p99      max (ms)')
     const names: Record<Step, string> = {
       code: 'POST /v1/verification-codes', codeSms: 'code SMS arrives', query: 'POST /v1/queries',
@@ -269,6 +279,14 @@ async function pool<T> (items: T[], width: number, run: (item: T) => Promise<unk
 
 function pct (sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p / 100) - 1)]! : 0
+}
+
+/** user + system CPU seconds of a process so far (Linux /proc; 0 elsewhere) */
+function cpuSecondsOf (pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch { return 0 }
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))

@@ -24,6 +24,7 @@ import { seedEvents } from './seed-events'
 import { startMockCarriers } from './mock-carriers-server'
 import { close, listen } from './servers'
 import { createTables } from './tables'
+import { signalWrites } from './write-signal'
 
 export interface SystemOptions {
   port?: number
@@ -52,6 +53,8 @@ export interface System {
   url: string
   mockUrl: string
   dynamoEndpoint: string
+  /** the DynamoDB Local JVM this system started (none with `dynamoEndpoint`) */
+  dynamoPid?: number
   runtime: Runtime
   sms: LocalSmsProvider
   mock: MockEnterprises
@@ -59,6 +62,8 @@ export interface System {
   carriers?: { served: Record<string, number> }
   /** DynamoDB requests per command, counted by an SDK middleware */
   ddbCalls: Record<string, number>
+  /** DynamoDB Streams requests per command (the pollers' reads) */
+  streamCalls: Record<string, number>
   deadLetters: { stream: string, key: string, reason: 'failed' | 'expired' }[]
   /** scheduled functions, to run now (tests) */
   scheduled: Partial<Record<FunctionName, () => Promise<unknown>>>
@@ -134,8 +139,17 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     const streams = new DynamoDBStreamsClient(clientConfig)
     stops.push(async () => streams.destroy())
     const deadLetters: System['deadLetters'] = []
+    const streamCalls: Record<string, number> = {}
+    streams.middlewareStack.add((next, context) => async args => {
+      const name = context.commandName ?? 'unknown'
+      streamCalls[name] = (streamCalls[name] ?? 0) + 1
+      return next(args)
+    }, { step: 'initialize', name: 'countRequests' })
     if (options.streams !== false) {
-      stops.push(...await startStreamPollers({ handlers, admin, streams, tableEnv, idleMs: options.pollIdleMs, print, deadLetters }))
+      const pollers = await startStreamPollers({ handlers, admin, streams, tableEnv, idleMs: options.pollIdleMs, print, deadLetters })
+      stops.push(...pollers.stops)
+      // the functions' own writes wake the pollers of the tables written: idle shards are seldom read
+      signalWrites(runtime.doc, pollers.written)
     }
     stops.push(...startSchedules(handlers, print, options.scheduleEveryMs))
 
@@ -149,7 +163,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     runtime.publicUrl ??= url
     stops.push(async () => mock.stop())
 
-    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, carriers: carriers && { served: carriers.served }, ddbCalls, deadLetters, scheduled: handlers.scheduled, stop }
+    return { url, mockUrl, dynamoEndpoint, dynamoPid: dynamo?.pid, runtime, sms, mock, carriers: carriers && { served: carriers.served }, ddbCalls, streamCalls, deadLetters, scheduled: handlers.scheduled, stop }
   } catch (err) {
     await stop()
     throw err
