@@ -2,7 +2,7 @@
 // on one origin (plus the H5 build), stream pollers and timers in place of Lambda's event sources.
 // Each part lives in its own file; this one only wires them together and stops them in reverse.
 import * as http from 'node:http'
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { buildRuntime, type Runtime } from '#adapters/runtime'
 import { LocalSmsProvider } from '#adapters/sms-local'
@@ -24,6 +24,7 @@ import { seedEvents } from './seed-events'
 import { startMockCarriers } from './mock-carriers-server'
 import { close, listen } from './servers'
 import { createTables } from './tables'
+import { TABLES } from '#infra-shared/tables'
 import { signalWrites } from './write-signal'
 
 export interface SystemOptions {
@@ -131,8 +132,12 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
 
     carriers?.answerWith((await runtime.secrets.get()).enterpriseKey, runtime.clock, seed.subscribers)
 
-    await seedSubscribers(runtime, seed)
-    await seedEvents(runtime, seed.events)
+    // the seed is where a new store starts, not a state to return to: a restart on the same --data keeps
+    // what happened since (a number cancelled through the carrier route stays cancelled)
+    if (await storeIsEmpty(admin, tableEnv)) {
+      await seedSubscribers(runtime, seed)
+      await seedEvents(runtime, seed.events)
+    } else print('DynamoDB Local already holds data: the seed is not applied again')
     const handlers = bindHandlers(runtime)
 
     // stream pollers: Lambda's event source mappings, INSERT events only
@@ -153,7 +158,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     }
     stops.push(...startSchedules(handlers, print, options.scheduleEveryMs))
 
-    const dev: DevRoutes = { sms, mock, enterpriseIds: catalogue.enterprises.map(e => e.id) }
+    const dev: DevRoutes = { sms, mock, enterpriseIds: catalogue.enterprises.map(e => e.id), now: () => runtime.clock.now() }
     const api = http.createServer(apiListener({ handlers, dev, webRoot: options.webRoot, print }))
     api.keepAliveTimeout = 5000
     const url = await listen(api, options.port ?? 0, host)
@@ -168,4 +173,13 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     await stop()
     throw err
   }
+}
+
+/** no subscriber and no number history yet: the tables the seed fills */
+async function storeIsEmpty (admin: DynamoDBClient, tableEnv: Record<string, string>): Promise<boolean> {
+  for (const table of [TABLES.subscribers, TABLES.lifecycle]) {
+    const { Items } = await admin.send(new ScanCommand({ TableName: tableEnv[table.envVar], Limit: 1, ConsistentRead: true }))
+    if (Items?.length) return false
+  }
+  return true
 }
