@@ -25,6 +25,7 @@ import { startMockCarriers } from './mock-carriers-server'
 import { close, listen } from './servers'
 import { createTables } from './tables'
 import { TABLES } from '#infra-shared/tables'
+import { localSmsSecrets } from './sms-provider'
 import { signalWrites } from './write-signal'
 
 export interface SystemOptions {
@@ -102,6 +103,8 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     const carriers = options.env?.CARRIER_GATEWAY === 'http' ? await startMockCarriers(host) : undefined
     if (carriers) stops.push(() => carriers.stop())
 
+    // SMS_PROVIDER=aliyun|tencent: a real provider's SDK (sandbox or fake) in place of the simulated carrier
+    const providerSecrets = localSmsSecrets(options.env ?? {})
     const runtime = await buildRuntime({
       env: {
         ...options.env,
@@ -112,7 +115,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       clock: options.clock,
       random: options.random,
       dynamo: clientConfig,
-      sms
+      ...(providerSecrets ? { secrets: providerSecrets } : { sms })
     })
     sms.now = () => runtime.clock.now()
     stops.push(async () => runtime.doc.destroy())
