@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { LIFECYCLE_PATHS } from '#contract/lifecycle'
 import { normalisePhone, PHONE_PATTERN } from '#contract/index'
-import { hmacHasher } from '#adapters/crypto'
 import { loadSecrets } from '#adapters/secrets'
 import { carrierOf } from '#domain/carriers'
 import { carrierKey, signedRequestHeaders } from '#lib/signing'
@@ -37,7 +36,8 @@ async function main (): Promise<void> {
           phone,
           type: TYPES[command as keyof typeof TYPES],
           effectiveAt: values.at ?? new Date().toISOString(),
-          ...(values['id-suffix'] && { idSuffixHash: hmacHasher(secrets.pepper).idSuffix(phone, values['id-suffix'].toUpperCase()) })
+          // the new holder's suffix as it is: the API hashes it on receipt (a carrier holds none of our secrets)
+          ...(values['id-suffix'] && { idSuffix: values['id-suffix'].toUpperCase() })
         }]
       })]
   const res = await fetch(values.url + path, {

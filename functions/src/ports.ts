@@ -215,7 +215,10 @@ export interface BreakerStore {
 /** What one applied carrier event writes, all or nothing. */
 export interface RecordedEvent {
   carrierId: string
-  eventId: string
+  /** keyed hash of the carrier's event id (which may embed a number) */
+  eventKey: string
+  /** keyed hash of the event's content: tells a retry from another event under a reused id */
+  eventContent: string
   previous?: NumberHistory
   next: NumberHistory
   /** CANCELLED: the number joins that China day's released-numbers feed */
@@ -246,10 +249,10 @@ export interface AuditEntry { at: number, route: string, numbers: number }
 export interface LifecycleStore {
   /** one BatchGetItem per 100 numbers */
   histories (phoneHashes: readonly string[]): Promise<Map<string, NumberHistory>>
-  /** the history as written; 'DUPLICATE': this event id was recorded before; 'CONFLICT': the history moved since it was read */
-  recordEvent (event: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'DUPLICATE' | 'CONFLICT'>
-  /** whether this carrier's event id was recorded before (and has not expired) */
-  eventSeen (carrierId: string, eventId: string, now: number): Promise<boolean>
+  /** the history as written; 'EVENT_EXISTS': this event key was recorded before; 'MOVED': the history moved since it was read */
+  recordEvent (event: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'EVENT_EXISTS' | 'MOVED'>
+  /** the content hash recorded under this event key (undefined: never recorded, or expired) */
+  eventContent (eventKey: string, now: number): Promise<string | undefined>
   releasedOn (date: string, now: number): Promise<string[]>
   /** true the first time this request signature is seen within its validity */
   firstUse (signature: string, now: number): Promise<boolean>

@@ -57,9 +57,16 @@ export async function recordNumberEvents (deps: LifecycleDeps, carrierId: string
 async function recordOne (
   deps: LifecycleDeps, carrierId: string, phoneHash: string, event: NumberEvent, history: NumberHistory | undefined, now: number
 ): Promise<{ outcome: NumberEventResult['outcome'], reason?: string, history?: NumberHistory }> {
-  const owner = history?.carrierId ?? carrierOf(event.phone)
+  // porting is reported by the carrier the number moves to; every other event by the one that holds it
+  const owner = event.type === 'PORTED' ? carrierId : history?.carrierId ?? carrierOf(event.phone)
   if (owner !== carrierId) return { outcome: 'REJECTED', reason: 'OTHER_CARRIER' }
-  if (event.type === 'REISSUED' && !event.idSuffixHash) return { outcome: 'REJECTED', reason: 'MISSING_ID_SUFFIX_HASH' }
+  if (event.type === 'REISSUED' && !event.idSuffix) return { outcome: 'REJECTED', reason: 'MISSING_ID_SUFFIX' }
+  const id = eventIdentity(deps.hasher, carrierId, event)
+  // a repeated id is told apart from the event it first named: only the identical event is a DUPLICATE
+  const seen = async () => {
+    const stored = await deps.lifecycle.eventContent(id.key, now)
+    return stored === undefined ? undefined : stored === id.content ? 'DUPLICATE' as const : 'CONFLICT' as const
+  }
   let current = history
   for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
     const at = effectiveTime(event.effectiveAt)
@@ -67,7 +74,8 @@ async function recordOne (
     const decision = applyEvent(current, phoneHash, { type: event.type, at, carrierId }, now, open)
     if (decision.outcome === 'REJECTED') {
       // a repeat of an event already applied is a duplicate, not a rule breach (checked only here: cheap path first)
-      return await deps.lifecycle.eventSeen(carrierId, event.eventId, now) ? { outcome: 'DUPLICATE' } : decision
+      const repeat = await seen()
+      return repeat ? { outcome: repeat, ...(repeat === 'CONFLICT' && { reason: 'EVENT_ID_REUSED' }) } : decision
     }
     // a release, or a re-issue that came too early, goes to every enterprise now
     const notify = event.type === 'CANCELLED' || decision.outcome === 'FLAGGED'
@@ -75,19 +83,36 @@ async function recordOne (
     const next = notices.length && event.type === 'CANCELLED' ? { ...decision.history, noticeId: notices[0]!.noticeId } : decision.history
     const written = await deps.lifecycle.recordEvent({
       carrierId,
-      eventId: event.eventId,
+      eventKey: id.key,
+      eventContent: id.content,
       previous: current,
       next,
       notices,
       released: event.type === 'CANCELLED' ? { date: chinaDate(decision.history.releasedAt!), phone: event.phone } : undefined,
-      subscriber: { status: decision.history.status, idSuffixHash: event.type === 'REISSUED' ? event.idSuffixHash : undefined }
+      // the carrier sends the new holder's suffix in clear over the signed channel; only its keyed hash is kept
+      subscriber: { status: decision.history.status, idSuffixHash: event.type === 'REISSUED' ? deps.hasher.idSuffix(event.phone, event.idSuffix!) : undefined }
     }, now)
-    if (written === 'DUPLICATE') return { outcome: 'DUPLICATE' }
-    if (written !== 'CONFLICT') return { outcome: decision.outcome, reason: decision.reason, history: written.recorded }
+    if (written === 'EVENT_EXISTS') {
+      const repeat = await seen()
+      if (repeat) return { outcome: repeat, ...(repeat === 'CONFLICT' && { reason: 'EVENT_ID_REUSED' }) }
+      continue // the mark expired between the write and the read: try again
+    }
+    if (written !== 'MOVED') return { outcome: decision.outcome, reason: decision.reason, history: written.recorded }
     // another writer moved this number's history since we read it: decide again on the new one
     current = (await deps.lifecycle.histories([phoneHash])).get(phoneHash)
   }
   return { outcome: 'REJECTED', reason: 'BUSY_RETRY_LATER' }
+}
+
+/**
+ * An event id as stored: a keyed hash (a carrier's id may embed the number), and a keyed hash of the
+ * event's content beside it, so that the same id naming another event is told apart from a retry.
+ */
+export function eventIdentity (hasher: Hasher, carrierId: string, event: NumberEvent): { key: string, content: string } {
+  const key = hasher.fingerprint(`number-event\0${carrierId}\0${event.eventId}`)
+  const content = hasher.fingerprint(['number-event-content', carrierId, event.eventId, event.phone, event.type,
+    String(effectiveTime(event.effectiveAt)), event.idSuffix ?? ''].join('\0'))
+  return { key, content }
 }
 
 export async function reissueReadiness (deps: LifecycleDeps, carrierId: string, phone: string): Promise<ReissueReadiness> {

@@ -3,6 +3,7 @@
 import { LIFECYCLE_PATHS } from '../../src/contract/lifecycle'
 import { DEV_SECRETS } from '../../src/adapters/secrets'
 import { carrierKey, enterpriseKey, signedRequestHeaders } from '../../src/lib/signing'
+import { MockCarrier } from '../../src/mock-carriers/service'
 import { call, DEMO, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 
 const DAY = 24 * 3600 * 1000
@@ -32,7 +33,8 @@ test('a carrier cancels its number: recorded once, replays refused, the number s
   const first = event(OWNER.phone, 'ACTIVE', '2026-01-01')
   expect((await postEvents('cmcc', [first])).body).toEqual({ results: [{ eventId: first.eventId, outcome: 'APPLIED' }] })
 
-  const cancel = event(OWNER.phone, 'CANCELLED', '2026-07-20')
+  // a carrier's own event id may embed the number: it is kept only as a keyed hash
+  const cancel = { ...event(OWNER.phone, 'CANCELLED', '2026-07-20'), eventId: `cmcc-${OWNER.phone}-cancel` }
   const req = signed('carrier', 'cmcc', 'POST', LIFECYCLE_PATHS.numberEvents, { events: [cancel] })
   expect((await req.send()).body.results).toEqual([{ eventId: cancel.eventId, outcome: 'APPLIED' }])
   // the very same request again: the signature was used
@@ -102,7 +104,7 @@ test('re-issue readiness: 90 quiet days; an early REISSUED is flagged; the new h
   sys.clock.advance(90 * DAY)
   expect((await ask()).body).toMatchObject({ readiness: 'READY', reasons: [] })
 
-  const reissue = event(phone, 'REISSUED', new Date(sys.clock.now()).toISOString(), { idSuffixHash: sys.runtime.hasher.idSuffix(phone, '888888') })
+  const reissue = event(phone, 'REISSUED', new Date(sys.clock.now()).toISOString(), { idSuffix: '888888' })
   expect((await postEvents('cmcc', [reissue])).body.results[0]).toEqual({ eventId: reissue.eventId, outcome: 'APPLIED' })
   // the new holder's suffix now passes the real-name check; the old one would not
   const code = await requestCodeAndRead(sys, phone)
@@ -113,7 +115,7 @@ test('re-issue readiness: 90 quiet days; an early REISSUED is flagged; the new h
   sys.clock.advance(DAY)
   await postEvents('cmcc', [event(phone, 'CANCELLED', new Date(sys.clock.now()).toISOString())])
   sys.clock.advance(DAY)
-  const hasty = event(phone, 'REISSUED', new Date(sys.clock.now()).toISOString(), { idSuffixHash: sys.runtime.hasher.idSuffix(phone, '777777') })
+  const hasty = event(phone, 'REISSUED', new Date(sys.clock.now()).toISOString(), { idSuffix: '777777' })
   const flagged = (await postEvents('cmcc', [hasty])).body.results[0]
   expect(flagged).toMatchObject({ outcome: 'FLAGGED' })
   expect(flagged.reason).toMatch(/销号未满90天/)
@@ -174,4 +176,70 @@ test('platform calls are rate limited per enterprise, with the real wait', async
   expect((await check('douyin', '2026-06-01', ['18600005678'])).status).toBe(200)
   sys.clock.advance(3000)
   expect((await check('kuaishou', '2026-06-01', ['18600005678'])).status).toBe(200)
+})
+
+test('a carrier holding only its own key re-issues a number: the new holder\'s query is accepted end to end', async () => {
+  const phone = '13900008642' // 中国移动 block, no subscriber record yet
+  sys.clock.t = Date.parse('2027-03-01T02:00:00Z')
+  // the mocked carrier derives its own signing key and keeps nothing else: no pepper, no hash of ours
+  const carrier = new MockCarrier('cmcc', master, sys.clock, [{ phone, idSuffix: '11111X', status: 'active' }])
+  expect((await carrier.report(sys.url, [carrier.cancel(phone)])).body.results[0].outcome).toBe('APPLIED')
+  sys.clock.advance(91 * DAY)
+  const reissue = carrier.reissue(phone, '24680x')
+  sys.clock.advance(1)
+  expect((await carrier.report(sys.url, [reissue])).body.results[0]).toEqual({ eventId: reissue.eventId, outcome: 'APPLIED' })
+
+  const submit = async (idSuffix: string) => {
+    sys.clock.advance(61_000)
+    const code = await requestCodeAndRead(sys, phone)
+    return (await call(sys.url, 'POST', '/v1/queries', { phone, idSuffix, code, consent: true })).status
+  }
+  expect(await submit('24680X')).toBe(202)
+  expect(await submit('11111X')).toBe(403)
+  // the suffix came in clear over the signed channel and is kept only as the pepper-keyed hash
+  const dump = JSON.stringify(await sys.dump())
+  expect(dump).not.toMatch(/24680X/i)
+  expect(dump).toContain(sys.runtime.hasher.idSuffix(phone, '24680X'))
+})
+
+test('a reused event id: the identical event is a DUPLICATE, other content is a CONFLICT, the rest of the batch applies', async () => {
+  sys.clock.t = Date.parse('2027-08-01T02:00:00Z')
+  const [a, b] = ['13900001357', '13900002468']
+  const first = event(a, 'ACTIVE', '2027-01-01')
+  expect((await postEvents('cmcc', [first])).body.results[0].outcome).toBe('APPLIED')
+  // the same id naming a cancellation of another number, beside a fresh event
+  const reused = { ...event(b, 'CANCELLED', '2027-07-01'), eventId: first.eventId }
+  const fresh = event(a, 'CANCELLED', '2027-07-02')
+  const reply = await postEvents('cmcc', [reused, fresh, first])
+  expect(reply.body.results).toEqual([
+    { eventId: first.eventId, outcome: 'CONFLICT', reason: 'EVENT_ID_REUSED' },
+    { eventId: fresh.eventId, outcome: 'APPLIED' },
+    { eventId: first.eventId, outcome: 'DUPLICATE' }
+  ])
+  // the refused event left nothing: b has no history, so platforms get "no data" for it
+  const checked = await check('jd', '2027-06-01', [a, b])
+  expect(checked.body.results).toEqual([{ phone: a, reassigned: true }, { phone: b, reassigned: null }])
+  // the same id with the same number and type but another time is another event too
+  expect((await postEvents('cmcc', [{ ...fresh, effectiveAt: '2027-07-03' }])).body.results[0].outcome).toBe('CONFLICT')
+  // no event id is stored as given
+  const ids = (await sys.dump()).NumberLifecycle!.map(i => String(i.pk)).filter(pk => pk.startsWith('evt#'))
+  expect(ids.length).toBeGreaterThan(0)
+  expect(ids.join()).not.toContain(first.eventId)
+  expect(ids.join()).not.toContain('cmcc')
+})
+
+test('porting (携号转网): the receiving carrier reports it, the holder keeps the number, platforms see false', async () => {
+  sys.clock.t = Date.parse('2027-09-01T02:00:00Z')
+  const phone = '13900003579' // 中国移动 block, its holder moves to 中国电信
+  await postEvents('cmcc', [event(phone, 'ACTIVE', '2027-01-01')])
+  const ported = event(phone, 'PORTED', '2027-06-01')
+  // only the carrier it moves to reports it; the one it leaves cannot "port" it to itself
+  expect((await postEvents('cmcc', [ported])).body.results[0]).toMatchObject({ outcome: 'REJECTED' })
+  expect((await postEvents('ctcc', [ported])).body.results[0]).toEqual({ eventId: ported.eventId, outcome: 'APPLIED' })
+  expect((await check('jd', '2027-02-01', [phone])).body.results).toEqual([{ phone, reassigned: false }])
+  // the number is now the new carrier's: the old one can no longer cancel it
+  expect((await postEvents('cmcc', [event(phone, 'CANCELLED', '2027-08-01')])).body.results[0]).toMatchObject({ outcome: 'REJECTED', reason: 'OTHER_CARRIER' })
+  const cancel = event(phone, 'CANCELLED', '2027-08-01')
+  expect((await postEvents('ctcc', [cancel])).body.results[0].outcome).toBe('APPLIED')
+  expect((await check('jd', '2027-02-01', [phone])).body.results).toEqual([{ phone, reassigned: true }])
 })

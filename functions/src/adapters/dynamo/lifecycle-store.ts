@@ -1,6 +1,6 @@
 // One table, several small item kinds, each keyed so that no read scans:
 //   num#<phoneHash>          the number's history (status, records-since, changes of holder)
-//   evt#<carrier>#<eventId>  an event already recorded (idempotency per event id)
+//   evt#<eventKey>           an event already recorded: keyed hashes of its id and content (idempotency)
 //   rel#<date>#<shard>       the numbers released that China day (the platforms' feed), 30 days
 //   sig#<hash>               a request signature already used (replay refusal), minutes
 //   bucket#<caller>          a caller's token bucket (rate limit)
@@ -44,13 +44,13 @@ export class DynamoLifecycleStore implements LifecycleStore {
     return found
   }
 
-  async recordEvent (e: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'DUPLICATE' | 'CONFLICT'> {
+  async recordEvent (e: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'EVENT_EXISTS' | 'MOVED'> {
     const recorded = { ...e.next, version: (e.previous ? versionOf(e.previous) : 0) + 1 }
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
       {
         Put: {
           TableName: this.table,
-          Item: { pk: `evt#${e.carrierId}#${e.eventId}`, at: now, expiresAt: seconds(now) + EVENT_RETENTION_S },
+          Item: { pk: `evt#${e.eventKey}`, content: e.eventContent, at: now, expiresAt: seconds(now) + EVENT_RETENTION_S },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
           ExpressionAttributeValues: { ':nowS': seconds(now) }
         }
@@ -84,7 +84,7 @@ export class DynamoLifecycleStore implements LifecycleStore {
     } catch (err) {
       const failed = cancelledConditions(err)
       if (!failed) throw err
-      return failed.has(0) ? 'DUPLICATE' : 'CONFLICT'
+      return failed.has(0) ? 'EVENT_EXISTS' : 'MOVED'
     }
     if (e.subscriber) await this.syncSubscriber(e.next.phoneHash, e.subscriber)
     return { recorded }
@@ -110,9 +110,9 @@ export class DynamoLifecycleStore implements LifecycleStore {
     }
   }
 
-  async eventSeen (carrierId: string, eventId: string, now: number): Promise<boolean> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `evt#${carrierId}#${eventId}` }, ConsistentRead: true }))
-    return Item !== undefined && Item.expiresAt > seconds(now)
+  async eventContent (eventKey: string, now: number): Promise<string | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `evt#${eventKey}` }, ConsistentRead: true }))
+    return Item !== undefined && Item.expiresAt > seconds(now) ? String(Item.content ?? '') : undefined
   }
 
   async releasedOn (date: string, now: number): Promise<string[]> {
