@@ -221,8 +221,8 @@ export interface RecordedEvent {
   eventContent: string
   previous?: NumberHistory
   next: NumberHistory
-  /** CANCELLED: the number joins that China day's released-numbers feed */
-  released?: { date: string, phone: string }
+  /** CANCELLED: the number joins the released-numbers feed, filed under the China day it is recorded */
+  released?: { effectiveAt: number, phone: string }
   /** the subscriber record (the carrier's real-name data, where this deployment holds it) */
   subscriber?: { status: NumberHistory['status'], idSuffixHash?: string }
   /** the release notice to every enterprise: one item each, the record is the message */
@@ -243,6 +243,9 @@ export interface NoticeRecord {
   effectiveAt: number
 }
 
+/** one entry of the released-numbers feed: `seq` orders the feed (recorded ms × 1000 + a tie-breaker) */
+export interface ReleasedEntry { seq: number, phone: string, effectiveAt: number }
+
 export interface AuditEntry { at: number, route: string, numbers: number }
 
 /** Number histories, the released feed, and the bookkeeping of the signed server-to-server calls. */
@@ -253,7 +256,11 @@ export interface LifecycleStore {
   recordEvent (event: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'EVENT_EXISTS' | 'MOVED'>
   /** the content hash recorded under this event key (undefined: never recorded, or expired) */
   eventContent (eventKey: string, now: number): Promise<string | undefined>
-  releasedOn (date: string, now: number): Promise<string[]>
+  /**
+   * one Query: the released numbers filed under `day` with after < seq ≤ upTo, in the order recorded;
+   * `more` when the page was cut at `limit`
+   */
+  releasedPage (day: string, after: number, upTo: number, limit: number): Promise<{ entries: ReleasedEntry[], more: boolean }>
   /** true the first time this request signature is seen within its validity */
   firstUse (signature: string, now: number): Promise<boolean>
   /** one token from a caller's bucket, or the wait until the next one */

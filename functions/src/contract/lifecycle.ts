@@ -70,8 +70,20 @@ export type NumberCheck = z.infer<typeof NumberCheck>
 export const NumberChecksResponse = z.object({ results: z.array(NumberCheck) })
 export type NumberChecksResponse = z.infer<typeof NumberChecksResponse>
 
-export const ReleasedNumbersResponse = z.object({ date: z.string(), numbers: z.array(z.string()) })
+/** one released number: when it took effect at the carrier, and when we recorded it (the feed's order) */
+export const ReleasedEntry = z.object({ phone: z.string(), effectiveAt: z.string(), recordedAt: z.string() })
+export type ReleasedEntry = z.infer<typeof ReleasedEntry>
+
+/** `?date=D`: the numbers we recorded on China day D (a late report lands on the day it arrives) */
+export const ReleasedNumbersResponse = z.object({ date: z.string(), numbers: z.array(z.string()), entries: z.array(ReleasedEntry) })
 export type ReleasedNumbersResponse = z.infer<typeof ReleasedNumbersResponse>
+
+/**
+ * `?since=<cursor>` (empty: from the oldest day kept): what was recorded after the cursor, in that order;
+ * pass `next` on the following call; `more`: call again now (otherwise, later)
+ */
+export const ReleasedFeedResponse = z.object({ entries: z.array(ReleasedEntry), next: z.string(), more: z.boolean() })
+export type ReleasedFeedResponse = z.infer<typeof ReleasedFeedResponse>
 
 export const PlatformAuditResponse = z.object({
   enterpriseId: z.string(),
@@ -85,6 +97,7 @@ export const LIFECYCLE_PATHS = {
   readiness: (phone: string) => `/v1/carrier/numbers/${encodeURIComponent(phone)}/reissue-readiness`,
   numberChecks: '/v1/platform/number-checks',
   releasedNumbers: (date: string) => `/v1/platform/released-numbers?date=${encodeURIComponent(date)}`,
+  releasedSince: (cursor: string) => `/v1/platform/released-numbers?since=${encodeURIComponent(cursor)}`,
   audit: (date: string) => `/v1/platform/audit?date=${encodeURIComponent(date)}`
 } as const
 

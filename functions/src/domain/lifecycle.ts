@@ -2,14 +2,15 @@
 import { maskPhone } from '#contract/index'
 import type { NumberCheck, NumberEvent, NumberEventResult, ReissueReadiness } from '#contract/lifecycle'
 import type { Catalogue } from '#catalogue/index'
-import type { Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random } from '#ports'
+import { timingSafeEqual } from 'node:crypto'
+import type { Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random, ReleasedEntry } from '#ports'
 import { carrierOf } from './carriers'
 import { AppError, rateLimited } from './errors'
 import {
   applyEvent, effectiveTime, LIFECYCLE_POLICY, readiness, reassignedSince,
   type NoticeState, type NumberHistory
 } from './number-history'
-import { chinaDate, chinaMidnight } from './china-time'
+import { chinaDate, chinaMidnight, DAY_MS } from './china-time'
 import { mapLimited, withTries } from './pacing'
 import { addWorkingDays } from './working-days'
 
@@ -88,7 +89,7 @@ async function recordOne (
       previous: current,
       next,
       notices,
-      released: event.type === 'CANCELLED' ? { date: chinaDate(decision.history.releasedAt!), phone: event.phone } : undefined,
+      released: event.type === 'CANCELLED' ? { effectiveAt: decision.history.releasedAt!, phone: event.phone } : undefined,
       // the carrier sends the new holder's suffix in clear over the signed channel; only its keyed hash is kept
       subscriber: { status: decision.history.status, idSuffixHash: event.type === 'REISSUED' ? deps.hasher.idSuffix(event.phone, event.idSuffix!) : undefined }
     }, now)
@@ -141,12 +142,74 @@ export async function checkNumbers (deps: LifecycleDeps, enterpriseId: string, i
   return input.numbers.map((phone, i) => ({ phone, reassigned: reassignedSince(histories.get(hashes[i]!), since) }))
 }
 
-export async function releasedNumbers (deps: LifecycleDeps, enterpriseId: string, date: string): Promise<string[]> {
+/** The released numbers we recorded on China day `date` (each with its effective time), in the order recorded. */
+export async function releasedNumbers (deps: LifecycleDeps, enterpriseId: string, date: string): Promise<ReleasedEntry[]> {
   const now = deps.clock.now()
   await spend(deps, `platform:${enterpriseId}`, PLATFORM_RATE, now)
-  const numbers = await deps.lifecycle.releasedOn(date, now)
-  await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: numbers.length })
-  return numbers
+  const entries: ReleasedEntry[] = []
+  // a whole day, page after page (the feed's cursor serves one page per call)
+  for (let after = 0, more = true; more;) {
+    const page = await deps.lifecycle.releasedPage(date, after, now * 1000 + 999, FEED_PAGE)
+    entries.push(...page.entries)
+    more = page.more && page.entries.length > 0
+    after = page.entries.at(-1)?.seq ?? after
+  }
+  await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
+  return entries
+}
+
+export const FEED_PAGE = 500
+/** an entry is served once this old: a write that took its time is never overtaken by a reader's cursor */
+export const FEED_SETTLE_MS = 60_000
+
+export interface FeedPage { entries: ReleasedEntry[], next: string, more: boolean }
+
+/**
+ * The feed after a cursor (empty: from the oldest day kept), one Query per call: what was recorded
+ * after it, in the order recorded, with the cursor to pass next. A day is left once it is over.
+ */
+export async function releasedSince (deps: LifecycleDeps, enterpriseId: string, cursor: string): Promise<FeedPage> {
+  const now = deps.clock.now()
+  await spend(deps, `platform:${enterpriseId}`, PLATFORM_RATE, now)
+  const oldest = chinaMidnight(chinaDate(now - LIFECYCLE_POLICY.releasedFeedDays * DAY_MS)) * 1000 - 1
+  const after = cursor === '' ? oldest : openCursor(deps.hasher, cursor)
+  if (after < oldest) throw new AppError('INVALID_INPUT', { fields: { since: `游标已超过${LIFECYCLE_POLICY.releasedFeedDays}天保留期，请以空游标从头读取` } })
+  const settled = (now - FEED_SETTLE_MS) * 1000 + 999
+  for (let from = after; ;) {
+    const day = chinaDate(Math.floor((from + 1) / 1000))
+    const nextDay = (chinaMidnight(day) + DAY_MS) * 1000 - 1
+    const dayOver = settled >= nextDay
+    const page = await deps.lifecycle.releasedPage(day, from, settled, FEED_PAGE)
+    let entries = page.entries
+    // equal seqs (same ms, same draw) are served together: a cut between them would skip one
+    if (page.more && entries.length > 1) {
+      const last = entries.at(-1)!.seq
+      const kept = entries.filter(e => e.seq !== last)
+      if (kept.length) entries = kept
+    }
+    // a day with nothing more is left for the next only once it is over (one Query per page with entries)
+    if (entries.length || !dayOver) {
+      await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
+      return { entries, next: sealCursor(deps.hasher, entries.at(-1)?.seq ?? from), more: page.more || (entries.length > 0 && dayOver) }
+    }
+    from = nextDay
+  }
+}
+
+// The cursor names a position in the feed (a seq), never a number; its MAC makes it tamper-evident.
+function sealCursor (hasher: Hasher, seq: number): string {
+  const body = Buffer.from(String(seq)).toString('base64url')
+  return `${body}.${hasher.fingerprint(`released-feed-cursor\0${body}`).slice(0, 22)}`
+}
+
+function openCursor (hasher: Hasher, cursor: string): number {
+  const [body, mac] = cursor.split('.')
+  const seq = body ? Number(Buffer.from(body, 'base64url').toString('utf8')) : NaN
+  const expected = body ? hasher.fingerprint(`released-feed-cursor\0${body}`).slice(0, 22) : ''
+  if (!mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)) || !Number.isSafeInteger(seq)) {
+    throw new AppError('INVALID_INPUT', { fields: { since: '游标无效' } })
+  }
+  return seq
 }
 
 async function newNotices (deps: LifecycleDeps, phone: string, event: NewNotice['event'], effectiveAt: number, now: number): Promise<NewNotice[]> {

@@ -50,7 +50,7 @@ test('a carrier cancels its number: recorded once, replays refused, the number s
   const { NumberLifecycle, ...rest } = await sys.dump()
   const feed = NumberLifecycle!.filter(i => String(i.pk).startsWith('rel#'))
   expect(JSON.stringify([rest, NumberLifecycle!.filter(i => !feed.includes(i))])).not.toContain(OWNER.phone.slice(3))
-  expect(feed.flatMap(i => [...(i.numbers as Set<string>)])).toEqual([OWNER.phone])
+  expect(feed.map(i => String(i.pk).split('#')[2])).toEqual([OWNER.phone])
 })
 
 test('forged, stale, unsigned and cross-carrier calls are refused and write nothing', async () => {
@@ -146,8 +146,13 @@ test('platform check: true / false / null per number, 1,000 numbers in 10 batch 
   // 501 distinct numbers → 6 BatchGetItem calls of ≤ 100 keys (1,000 distinct → 10)
   expect(batchGets() - before).toBe(6)
 
-  const feed = await signed('enterprise', 'jd', 'GET', LIFECYCLE_PATHS.releasedNumbers('2026-11-30')).send()
-  expect(feed.body).toEqual({ date: '2026-11-30', numbers: [released] })
+  // filed under the day we recorded it (12-01, China), keeping its effective day (11-30)
+  const feed = await signed('enterprise', 'jd', 'GET', LIFECYCLE_PATHS.releasedNumbers('2026-12-01')).send()
+  expect(feed.body).toEqual({
+    date: '2026-12-01',
+    numbers: [released],
+    entries: [{ phone: released, effectiveAt: '2026-11-29T16:00:00.000Z', recordedAt: expect.stringMatching(/^2026-12-01T02:00/) }]
+  })
 
   const own = await signed('enterprise', 'jd', 'GET', LIFECYCLE_PATHS.audit('2026-12-01')).send()
   expect(own.body.enterpriseId).toBe('jd')
@@ -242,4 +247,54 @@ test('porting (携号转网): the receiving carrier reports it, the holder keeps
   const cancel = event(phone, 'CANCELLED', '2027-08-01')
   expect((await postEvents('ctcc', [cancel])).body.results[0].outcome).toBe('APPLIED')
   expect((await check('jd', '2027-02-01', [phone])).body.results).toEqual([{ phone, reassigned: true }])
+})
+
+test('released feed: a late report lands on the day we recorded it; a cursor returns what came after it, in the order received', async () => {
+  const [a, b, c] = ['18600002001', '18600002002', '18600002003'] // 中国联通
+  const read = async (cursor: string) => {
+    sys.clock.advance(3000) // a token per read
+    const reply = await signed('enterprise', 'baidu', 'GET', LIFECYCLE_PATHS.releasedSince(cursor)).send()
+    expect(reply.status).toBe(200)
+    return reply.body as { entries: { phone: string, effectiveAt: string }[], next: string, more: boolean }
+  }
+  sys.clock.t = Date.parse('2028-03-10T15:50:00Z') // 23:50 China time
+  const start = await read('')
+  // a carrier's next-morning batch: a release effective days ago, recorded now
+  await postEvents('cucc', [event(a, 'ACTIVE', '2028-01-01'), event(b, 'ACTIVE', '2028-01-01'), event(c, 'ACTIVE', '2028-01-01')])
+  await postEvents('cucc', [event(a, 'CANCELLED', '2028-03-05')])
+  sys.clock.advance(20 * 60_000) // past midnight in China
+  await postEvents('cucc', [event(b, 'CANCELLED', '2028-03-10')])
+  sys.clock.advance(61_000)
+
+  const byDay = async (date: string) => (await signed('enterprise', 'baidu', 'GET', LIFECYCLE_PATHS.releasedNumbers(date)).send()).body
+  expect((await byDay('2028-03-05')).numbers).toEqual([])
+  expect(await byDay('2028-03-10')).toMatchObject({ numbers: [a], entries: [{ phone: a, effectiveAt: '2028-03-04T16:00:00.000Z' }] })
+  expect((await byDay('2028-03-11')).numbers).toEqual([b])
+
+  const first = await read(start.next)
+  expect([first.entries.map(e => e.phone), first.more]).toEqual([[a], true])
+  const second = await read(first.next)
+  expect([second.entries.map(e => e.phone), second.more]).toEqual([[b], false])
+  // nothing new: the same position again
+  const idle = await read(second.next)
+  expect([idle.entries, idle.next]).toEqual([[], second.next])
+
+  // served once settled (a minute), so a slow write is never overtaken by a reader's cursor
+  await postEvents('cucc', [event(c, 'CANCELLED', '2028-03-11')])
+  expect((await read(idle.next)).entries).toEqual([])
+  sys.clock.advance(61_000)
+  const third = await read(idle.next)
+  expect(third.entries.map(e => e.phone)).toEqual([c])
+  // from the start: everything kept, in the order recorded
+  expect((await read('')).entries.map(e => e.phone)).toEqual([a])
+
+  // the cursor carries no number, and a forged one is refused
+  const [body, mac] = third.next.split('.')
+  expect(Buffer.from(body!, 'base64url').toString()).not.toContain(c.slice(3))
+  const forged = Buffer.from(String(Number(Buffer.from(body!, 'base64url').toString()) - 10 ** 9)).toString('base64url')
+  for (const bad of [`${forged}.${mac}`, `${body}.${'A'.repeat(mac!.length)}`, 'nonsense']) {
+    sys.clock.advance(3000)
+    const reply = await signed('enterprise', 'baidu', 'GET', LIFECYCLE_PATHS.releasedSince(bad)).send()
+    expect([reply.status, reply.body.error.code]).toEqual([400, 'INVALID_INPUT'])
+  }
 })

@@ -1,13 +1,17 @@
 // One table, several small item kinds, each keyed so that no read scans:
 //   num#<phoneHash>          the number's history (status, records-since, changes of holder)
 //   evt#<eventKey>           an event already recorded: keyed hashes of its id and content (idempotency)
-//   rel#<date>#<shard>       the numbers released that China day (the platforms' feed), 30 days
+//   rel#<seq>#<phone>#<eff>  one released number and its effective time, filed under the China day we recorded it (feedDay) and
+//                            ordered by recordedSeq (recorded ms × 1000 + a random tie-breaker): the
+//                            platforms' feed, 30 days; a page of it is one Query on the byRecorded index
 //   sig#<hash>               a request signature already used (replay refusal), minutes
 //   bucket#<caller>          a caller's token bucket (rate limit)
 //   audit#<enterprise>#<day> who called, when, with how many numbers (never which)
 import { createHash } from 'node:crypto'
-import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
-import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent } from '#ports'
+import { randomInt } from 'node:crypto'
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
+import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent, ReleasedEntry } from '#ports'
+import { RELEASED_FEED_INDEX } from '#infra-shared/tables'
 import { chinaDate } from '#domain/china-time'
 import { LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
 import { MAX_SKEW_MS } from '#lib/signing'
@@ -16,11 +20,10 @@ import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableN
 const DAY_S = 24 * 3600
 const EVENT_RETENTION_S = 400 * DAY_S
 const AUDIT_RETENTION_S = 400 * DAY_S
-/** the feed of one day is spread over this many items so a busy day stays far below 400 kB each */
-export const RELEASED_SHARDS = 8
 
 const numKey = (phoneHash: string) => `num#${phoneHash}`
-const shardOf = (phone: string) => createHash('sha256').update(phone).digest()[0]! % RELEASED_SHARDS
+/** recorded ms × 1000 + 0…999: ordered as received; equal values (same ms, same draw) are paged together */
+const recordedSeq = (now: number) => now * 1000 + randomInt(1000)
 
 export class DynamoLifecycleStore implements LifecycleStore {
   constructor (private readonly doc: Doc, private readonly tables: TableNames) {}
@@ -67,12 +70,19 @@ export class DynamoLifecycleStore implements LifecycleStore {
       }
     ]
     if (e.released) {
+      const seq = recordedSeq(now)
       items.push({
-        Update: {
+        Put: {
           TableName: this.table,
-          Key: { pk: `rel#${e.released.date}#${shardOf(e.released.phone)}` },
-          UpdateExpression: 'ADD numbers :n SET expiresAt = :exp',
-          ExpressionAttributeValues: { ':n': new Set([e.released.phone]), ':exp': seconds(now) + LIFECYCLE_POLICY.releasedFeedDays * DAY_S }
+          // number and effective time are in the key because the index copies keys only: one Query serves
+          // a page. The number is the feed's very content (published to the platforms), kept 30 days
+          Item: {
+            pk: `rel#${seq}#${e.released.phone}#${e.released.effectiveAt}`,
+            feedDay: chinaDate(now),
+            recordedSeq: seq,
+            effectiveAt: e.released.effectiveAt,
+            expiresAt: seconds(now) + LIFECYCLE_POLICY.releasedFeedDays * DAY_S
+          }
         }
       })
     }
@@ -115,13 +125,20 @@ export class DynamoLifecycleStore implements LifecycleStore {
     return Item !== undefined && Item.expiresAt > seconds(now) ? String(Item.content ?? '') : undefined
   }
 
-  async releasedOn (date: string, now: number): Promise<string[]> {
-    const keys = Array.from({ length: RELEASED_SHARDS }, (_, i) => ({ pk: `rel#${date}#${i}` }))
-    const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }))
-    const numbers = (out.Responses?.[this.table] ?? [])
-      .filter(item => item.expiresAt > seconds(now))
-      .flatMap(item => [...(item.numbers as Set<string>)])
-    return numbers.sort()
+  async releasedPage (day: string, after: number, upTo: number, limit: number): Promise<{ entries: ReleasedEntry[], more: boolean }> {
+    if (upTo <= after) return { entries: [], more: false }
+    const out = await this.doc.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: RELEASED_FEED_INDEX,
+      KeyConditionExpression: 'feedDay = :d AND recordedSeq BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':d': day, ':from': after + 1, ':to': upTo },
+      Limit: limit
+    }))
+    const entries = (out.Items ?? []).map(item => {
+      const [, seq, phone, effectiveAt] = String(item.pk).split('#')
+      return { seq: Number(seq), phone: phone!, effectiveAt: Number(effectiveAt) }
+    })
+    return { entries, more: out.LastEvaluatedKey !== undefined }
   }
 
   async firstUse (signature: string, now: number): Promise<boolean> {
