@@ -261,6 +261,8 @@ export interface LifecycleStore {
    * `more` when the page was cut at `limit`
    */
   releasedPage (day: string, after: number, upTo: number, limit: number): Promise<{ entries: ReleasedEntry[], more: boolean }>
+  /** adds `count` to an enterprise's numbers checked on China day `day` unless that would pass `quota` (then false, nothing added) */
+  countNumbers (enterpriseId: string, day: string, count: number, quota: number, now: number): Promise<boolean>
   /** true the first time this request signature is seen within its validity */
   firstUse (signature: string, now: number): Promise<boolean>
   /** one token from a caller's bucket, or the wait until the next one */

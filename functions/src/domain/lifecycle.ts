@@ -132,9 +132,20 @@ export async function reissueReadiness (deps: LifecycleDeps, carrierId: string, 
   }
 }
 
+/**
+ * Numbers an enterprise may check per China day unless its configuration says otherwise: the rate
+ * alone would let it ask about 28.8 million numbers a day (and null vs false tells where we hold history).
+ */
+export const DEFAULT_PLATFORM_DAILY_NUMBERS = 100_000
+
 export async function checkNumbers (deps: LifecycleDeps, enterpriseId: string, input: { since: string, numbers: readonly string[] }): Promise<NumberCheck[]> {
   const now = deps.clock.now()
   await spend(deps, `platform:${enterpriseId}`, PLATFORM_RATE, now)
+  const { catalogue } = await deps.enterprises()
+  const quota = catalogue.enterprises.find(e => e.id === enterpriseId)?.platformDailyNumbers ?? DEFAULT_PLATFORM_DAILY_NUMBERS
+  // counted before answering, each number of each call (a repeat costs again: it learns again)
+  const counted = input.numbers.length <= quota && await deps.lifecycle.countNumbers(enterpriseId, chinaDate(now), input.numbers.length, quota, now)
+  if (!counted) throw rateLimited(Math.max(1, Math.ceil((chinaMidnight(chinaDate(now)) + DAY_MS - now) / 1000)), `今日可查询的号码数（${quota}个）已用完，请明日再试`)
   const since = chinaMidnight(input.since)
   const hashes = input.numbers.map(n => deps.hasher.phone(n))
   const histories = await deps.lifecycle.histories(hashes)

@@ -1,5 +1,9 @@
 // Number lifecycle over real HTTP on DynamoDB Local: carriers' signed events, re-issue readiness,
 // the platforms' "changed hands since D?" check, the released feed and the audit trail.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { catalogue } from '../../src/catalogue/index'
 import { LIFECYCLE_PATHS } from '../../src/contract/lifecycle'
 import { DEV_SECRETS } from '../../src/adapters/secrets'
 import { carrierKey, enterpriseKey, signedRequestHeaders } from '../../src/lib/signing'
@@ -9,7 +13,12 @@ import { call, DEMO, requestCodeAndRead, startTestSystem, waitFor, type TestSyst
 const DAY = 24 * 3600 * 1000
 const OWNER = DEMO.subscribers[0]! // 13800005551, 中国移动
 let sys: TestSystem
-beforeAll(async () => { sys = await startTestSystem() })
+beforeAll(async () => {
+  // the demo catalogue, 美团 sized for 1,500 numbers a day on the platform API
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yzt-lifecycle-')), 'enterprises.json')
+  fs.writeFileSync(file, JSON.stringify({ enterprises: catalogue.enterprises.map(e => e.id === 'meituan' ? { ...e, platformDailyNumbers: 1500 } : e) }))
+  sys = await startTestSystem({ env: { ...process.env, ENTERPRISES_FILE: file } })
+})
 afterAll(async () => { await sys?.stop() })
 
 const master = DEV_SECRETS.enterpriseKey
@@ -297,4 +306,18 @@ test('released feed: a late report lands on the day we recorded it; a cursor ret
     const reply = await signed('enterprise', 'baidu', 'GET', LIFECYCLE_PATHS.releasedSince(bad)).send()
     expect([reply.status, reply.body.error.code]).toEqual([400, 'INVALID_INPUT'])
   }
+})
+
+test('a daily quota of numbers checked per enterprise, from its configuration (a default otherwise): 429 past it until China midnight', async () => {
+  sys.clock.t = Date.parse('2028-05-01T14:00:00Z') // 22:00 China time
+  const numbers = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `1860001${String(from + i).padStart(4, '0')}`)
+  const asks = async (enterprise: string, list: string[]) => { sys.clock.advance(3000); return check(enterprise, '2028-01-01', list) }
+  expect((await asks('meituan', numbers(1000))).status).toBe(200)
+  expect((await asks('meituan', numbers(500, 1000))).status).toBe(200)
+  const over = await asks('meituan', numbers(1, 1500))
+  expect([over.status, over.body.error.code, over.headers.get('retry-after')]).toEqual([429, 'RATE_LIMITED', String(2 * 3600 - 9)]) // three reads 3 s apart since 22:00
+  // refused calls count nothing; another enterprise (the default quota) is not affected
+  expect((await asks('jd', numbers(1000))).status).toBe(200)
+  sys.clock.t = Date.parse('2028-05-01T16:00:01Z') // a new China day
+  expect((await asks('meituan', numbers(1000))).status).toBe(200)
 })

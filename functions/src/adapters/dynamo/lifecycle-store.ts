@@ -4,6 +4,7 @@
 //   rel#<seq>#<phone>#<eff>  one released number and its effective time, filed under the China day we recorded it (feedDay) and
 //                            ordered by recordedSeq (recorded ms × 1000 + a random tie-breaker): the
 //                            platforms' feed, 30 days; a page of it is one Query on the byRecorded index
+//   quota#<enterprise>#<day> numbers an enterprise checked that China day (its daily quota), 2 days
 //   sig#<hash>               a request signature already used (replay refusal), minutes
 //   bucket#<caller>          a caller's token bucket (rate limit)
 //   audit#<enterprise>#<day> who called, when, with how many numbers (never which)
@@ -139,6 +140,22 @@ export class DynamoLifecycleStore implements LifecycleStore {
       return { seq: Number(seq), phone: phone!, effectiveAt: Number(effectiveAt) }
     })
     return { entries, more: out.LastEvaluatedKey !== undefined }
+  }
+
+  async countNumbers (enterpriseId: string, day: string, count: number, quota: number, now: number): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `quota#${enterpriseId}#${day}` },
+        UpdateExpression: 'ADD used :n SET expiresAt = :exp',
+        ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+        ExpressionAttributeValues: { ':n': count, ':room': quota - count, ':exp': seconds(now) + 2 * DAY_S }
+      }))
+      return true
+    } catch (err) {
+      if (isConditionFailure(err)) return false
+      throw err
+    }
   }
 
   async firstUse (signature: string, now: number): Promise<boolean> {
