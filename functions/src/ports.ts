@@ -330,7 +330,9 @@ export interface CaseState {
   items: CaseItemState[]
   /** SMS updates waiting for the hourly slot */
   pending: PendingCaseSms[]
-  lastSmsAt: number
+  /** when the last UPDATE SMS went out (the acceptance SMS does not start the hour); absent before the first */
+  lastSmsAt?: number
+  /** SMS sent for this case, the acceptance included (names each outbox message) */
   smsCount: number
   /** when the sweep should look at this case next; absent when nothing can fall due */
   dueAt?: number

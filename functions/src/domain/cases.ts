@@ -1,5 +1,6 @@
 // Resolution cases over the ports: open a case, forward each item to its enterprise, take the
-// enterprise's answers, mark late items, and keep the person informed by at most one SMS an hour.
+// enterprise's answers, mark late items, and keep the person informed: an update at once, then at most
+// one update SMS an hour (the acceptance SMS does not count).
 // Every change to a case is a step on its state, written back conditioned on its version.
 import { appName, CASE_ID_PATTERN, ITEM_ID_PATTERN, type CaseItemView, type CaseView, type CreateCaseRequest, type CreateCaseResponse } from '#contract/cases'
 import { type DisputeCallback, type DisputeCallbackResponse } from '#contract/disputes'
@@ -128,8 +129,7 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
       version: 1,
       items,
       pending: [],
-      // the accepted SMS takes this hour's slot
-      lastSmsAt: now,
+      // the acceptance SMS does not take the hour's slot: the first answer is told within a minute (PRODUCT.md)
       smsCount: 1
     }
     state.dueAt = dueAt(state)
@@ -365,7 +365,7 @@ async function step<R> (
     const next = prev && structuredClone(prev)
     const { effects = {}, result } = change(next, now)
     if (!prev || !next) return { result, sms: false }
-    if (next.pending.length && now >= next.lastSmsAt + POLICY.cases.smsIntervalMs) {
+    if (next.pending.length && (next.lastSmsAt === undefined || now >= next.lastSmsAt + POLICY.cases.smsIntervalMs)) {
       if (next.phoneSealed !== undefined) {
         const templates = await deps.templates()
         // the updates' own text, without the signature the whole SMS gets once
