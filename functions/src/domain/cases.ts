@@ -31,6 +31,8 @@ export interface CaseStepDeps {
 export interface CaseDeps extends VerificationDeps, CaseStepDeps {
   /** public holidays (China dates) that do not count as working days */
   holidays: ReadonlySet<string>
+  /** when the current holder got a re-issued number (undefined: not re-issued, or no such record) */
+  holderSince?: (phone: string) => Promise<number | undefined>
 }
 
 // ---- open a case ----------------------------------------------------------------------------------
@@ -66,6 +68,10 @@ function checkRequest (catalogue: Catalogue, input: CaseInput): Chosen {
     if (!note.ok) fields[`items.${i}.note`] = note.reason
     return { app: app!, kind: item.kind, ...(note.ok && note.note !== undefined && { note: note.note }) }
   })
+  // the new holder's unbind is a case of its own: its own acceptance SMS, its own proof
+  if (chosen.some(c => c.kind === 'PREVIOUS_HOLDER') && chosen.some(c => c.kind !== 'PREVIOUS_HOLDER')) {
+    fields.items = '前任账号解绑请单独提交，不能与其他异议类型混合'
+  }
   if (Object.keys(fields).length) throw new AppError('INVALID_INPUT', { fields })
   return chosen
 }
@@ -87,7 +93,14 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
   return idempotent(deps, input.idempotencyKey, request, now, async remember => {
     const recentQuery = input.code === undefined ? await deps.cases.recentQuery(input.queryId!, now) : undefined
     const proof: HolderProof = input.code !== undefined ? { code: input.code } : { recentQuery }
+    const previousHolder = chosen.some(c => c.kind === 'PREVIOUS_HOLDER')
     const { phoneHash, codeHash } = await verifyHolder(deps, { phone: input.phone, idSuffix: input.idSuffix, requester: input.requester, proof }, now)
+      .then(async verified => {
+        // only the current holder of a number flagged re-issued unbinds a previous holder's accounts:
+        // anyone else is refused exactly as a wrong ID suffix is (the attempt counted as a verdict)
+        if (previousHolder && (await deps.holderSince?.(input.phone)) === undefined) throw new AppError('VERIFICATION_FAILED')
+        return verified
+      })
       .catch(async (err: unknown) => {
         // A queryId may be seen by others (GET /v1/queries/{id} is public with it): it proves one
         // attempt. A wrong number with it (guessing the hidden digits of 138****5551) or a wrong
@@ -159,7 +172,10 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
     const outcome = await deps.cases.create({
       state,
       disputes,
-      sms: caseSms(state, 1, input.phone, { template: 'caseAccepted', params: { ticket, apps: ordered.map(c => appName(c.app.label)).join('、') } }),
+      sms: caseSms(state, 1, input.phone, {
+        template: previousHolder ? 'casePreviousHolderAccepted' : 'caseAccepted',
+        params: { ticket, apps: ordered.map(c => appName(c.app.label)).join('、') }
+      }),
       proof: codeHash !== undefined ? { codeHash } : { queryId: input.queryId!, acceptedAfter: recentSince(now) },
       now,
       limits: [{ spec: LIMITS.caseDaily, subject: phoneHash }],
@@ -276,6 +292,10 @@ export async function answerItem (deps: CaseStepDeps, enterpriseId: string, item
     if (!next || !item || item.enterpriseId !== enterpriseId) throw unknown()
     if (!ANSWER_FROM[answer.status].includes(item.status)) {
       throw new AppError('CONFLICT', { message: `该事项当前状态为${item.status}，不能变为${answer.status}。` })
+    }
+    // the previous holder's account is unbound from the number, never closed: it is not the asker's
+    if (item.kind === 'PREVIOUS_HOLDER' && answer.status === 'RESOLVED' && answer.action === 'CANCELLED') {
+      throw new AppError('INVALID_INPUT', { fields: { action: '前任账号解绑只能解除号码绑定（UNBOUND）或未发现（NONE_FOUND），不能注销前任使用者的账号' } })
     }
     const update = applyAnswer(item, answer, next.ticket, label, now)
     if (update) next.pending.push(update)
