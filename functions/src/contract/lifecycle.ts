@@ -84,6 +84,7 @@ export type ReleasedNumbersResponse = z.infer<typeof ReleasedNumbersResponse>
  */
 export const ReleasedFeedResponse = z.object({ entries: z.array(ReleasedEntry), next: z.string(), more: z.boolean() })
 export type ReleasedFeedResponse = z.infer<typeof ReleasedFeedResponse>
+export const ReleasedNumbersOrFeed = z.union([ReleasedNumbersResponse, ReleasedFeedResponse])
 
 export const PlatformAuditResponse = z.object({
   enterpriseId: z.string(),
