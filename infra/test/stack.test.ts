@@ -321,7 +321,7 @@ describe('permissions', () => {
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] },
     carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
-    platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     notifyEnterprises: { notices: ['GetItem', 'UpdateItem'] },
     noticeCallback: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
     lifecycleSweep: { notices: ['GetItem', 'Scan', 'UpdateItem'] },
