@@ -161,9 +161,10 @@ export async function releasedNumbers (deps: LifecycleDeps, enterpriseId: string
   // a whole day, page after page (the feed's cursor serves one page per call)
   for (let after = 0, more = true; more;) {
     const page = await deps.lifecycle.releasedPage(date, after, now * 1000 + 999, FEED_PAGE)
-    entries.push(...page.entries)
-    more = page.more && page.entries.length > 0
-    after = page.entries.at(-1)?.seq ?? after
+    const kept = withoutCutTies(page)
+    entries.push(...kept)
+    more = page.more && kept.length > 0
+    after = kept.at(-1)?.seq ?? after
   }
   await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
   return entries
@@ -191,13 +192,7 @@ export async function releasedSince (deps: LifecycleDeps, enterpriseId: string, 
     const nextDay = (chinaMidnight(day) + DAY_MS) * 1000 - 1
     const dayOver = settled >= nextDay
     const page = await deps.lifecycle.releasedPage(day, from, settled, FEED_PAGE)
-    let entries = page.entries
-    // equal seqs (same ms, same draw) are served together: a cut between them would skip one
-    if (page.more && entries.length > 1) {
-      const last = entries.at(-1)!.seq
-      const kept = entries.filter(e => e.seq !== last)
-      if (kept.length) entries = kept
-    }
+    const entries = withoutCutTies(page)
     // a day with nothing more is left for the next only once it is over (one Query per page with entries)
     if (entries.length || !dayOver) {
       await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
@@ -205,6 +200,14 @@ export async function releasedSince (deps: LifecycleDeps, enterpriseId: string, 
     }
     from = nextDay
   }
+}
+
+/** equal seqs (same ms, same draw) are served together: a page cut between them would skip one, so a cut page leaves its last seq for the next */
+function withoutCutTies (page: { entries: ReleasedEntry[], more: boolean }): ReleasedEntry[] {
+  if (!page.more || page.entries.length < 2) return page.entries
+  const last = page.entries.at(-1)!.seq
+  const kept = page.entries.filter(e => e.seq !== last)
+  return kept.length ? kept : page.entries
 }
 
 // The cursor names a position in the feed (a seq), never a number; its MAC makes it tamper-evident.
