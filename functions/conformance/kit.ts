@@ -178,14 +178,14 @@ export async function runConformance (options: ConformanceOptions): Promise<Chec
       const appId = options.appId ?? appsAnswered[0] ?? catalogue.enterprises.find(e => e.id === options.enterpriseId)?.apps[0]?.id ?? 'app'
       const base = listener?.base ?? NOWHERE
       const refused = new Set<string>()
-      const newDispute = (): { id: string, body: string } => {
+      const newDispute = (kind: DisputeRequest['kind'] = 'NOT_MINE'): { id: string, body: string } => {
         const itemId = `${randomUUID()}.${appId}`
         const now = Date.now()
         const dispute: DisputeRequest = {
           itemId,
           phone,
           appId,
-          kind: 'NOT_MINE',
+          kind,
           note: 'yzt conformance kit: a test dispute about an agreed test number; no real person is waiting for it',
           callbackUrl: base + CASE_PATHS.disputeCallback(itemId),
           deadlines: { acknowledgeBy: new Date(now + 24 * 3600_000).toISOString(), resolveBy: new Date(now + 7 * 24 * 3600_000).toISOString() }
@@ -210,6 +210,13 @@ export async function runConformance (options: ConformanceOptions): Promise<Chec
       check('disputes: the same itemId again gets the same reference (idempotent)', same,
         !parsed?.success ? 'no accepted answer to compare' : second.status !== 202 ? `second answer: ${second.error ?? `HTTP ${second.status}`}`
           : !again?.success ? 'the second answer is not a DisputeAccepted' : same ? `the same reference ${parsed.data.reference}` : `${parsed.data.reference}, then ${again.data.reference}`)
+      // the new holder's unbind (前任账号解绑): the same protocol, another kind; its callback is not the one checked below
+      const unbind = newDispute('PREVIOUS_HOLDER')
+      refused.add(unbind.id)
+      const previous = await send('disputes', unbind.body, signedHeaders(unbind.body))
+      const previousOk = previous.status === 202 && DisputeAccepted.safeParse(tryJson(previous.body)).success
+      check('disputes: accepts a PREVIOUS_HOLDER (前任账号解绑) dispute with 202 and a DisputeAccepted', previousOk,
+        previous.error ? `no answer: ${previous.error}` : previous.status !== 202 ? `got ${previous.status}` : previousOk ? 'accepted' : `not a DisputeAccepted: ${previous.body.slice(0, 120)}`)
 
       // the callback: the first one not about a dispute that had to be refused
       const waitMs = options.callbackWaitMs ?? DEFAULT_CALLBACK_WAIT_MS

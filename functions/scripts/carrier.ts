@@ -10,7 +10,6 @@ import { parseArgs } from 'node:util'
 import * as z from 'zod'
 import { LIFECYCLE_PATHS } from '#contract/lifecycle'
 import { normalisePhone, PHONE_PATTERN } from '#contract/index'
-import { hmacHasher } from '#adapters/crypto'
 import { loadSecrets } from '#adapters/secrets'
 import { carrierOf } from '#domain/carriers'
 import { carrierKey, signedRequestHeaders } from '#lib/signing'
@@ -49,7 +48,8 @@ export async function carrierCommand (argv: string[]): Promise<{ status: number,
           phone,
           type: TYPES[command as keyof typeof TYPES],
           effectiveAt: values.at ?? new Date(now).toISOString(),
-          ...(values['id-suffix'] && { idSuffixHash: hmacHasher(secrets.pepper).idSuffix(phone, values['id-suffix'].toUpperCase()) })
+          // the new holder's suffix as it is: the API hashes it on receipt (a carrier holds none of our secrets)
+          ...(values['id-suffix'] && { idSuffix: values['id-suffix'].toUpperCase() })
         }]
       })]
   const res = await fetch(values.url + path, {

@@ -274,11 +274,14 @@ export interface BreakerStore {
 /** What one applied carrier event writes, all or nothing. */
 export interface RecordedEvent {
   carrierId: string
-  eventId: string
+  /** keyed hash of the carrier's event id (which may embed a number) */
+  eventKey: string
+  /** keyed hash of the event's content: tells a retry from another event under a reused id */
+  eventContent: string
   previous?: NumberHistory
   next: NumberHistory
-  /** CANCELLED: the number joins that China day's released-numbers feed */
-  released?: { date: string, phone: string }
+  /** CANCELLED: the number joins the released-numbers feed, filed under the China day it is recorded */
+  released?: { effectiveAt: number, phone: string }
   /** the subscriber record (the carrier's real-name data, where this deployment holds it) */
   subscriber?: { status: NumberHistory['status'], idSuffixHash?: string }
   /** the release notice to every enterprise: one item each, the record is the message */
@@ -299,17 +302,26 @@ export interface NoticeRecord {
   effectiveAt: number
 }
 
+/** one entry of the released-numbers feed: `seq` orders the feed (recorded ms × 1000 + a tie-breaker) */
+export interface ReleasedEntry { seq: number, phone: string, effectiveAt: number }
+
 export interface AuditEntry { at: number, route: string, numbers: number }
 
 /** Number histories, the released feed, and the bookkeeping of the signed server-to-server calls. */
 export interface LifecycleStore {
   /** one BatchGetItem per 100 numbers */
   histories (phoneHashes: readonly string[]): Promise<Map<string, NumberHistory>>
-  /** the history as written; 'DUPLICATE': this event id was recorded before; 'CONFLICT': the history moved since it was read */
-  recordEvent (event: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'DUPLICATE' | 'CONFLICT'>
-  /** whether this carrier's event id was recorded before (and has not expired) */
-  eventSeen (carrierId: string, eventId: string, now: number): Promise<boolean>
-  releasedOn (date: string, now: number): Promise<string[]>
+  /** the history as written; 'EVENT_EXISTS': this event key was recorded before; 'MOVED': the history moved since it was read */
+  recordEvent (event: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'EVENT_EXISTS' | 'MOVED'>
+  /** the content hash recorded under this event key (undefined: never recorded, or expired) */
+  eventContent (eventKey: string, now: number): Promise<string | undefined>
+  /**
+   * one Query: the released numbers filed under `day` with after < seq ≤ upTo, in the order recorded;
+   * `more` when the page was cut at `limit`
+   */
+  releasedPage (day: string, after: number, upTo: number, limit: number): Promise<{ entries: ReleasedEntry[], more: boolean }>
+  /** adds `count` to an enterprise's numbers checked on China day `day` unless that would pass `quota` (then false, nothing added) */
+  countNumbers (enterpriseId: string, day: string, count: number, quota: number, now: number): Promise<boolean>
   /** true the first time this request signature is seen within its validity */
   firstUse (signature: string, now: number): Promise<boolean>
   /** one token from a caller's bucket, or the wait until the next one */
@@ -377,7 +389,9 @@ export interface CaseState {
   items: CaseItemState[]
   /** SMS updates waiting for the hourly slot */
   pending: PendingCaseSms[]
-  lastSmsAt: number
+  /** when the last UPDATE SMS went out (the acceptance SMS does not start the hour); absent before the first */
+  lastSmsAt?: number
+  /** SMS sent for this case, the acceptance included (names each outbox message) */
   smsCount: number
   /** when the sweep should look at this case next; absent when nothing can fall due */
   dueAt?: number

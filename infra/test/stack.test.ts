@@ -333,7 +333,7 @@ describe('permissions', () => {
       lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'],
       alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem']
     },
-    platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     camaraNumberRecycling: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     oauthServer: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'] },
     notifyEnterprises: { notices: ['GetItem', 'UpdateItem'] },

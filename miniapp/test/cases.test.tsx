@@ -141,6 +141,27 @@ describe('异议账号处理', () => {
     expect(byId(container, 'kind-taobao-NOT_MINE')).toBeNull()
   })
 
+  test('前任账号解绑 is offered only when chosen: then it is the one kind, picked with the app, and sent as PREVIOUS_HOLDER', async () => {
+    api({ '/v1/enterprises': { status: 200, data: enterprisesBody }, '/v1/cases': { status: 202, data: { caseId: CASE_ID, ticket: 'YZT-20260721-ABC234', accessToken: 'a'.repeat(43), maskedPhone: '138****5551', items: [] } } })
+    storage()
+    const { user, container } = await setup()
+    await pick(user, container, 'taobao')
+    expect(byId(container, 'kind-taobao-PREVIOUS_HOLDER')).toBeNull()
+    await user.click(byId(container, 'previous-holder'))
+    expect(byId(container, 'previous-holder').getAttribute('aria-checked')).toBe('true')
+    // the kind chosen before no longer applies; the only one offered is the unbind
+    const radios = byId(container, 'app-taobao').querySelectorAll('[role=radio]')
+    expect([...radios].map(r => r.textContent)).toEqual(['前任账号解绑'])
+    await kind(user, container, 'taobao', 'PREVIOUS_HOLDER')
+    await pick(user, container, 'wechat')
+    expect(byId(container, 'kind-wechat-PREVIOUS_HOLDER').getAttribute('aria-checked')).toBe('true')
+    await verifyWith(user, container)
+    await agree(user, container)
+    await user.click(byId(container, 'case-submit'))
+    await waitFor(() => expect(sent('/v1/cases')).toHaveLength(1))
+    expect(JSON.parse(sent('/v1/cases')[0].data).items).toEqual([{ appId: 'taobao', kind: 'PREVIOUS_HOLDER' }, { appId: 'wechat', kind: 'PREVIOUS_HOLDER' }])
+  })
+
   test('the separate consent names the chosen enterprises word for word, in SMS order, and must be given again when they change', async () => {
     api({ '/v1/enterprises': { status: 200, data: enterprisesBody } })
     storage()

@@ -3,14 +3,20 @@
 import * as z from 'zod/mini'
 import { Code, IdSuffix, Phone, QUERY_ID_PATTERN } from './index'
 
-export const CASE_KINDS = ['NOT_MINE', 'NO_LONGER_USED'] as const
+/**
+ * PREVIOUS_HOLDER (前任账号解绑): the current holder of a re-issued number asks the enterprise to unbind
+ * the number from the previous holder's account (never to close it, never to reveal it); only the
+ * verified holder of a number flagged re-issued may ask, in a case of its own
+ */
+export const CASE_KINDS = ['NOT_MINE', 'NO_LONGER_USED', 'PREVIOUS_HOLDER'] as const
 export const CaseKind = z.enum(CASE_KINDS)
 export type CaseKind = z.infer<typeof CaseKind>
 
 /** what the mini-program shows for each kind */
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {
   NOT_MINE: '不是本人注册',
-  NO_LONGER_USED: '不再使用，申请解绑/注销'
+  NO_LONGER_USED: '不再使用，申请解绑/注销',
+  PREVIOUS_HOLDER: '前任账号解绑'
 }
 
 export const ITEM_STATUSES = ['SUBMITTED', 'FORWARDED', 'ACKNOWLEDGED', 'NEEDS_USER_ACTION', 'RESOLVED', 'REJECTED', 'OVERDUE'] as const

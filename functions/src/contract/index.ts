@@ -121,7 +121,9 @@ export const Enterprise = z.object({
   initials: z.optional(z.string().check(z.regex(/^[a-z0-9]{1,16}$/))),
   accountMode: AccountMode,
   apps: z.array(App),
-  guide: Guide
+  guide: Guide,
+  /** numbers it may check per China day on the platform API (sized from its user base); a default otherwise */
+  platformDailyNumbers: z.optional(z.number().check(z.int(), z.positive(), z.maximum(100_000_000)))
 })
 export type Enterprise = z.infer<typeof Enterprise>
 

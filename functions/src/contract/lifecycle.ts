@@ -1,12 +1,13 @@
 // The number-lifecycle interfaces: carriers report what happens to a number; platforms (the
 // participating enterprises) ask whether a number changed hands. Both are server-to-server and signed.
 import * as z from 'zod/mini'
-import { Phone } from './index'
+import { IdSuffix, Phone } from './index'
 
 export const MAX_EVENTS_PER_BATCH = 1000
 export const MAX_NUMBERS_PER_CHECK = 1000
 
-export const NUMBER_EVENT_TYPES = ['CANCELLED', 'REISSUED', 'SUSPENDED', 'ACTIVE'] as const
+/** PORTED (携号转网): the number moved to the reporting carrier and keeps its holder */
+export const NUMBER_EVENT_TYPES = ['CANCELLED', 'REISSUED', 'SUSPENDED', 'ACTIVE', 'PORTED'] as const
 export const NumberEventType = z.enum(NUMBER_EVENT_TYPES)
 export type NumberEventType = z.infer<typeof NumberEventType>
 
@@ -14,14 +15,17 @@ const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应
 const Instant = z.string().check(z.refine(s => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), '时间格式应为 ISO 8601'))
 
 export const NumberEvent = z.strictObject({
-  /** the carrier's own id for the event: a repeat of the same id changes nothing */
+  /** the carrier's own id for the event: the identical event again changes nothing; other content under it is a CONFLICT */
   eventId: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, '事件编号格式不正确')),
   phone: Phone,
   type: NumberEventType,
   /** when the change took effect at the carrier (a date is read as China midnight) */
   effectiveAt: Instant,
-  /** REISSUED only: the new holder's ID suffix, as the keyed hash the subscriber records use */
-  idSuffixHash: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{16,128}$/, 'idSuffixHash 格式不正确')))
+  /**
+   * REISSUED only: the new holder's ID suffix (last six characters of the ID number), sent over the
+   * signed channel; we keep only its keyed hash, so a carrier needs no secret of ours to re-issue
+   */
+  idSuffix: z.optional(IdSuffix)
 })
 export type NumberEvent = z.output<typeof NumberEvent>
 
@@ -30,7 +34,8 @@ export const NumberEventsRequest = z.strictObject({
 })
 export type NumberEventsRequest = z.output<typeof NumberEventsRequest>
 
-export const EVENT_OUTCOMES = ['APPLIED', 'FLAGGED', 'DUPLICATE', 'REJECTED'] as const
+/** DUPLICATE: this very event was recorded before; CONFLICT: its id was used before for other content (not applied) */
+export const EVENT_OUTCOMES = ['APPLIED', 'FLAGGED', 'DUPLICATE', 'CONFLICT', 'REJECTED'] as const
 export const NumberEventResult = z.object({
   eventId: z.string(),
   outcome: z.enum(EVENT_OUTCOMES),
@@ -65,8 +70,21 @@ export type NumberCheck = z.infer<typeof NumberCheck>
 export const NumberChecksResponse = z.object({ results: z.array(NumberCheck) })
 export type NumberChecksResponse = z.infer<typeof NumberChecksResponse>
 
-export const ReleasedNumbersResponse = z.object({ date: z.string(), numbers: z.array(z.string()) })
+/** one released number: when it took effect at the carrier, and when we recorded it (the feed's order) */
+export const ReleasedEntry = z.object({ phone: z.string(), effectiveAt: z.string(), recordedAt: z.string() })
+export type ReleasedEntry = z.infer<typeof ReleasedEntry>
+
+/** `?date=D`: the numbers we recorded on China day D (a late report lands on the day it arrives) */
+export const ReleasedNumbersResponse = z.object({ date: z.string(), numbers: z.array(z.string()), entries: z.array(ReleasedEntry) })
 export type ReleasedNumbersResponse = z.infer<typeof ReleasedNumbersResponse>
+
+/**
+ * `?since=<cursor>` (empty: from the oldest day kept): what was recorded after the cursor, in that order;
+ * pass `next` on the following call; `more`: call again now (otherwise, later)
+ */
+export const ReleasedFeedResponse = z.object({ entries: z.array(ReleasedEntry), next: z.string(), more: z.boolean() })
+export type ReleasedFeedResponse = z.infer<typeof ReleasedFeedResponse>
+export const ReleasedNumbersOrFeed = z.union([ReleasedNumbersResponse, ReleasedFeedResponse])
 
 export const PlatformAuditResponse = z.object({
   enterpriseId: z.string(),
@@ -80,6 +98,7 @@ export const LIFECYCLE_PATHS = {
   readiness: (phone: string) => `/v1/carrier/numbers/${encodeURIComponent(phone)}/reissue-readiness`,
   numberChecks: '/v1/platform/number-checks',
   releasedNumbers: (date: string) => `/v1/platform/released-numbers?date=${encodeURIComponent(date)}`,
+  releasedSince: (cursor: string) => `/v1/platform/released-numbers?since=${encodeURIComponent(cursor)}`,
   audit: (date: string) => `/v1/platform/audit?date=${encodeURIComponent(date)}`
 } as const
 

@@ -201,7 +201,8 @@ export function awaitsDelivery (item: Pick<CaseItemState, 'forwardedAt' | 'deliv
 /** the earliest moment the sweep has something to do for this case */
 export function dueAt (state: Pick<CaseState, 'items' | 'pending' | 'lastSmsAt' | 'phoneSealed' | 'createdAt'>): number | undefined {
   const times: number[] = []
-  if (state.pending.length) times.push(state.lastSmsAt + POLICY.cases.smsIntervalMs)
+  // held updates go when the hour since the last update SMS is up (at once when none went yet)
+  if (state.pending.length) times.push((state.lastSmsAt ?? 0) + POLICY.cases.smsIntervalMs)
   for (const item of state.items) {
     const due = nextDue(item)
     if (due !== undefined) times.push(due)

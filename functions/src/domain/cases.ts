@@ -1,5 +1,6 @@
 // Resolution cases over the ports: open a case, forward each item to its enterprise, take the
-// enterprise's answers, mark late items, and keep the person informed by at most one SMS an hour.
+// enterprise's answers, mark late items, and keep the person informed: an update at once, then at most
+// one update SMS an hour (the acceptance SMS does not count).
 // Every change to a case is a step on its state, written back conditioned on its version.
 import { appName, CASE_ID_PATTERN, ITEM_ID_PATTERN, type CaseItemView, type CaseView, type CreateCaseRequest, type CreateCaseResponse } from '#contract/cases'
 import { type DisputeCallback, type DisputeCallbackResponse } from '#contract/disputes'
@@ -30,6 +31,8 @@ export interface CaseStepDeps {
 export interface CaseDeps extends VerificationDeps, CaseStepDeps {
   /** public holidays (China dates) that do not count as working days */
   holidays: ReadonlySet<string>
+  /** when the current holder got a re-issued number (undefined: not re-issued, or no such record) */
+  holderSince?: (phone: string) => Promise<number | undefined>
 }
 
 // ---- open a case ----------------------------------------------------------------------------------
@@ -65,6 +68,10 @@ function checkRequest (catalogue: Catalogue, input: CaseInput): Chosen {
     if (!note.ok) fields[`items.${i}.note`] = note.reason
     return { app: app!, kind: item.kind, ...(note.ok && note.note !== undefined && { note: note.note }) }
   })
+  // the new holder's unbind is a case of its own: its own acceptance SMS, its own proof
+  if (chosen.some(c => c.kind === 'PREVIOUS_HOLDER') && chosen.some(c => c.kind !== 'PREVIOUS_HOLDER')) {
+    fields.items = '前任账号解绑请单独提交，不能与其他异议类型混合'
+  }
   if (Object.keys(fields).length) throw new AppError('INVALID_INPUT', { fields })
   return chosen
 }
@@ -86,7 +93,14 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
   return idempotent(deps, input.idempotencyKey, request, now, async remember => {
     const recentQuery = input.code === undefined ? await deps.cases.recentQuery(input.queryId!, now) : undefined
     const proof: HolderProof = input.code !== undefined ? { code: input.code } : { recentQuery }
+    const previousHolder = chosen.some(c => c.kind === 'PREVIOUS_HOLDER')
     const { phoneHash, codeHash } = await verifyHolder(deps, { phone: input.phone, idSuffix: input.idSuffix, requester: input.requester, proof }, now)
+      .then(async verified => {
+        // only the current holder of a number flagged re-issued unbinds a previous holder's accounts:
+        // anyone else is refused exactly as a wrong ID suffix is (the attempt counted as a verdict)
+        if (previousHolder && (await deps.holderSince?.(input.phone)) === undefined) throw new AppError('VERIFICATION_FAILED')
+        return verified
+      })
       .catch(async (err: unknown) => {
         // A queryId may be seen by others (GET /v1/queries/{id} is public with it): it proves one
         // attempt. A wrong number with it (guessing the hidden digits of 138****5551) or a wrong
@@ -128,8 +142,7 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
       version: 1,
       items,
       pending: [],
-      // the accepted SMS takes this hour's slot
-      lastSmsAt: now,
+      // the acceptance SMS does not take the hour's slot: the first answer is told within a minute (PRODUCT.md)
       smsCount: 1
     }
     state.dueAt = dueAt(state)
@@ -159,7 +172,10 @@ async function opened (deps: CaseDeps, input: CaseInput, catalogue: Catalogue, c
     const outcome = await deps.cases.create({
       state,
       disputes,
-      sms: caseSms(state, 1, input.phone, { template: 'caseAccepted', params: { ticket, apps: ordered.map(c => appName(c.app.label)).join('、') } }),
+      sms: caseSms(state, 1, input.phone, {
+        template: previousHolder ? 'casePreviousHolderAccepted' : 'caseAccepted',
+        params: { ticket, apps: ordered.map(c => appName(c.app.label)).join('、') }
+      }),
       proof: codeHash !== undefined ? { codeHash } : { queryId: input.queryId!, acceptedAfter: recentSince(now) },
       now,
       limits: [{ spec: LIMITS.caseDaily, subject: phoneHash }],
@@ -277,6 +293,10 @@ export async function answerItem (deps: CaseStepDeps, enterpriseId: string, item
     if (!ANSWER_FROM[answer.status].includes(item.status)) {
       throw new AppError('CONFLICT', { message: `该事项当前状态为${item.status}，不能变为${answer.status}。` })
     }
+    // the previous holder's account is unbound from the number, never closed: it is not the asker's
+    if (item.kind === 'PREVIOUS_HOLDER' && answer.status === 'RESOLVED' && answer.action === 'CANCELLED') {
+      throw new AppError('INVALID_INPUT', { fields: { action: '前任账号解绑只能解除号码绑定（UNBOUND）或未发现（NONE_FOUND），不能注销前任使用者的账号' } })
+    }
     const update = applyAnswer(item, answer, next.ticket, label, now)
     if (update) next.pending.push(update)
     return { effects: item.status === 'RESOLVED' || item.status === 'REJECTED' ? { closeApps: [appId] } : {}, result: { itemId, status: item.status } }
@@ -365,7 +385,7 @@ async function step<R> (
     const next = prev && structuredClone(prev)
     const { effects = {}, result } = change(next, now)
     if (!prev || !next) return { result, sms: false }
-    if (next.pending.length && now >= next.lastSmsAt + POLICY.cases.smsIntervalMs) {
+    if (next.pending.length && (next.lastSmsAt === undefined || now >= next.lastSmsAt + POLICY.cases.smsIntervalMs)) {
       if (next.phoneSealed !== undefined) {
         const templates = await deps.templates()
         // the updates' own text, without the signature the whole SMS gets once

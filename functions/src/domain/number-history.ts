@@ -50,8 +50,8 @@ export type EventDecision =
 export function applyEvent (history: NumberHistory | undefined, phoneHash: string, event: LifecycleEvent, now: number, notices: readonly NoticeState[] = []): EventDecision {
   if (event.at > now + LIFECYCLE_POLICY.maxFutureSkewMs) return { outcome: 'REJECTED', reason: 'FUTURE_EVENT' }
   if (history && event.at < history.lastEventAt) return { outcome: 'REJECTED', reason: 'OUT_OF_ORDER' }
-  if (history && history.carrierId !== event.carrierId && event.type !== 'REISSUED') {
-    // a number moves between carriers only through porting, which arrives as REISSUED to the same holder elsewhere
+  if (history && history.carrierId !== event.carrierId && event.type !== 'PORTED') {
+    // a number moves between carriers only through porting (携号转网), reported by the carrier it moves to
     return { outcome: 'REJECTED', reason: 'OTHER_CARRIER' }
   }
   const base: NumberHistory = history
@@ -85,6 +85,11 @@ export function applyEvent (history: NumberHistory | undefined, phoneHash: strin
     case 'ACTIVE':
       if (history?.status === 'cancelled') return { outcome: 'REJECTED', reason: 'USE_REISSUED' }
       next.status = 'active'
+      return { outcome: 'APPLIED', history: next }
+    case 'PORTED':
+      // the holder takes the number to another carrier: same holder, so no change of hands is recorded
+      if (history?.status === 'cancelled') return { outcome: 'REJECTED', reason: 'NOT_IN_USE' }
+      if (history?.carrierId === event.carrierId) return { outcome: 'REJECTED', reason: 'ALREADY_YOURS' }
       return { outcome: 'APPLIED', history: next }
   }
 }

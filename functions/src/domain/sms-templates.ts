@@ -53,6 +53,8 @@ export function smsTemplates (catalogue: Catalogue) {
     resultSummaryReissuedUnavailable: template(summaryText(true, true)),
     // resolution cases; {apps} and {app} are SMS labels without “账号”, joined by 、
     caseAccepted: template('您的异议申请已受理，工单号{ticket}，涉及{apps}，企业将在5个工作日内处理，结果将短信通知您。'),
+    // the new holder of a re-issued number (前任账号解绑)
+    casePreviousHolderAccepted: template('您的前任账号解绑申请已受理，工单号{ticket}，涉及{apps}，企业将在5个工作日内解除该号码与前任使用者账号的绑定，结果将短信通知您。'),
     caseResolved: template('工单{ticket}：{app}已处理，{outcome}。'),
     caseNeedsAction: template('工单{ticket}：{app}需要您在其App内完成身份核验后继续处理，请在小程序“我的工单”中查看指引。'),
     caseRejected: template('工单{ticket}：{app}未能处理您的申请（{reason}）。如有疑问请致电{hotline}。'),

@@ -1,15 +1,20 @@
 // The platforms' signed interface: "has this number changed hands since D?", the daily released
 // feed, and each enterprise's own audit trail.
-import { NumberChecksRequest, type NumberChecksResponse, type PlatformAuditResponse, type ReleasedNumbersResponse } from '#contract/lifecycle'
+import { NumberChecksRequest, type NumberChecksResponse, type PlatformAuditResponse, type ReleasedFeedResponse, type ReleasedNumbersResponse } from '#contract/lifecycle'
+import type { ReleasedEntry } from '#ports'
 import { runtime, type Runtime } from '#adapters/runtime'
 import { AppError } from '#domain/errors'
-import { checkNumbers, releasedNumbers } from '#domain/lifecycle'
+import { checkNumbers, releasedNumbers, releasedSince } from '#domain/lifecycle'
 import { chinaDate } from '#domain/china-time'
 import { signedRoute } from '#lib/signed-route'
 import type { HttpResult } from '#lib/http'
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+const CURSOR = /^[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{1,40}$/
+
+const entryOut = (e: ReleasedEntry) =>
+  ({ phone: e.phone, effectiveAt: new Date(e.effectiveAt).toISOString(), recordedAt: new Date(Math.floor(e.seq / 1000)).toISOString() })
 
 function dateParam (event: APIGatewayProxyEventV2): string {
   const date = event.queryStringParameters?.date ?? ''
@@ -21,9 +26,16 @@ export const makeHandler = (rt: () => Promise<Runtime>) => {
   const deps = async () => (await rt()).callers.enterprise
   const checks = signedRoute({ body: NumberChecksRequest, status: 200, maxBodyBytes: 32 * 1024 }, deps, async ({ caller, body }): Promise<NumberChecksResponse> =>
     ({ results: await checkNumbers(await rt(), caller.id, body) }))
-  const released = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<ReleasedNumbersResponse> => {
+  const released = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<ReleasedNumbersResponse | ReleasedFeedResponse> => {
+    const since = event.queryStringParameters?.since
+    if (since !== undefined) {
+      if (since !== '' && !CURSOR.test(since)) throw new AppError('INVALID_INPUT', { fields: { since: '游标无效' } })
+      const page = await releasedSince(await rt(), caller.id, since)
+      return { entries: page.entries.map(entryOut), next: page.next, more: page.more }
+    }
     const date = dateParam(event)
-    return { date, numbers: await releasedNumbers(await rt(), caller.id, date) }
+    const entries = await releasedNumbers(await rt(), caller.id, date)
+    return { date, numbers: entries.map(e => e.phone), entries: entries.map(entryOut) }
   })
   // the caller's own trail only: the key decides whose, never a parameter
   const audit = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<PlatformAuditResponse> => {

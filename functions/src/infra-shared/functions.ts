@@ -137,7 +137,7 @@ export const FUNCTIONS = {
   carrierEvents: {
     entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
     // rate bucket, replay mark and event marks (Get/Put); histories (BatchGet); one transaction per event:
-    // event mark and history (Put), released feed (Update), release notices (Put); the subscriber record (Put/Update)
+    // event mark and history (Put), released feed entry (Put), release notices (Put); the subscriber record (Put/Update)
     tables: {
       lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
       subscribers: ['PutItem', 'UpdateItem'],
@@ -151,8 +151,8 @@ export const FUNCTIONS = {
   },
   platformChecks: {
     entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
-    // rate bucket, replay mark, audit (Get/Put/Update); histories and the released feed (BatchGet)
-    tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+    // rate bucket, replay mark, audit, daily number quota (Get/Put/Update); histories (BatchGet); the released feed (Query on its index)
+    tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
   },
   camaraNumberRecycling: {

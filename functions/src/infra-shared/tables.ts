@@ -33,6 +33,9 @@ export const SUBSCRIPTIONS_BY_ENTERPRISE_INDEX = 'byEnterprise'
 /** binding alerts held (quiet hours, the daily cap): one partition, ordered by when they fall due */
 export const ALERTS_DUE_INDEX = 'byDueAt'
 
+/** the released-numbers feed: China day recorded → entries in the order recorded (sparse: feed items only) */
+export const RELEASED_FEED_INDEX = 'byRecorded'
+
 export const TABLES = {
   /** carrier real-name records: keyed hash of the number → keyed hash of the ID suffix, status */
   subscribers: { name: 'Subscribers', envVar: 'SUBSCRIBERS_TABLE', partitionKey: 'pk', pointInTimeRecovery: true },
@@ -50,7 +53,10 @@ export const TABLES = {
   /** circuit breakers: one item per enterprise while it is considered down (no personal data) */
   enterpriseHealth: { name: 'EnterpriseHealth', envVar: 'ENTERPRISE_HEALTH_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
   /** number histories (hashed), the released-numbers feed, event ids, signed-call replay marks and audit */
-  lifecycle: { name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
+  lifecycle: {
+    name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt',
+    indexes: [{ name: RELEASED_FEED_INDEX, partitionKey: 'feedDay', sortKey: 'recordedSeq' }]
+  },
   /** one release notice per (released number, enterprise); an INSERT starts its delivery */
   notices: { name: 'NumberNotices', envVar: 'NOTICES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
   /**

@@ -15,7 +15,7 @@ export async function seedEvents (runtime: Runtime, events: SeedFile['events']):
       phone: e.phone,
       type: e.type,
       effectiveAt: e.effectiveAt,
-      ...(e.idSuffix && { idSuffixHash: runtime.hasher.idSuffix(e.phone, e.idSuffix) })
+      ...(e.idSuffix && { idSuffix: e.idSuffix })
     }])
   })
   for (const [carrier, batch] of byCarrier) {

@@ -195,6 +195,7 @@ export class MockEnterprises {
     const final: DisputeCallback | undefined = {
       resolve: accounts === 0
         ? { status: 'RESOLVED' as const, accountsAffected: 0, action: 'NONE_FOUND' as const }
+        // NO_LONGER_USED closes the person's own account; NOT_MINE and PREVIOUS_HOLDER (a previous holder's account) only unbind the number
         : { status: 'RESOLVED' as const, accountsAffected: accounts, action: dispute.kind === 'NO_LONGER_USED' ? 'CANCELLED' as const : 'UNBOUND' as const },
       'needs-action': { status: 'NEEDS_USER_ACTION' as const, instructions: '请在App“我的-设置-账号与安全”中完成人脸核验后继续处理。', link: `https://example.com/${enterpriseId}/verify` },
       reject: { status: 'REJECTED' as const, reasonCode: 'OWNER_VERIFIED', message: '该账号已通过本人实名核验，如有疑问请联系客服' },

@@ -53,6 +53,7 @@ const DISPUTE_CHECKS = [
   'disputes: answer matches DisputeAccepted',
   'disputes: answer is signed for this dispute (x-yzt-signature over "answer", the itemId and the body)',
   'disputes: the same itemId again gets the same reference (idempotent)',
+  'disputes: accepts a PREVIOUS_HOLDER (前任账号解绑) dispute with 202 and a DisputeAccepted',
   ...CALLBACK_CHECKS
 ]
 const CHECKS = [...COUNT_CHECKS, ...NOTICE_CHECKS, ...DISPUTE_CHECKS]

@@ -28,9 +28,10 @@ describe('signed HTTP carriers', () => {
   const servers: http.Server[] = []
   const served: Record<string, number> = {}
   const endpoints: Partial<Record<CarrierId, string>> = {}
+  const carriers: Partial<Record<CarrierId, MockCarrier>> = {}
   beforeAll(async () => {
     for (const id of CARRIERS.map(c => c.id) as CarrierId[]) {
-      const carrier = new MockCarrier(id, KEY, clock, SUBSCRIBERS)
+      const carrier = carriers[id] = new MockCarrier(id, KEY, clock, SUBSCRIBERS)
       const server = http.createServer((req, res) => {
         let body = ''
         req.on('data', d => { body += d })
@@ -73,6 +74,14 @@ describe('signed HTTP carriers', () => {
     expect(await post({ [TIMESTAMP_HEADER]: now, [SIGNATURE_HEADER]: sign(carrierKey(KEY, 'cmcc'), now, body) })).toBe(200)
     const wrongKey = httpCarrierGateway({ endpoints, masterKey: 'another-master-key-entirely', clock })
     await expect(wrongKey.check('13800005551', '12345X')).rejects.toThrow('carrier cmcc: HTTP 401')
+  })
+
+  test('a carrier that re-issues a number answers for the new holder from then on (CARRIER_GATEWAY=http uses its own check)', async () => {
+    const gateway = httpCarrierGateway({ endpoints, masterKey: KEY, clock })
+    const event = carriers.ctcc!.reissue('18900002222', '97531X')
+    expect(event).toMatchObject({ phone: '18900002222', type: 'REISSUED', idSuffix: '97531X' })
+    expect(await gateway.check('18900002222', '97531X')).toEqual({ status: 'active', idSuffixMatches: true })
+    expect(await gateway.check('18900002222', '11111X')).toEqual({ status: 'active', idSuffixMatches: false })
   })
 })
 

@@ -95,14 +95,20 @@ test('a case: ticket and token, one dispute per app at its enterprise, answers t
   expect(JSON.stringify(view)).not.toMatch(/13800005551|accountsAffected|"accounts/)
   expect(sys.mock.disputeAnswers.map(a => a.httpStatus)).toEqual([200, 200, 200, 200])
 
-  // the accepted SMS went at once; the two answers wait for the hourly slot, then go as one SMS
+  // the accepted SMS went at once and starts no hour: the first answer went at once too (no sweep, no
+  // time passed); the second came within the hour of that update, so it waits for the hour's end
   const accepted = `【一证通查】您的异议申请已受理，工单号${ticket}，涉及淘宝、抖音平台，企业将在5个工作日内处理，结果将短信通知您。`
-  await waitFor(() => caseSms().length === 1 || undefined, 'accepted SMS', PATIENT)
-  expect(caseSms()).toEqual([accepted])
-  sys.clock.advance(HOUR)
+  const resolved = `【一证通查】工单${ticket}：淘宝已处理，解绑账号1个。`
+  const needsAction = `【一证通查】工单${ticket}：抖音平台需要您在其App内完成身份核验后继续处理，请在小程序“我的工单”中查看指引。`
+  await waitFor(() => caseSms().length === 2 || undefined, 'accepted and first update SMS', PATIENT)
+  expect(caseSms()[0]).toBe(accepted)
+  expect([resolved, needsAction]).toContain(caseSms()[1])
+  sys.clock.advance(HOUR - 1)
+  expect((await sweepCases(sys.runtime)).smsQueued).toBe(0)
+  sys.clock.advance(1)
   expect(await sweepCases(sys.runtime)).toEqual({ cases: 1, overdue: 0, smsQueued: 1, dropped: 0, forwarded: 0, deferred: 0, enterprises: {} })
-  await waitFor(() => caseSms().length === 2 || undefined, 'batched SMS', PATIENT)
-  expect(caseSms()[1]).toBe(`【一证通查】工单${ticket}：淘宝已处理，解绑账号1个；抖音平台需要您在其App内完成身份核验后继续处理，请在小程序“我的工单”中查看指引。`)
+  await waitFor(() => caseSms().length === 3 || undefined, 'held update SMS', PATIENT)
+  expect(new Set(caseSms().slice(1))).toEqual(new Set([resolved, needsAction]))
 
   // at rest: no clear number, no clear note digits, the token only as a hash, the dispute outbox empty
   const tables = await sys.dump()
@@ -113,13 +119,11 @@ test('a case: ticket and token, one dispute per app at its enterprise, answers t
   expect(tables.DisputeOutbox).toEqual([])
 })
 
-test('one update within the hour goes as its own template, word for word; the number is dropped once every item is final', async () => {
+test('one update goes at once as its own template, word for word; the number is dropped once every item is final', async () => {
   sys = await startTestSystem()
   knobs('jd', { disputeOutcome: 'reject' })
   const { body } = await openCase([{ appId: 'jd', kind: 'NOT_MINE' }])
   await waitFor(async () => (await statuses(body.caseId, body.accessToken)).jd === 'REJECTED' || undefined, 'rejected', PATIENT)
-  sys.clock.advance(HOUR)
-  await sweepCases(sys.runtime)
   await waitFor(() => caseSms().length === 2 || undefined, 'rejected SMS', PATIENT)
   expect(caseSms()[1]).toBe(`【一证通查】工单${body.ticket}：京东平台未能处理您的申请（该账号已通过本人实名核验，如有疑问请联系客服）。如有疑问请致电950618。`)
   const row = (await sys.dump()).Cases!.find(r => r.pk === body.caseId)!
@@ -127,6 +131,29 @@ test('one update within the hour goes as its own template, word for word; the nu
   expect(row.dueAt).toBeUndefined()
   const view = (await getCase(body.caseId, body.accessToken)).body
   expect(view.items[0]).toEqual(expect.objectContaining({ status: 'REJECTED', message: '该账号已通过本人实名核验，如有疑问请联系客服', hotline: '950618' }))
+})
+
+test('update timing: at once after the acceptance; within the hour of an update SMS held, then every update since in one SMS joined by "；"', async () => {
+  sys = await startTestSystem()
+  quiet('alibaba', 'jd', 'douyin')
+  const { body } = await openCase([{ appId: 'taobao', kind: 'NOT_MINE' }, { appId: 'jd', kind: 'NOT_MINE' }, { appId: 'douyin', kind: 'NO_LONGER_USED' }])
+  const { caseId, ticket } = body
+  await waitFor(async () => Object.values(await statuses(caseId, body.accessToken)).every(s => s === 'FORWARDED') || undefined, 'forwarded', PATIENT)
+  // 10 minutes after the acceptance: the answer is told at once
+  sys.clock.advance(10 * 60_000)
+  expect((await answer('alibaba', `${caseId}.taobao`, { status: 'RESOLVED', accountsAffected: 2, action: 'CANCELLED' }).send()).status).toBe(200)
+  await waitFor(() => caseSms().length === 2 || undefined, 'first update', PATIENT)
+  expect(caseSms()[1]).toBe(`【一证通查】工单${ticket}：淘宝已处理，注销账号2个。`)
+  // two more answers within that hour: held, then one SMS at the hour's end, in the case's order
+  sys.clock.advance(20 * 60_000)
+  expect((await answer('douyin', `${caseId}.douyin`, { status: 'RESOLVED', accountsAffected: 0, action: 'NONE_FOUND' }).send()).status).toBe(200)
+  sys.clock.advance(20 * 60_000)
+  expect((await answer('jd', `${caseId}.jd`, { status: 'REJECTED', reasonCode: 'VERIFIED_OWNER', message: '账号已实名' }).send()).status).toBe(200)
+  expect((await sweepCases(sys.runtime)).smsQueued).toBe(0)
+  sys.clock.advance(20 * 60_000)
+  expect((await sweepCases(sys.runtime)).smsQueued).toBe(1)
+  await waitFor(() => caseSms().length === 3 || undefined, 'held updates', PATIENT)
+  expect(caseSms()[2]).toBe(`【一证通查】工单${ticket}：抖音平台已处理，未发现该号码注册的账号；京东平台未能处理您的申请（账号已实名）。如有疑问请致电950618。`)
 })
 
 test('GET needs the bearer token: none, a wrong one and an unknown case all answer the same 404', async () => {

@@ -1,13 +1,18 @@
 // One table, several small item kinds, each keyed so that no read scans:
 //   num#<phoneHash>          the number's history (status, records-since, changes of holder)
-//   evt#<carrier>#<eventId>  an event already recorded (idempotency per event id)
-//   rel#<date>#<shard>       the numbers released that China day (the platforms' feed), 30 days
+//   evt#<eventKey>           an event already recorded: keyed hashes of its id and content (idempotency)
+//   rel#<seq>#<phone>#<eff>  one released number and its effective time, filed under the China day we recorded it (feedDay) and
+//                            ordered by recordedSeq (recorded ms × 1000 + a random tie-breaker): the
+//                            platforms' feed, 30 days; a page of it is one Query on the byRecorded index
+//   quota#<enterprise>#<day> numbers an enterprise checked that China day (its daily quota), 2 days
 //   sig#<hash>               a request signature already used (replay refusal), minutes
 //   bucket#<caller>          a caller's token bucket (rate limit)
 //   audit#<enterprise>#<day> who called, when, with how many numbers (never which)
 import { createHash } from 'node:crypto'
-import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
-import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent } from '#ports'
+import { randomInt } from 'node:crypto'
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
+import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent, ReleasedEntry } from '#ports'
+import { RELEASED_FEED_INDEX } from '#infra-shared/tables'
 import { chinaDate } from '#domain/china-time'
 import { LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
 import { MAX_SKEW_MS } from '#lib/signing'
@@ -16,11 +21,10 @@ import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableN
 const DAY_S = 24 * 3600
 const EVENT_RETENTION_S = 400 * DAY_S
 const AUDIT_RETENTION_S = 400 * DAY_S
-/** the feed of one day is spread over this many items so a busy day stays far below 400 kB each */
-export const RELEASED_SHARDS = 8
 
 const numKey = (phoneHash: string) => `num#${phoneHash}`
-const shardOf = (phone: string) => createHash('sha256').update(phone).digest()[0]! % RELEASED_SHARDS
+/** recorded ms × 1000 + 0…999: ordered as received; equal values (same ms, same draw) are paged together */
+const recordedSeq = (now: number) => now * 1000 + randomInt(1000)
 
 export class DynamoLifecycleStore implements LifecycleStore {
   constructor (private readonly doc: Doc, private readonly tables: TableNames) {}
@@ -44,13 +48,13 @@ export class DynamoLifecycleStore implements LifecycleStore {
     return found
   }
 
-  async recordEvent (e: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'DUPLICATE' | 'CONFLICT'> {
+  async recordEvent (e: RecordedEvent, now: number): Promise<{ recorded: NumberHistory } | 'EVENT_EXISTS' | 'MOVED'> {
     const recorded = { ...e.next, version: (e.previous ? versionOf(e.previous) : 0) + 1 }
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
       {
         Put: {
           TableName: this.table,
-          Item: { pk: `evt#${e.carrierId}#${e.eventId}`, at: now, expiresAt: seconds(now) + EVENT_RETENTION_S },
+          Item: { pk: `evt#${e.eventKey}`, content: e.eventContent, at: now, expiresAt: seconds(now) + EVENT_RETENTION_S },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
           ExpressionAttributeValues: { ':nowS': seconds(now) }
         }
@@ -67,12 +71,19 @@ export class DynamoLifecycleStore implements LifecycleStore {
       }
     ]
     if (e.released) {
+      const seq = recordedSeq(now)
       items.push({
-        Update: {
+        Put: {
           TableName: this.table,
-          Key: { pk: `rel#${e.released.date}#${shardOf(e.released.phone)}` },
-          UpdateExpression: 'ADD numbers :n SET expiresAt = :exp',
-          ExpressionAttributeValues: { ':n': new Set([e.released.phone]), ':exp': seconds(now) + LIFECYCLE_POLICY.releasedFeedDays * DAY_S }
+          // number and effective time are in the key because the index copies keys only: one Query serves
+          // a page. The number is the feed's very content (published to the platforms), kept 30 days
+          Item: {
+            pk: `rel#${seq}#${e.released.phone}#${e.released.effectiveAt}`,
+            feedDay: chinaDate(now),
+            recordedSeq: seq,
+            effectiveAt: e.released.effectiveAt,
+            expiresAt: seconds(now) + LIFECYCLE_POLICY.releasedFeedDays * DAY_S
+          }
         }
       })
     }
@@ -84,7 +95,7 @@ export class DynamoLifecycleStore implements LifecycleStore {
     } catch (err) {
       const failed = cancelledConditions(err)
       if (!failed) throw err
-      return failed.has(0) ? 'DUPLICATE' : 'CONFLICT'
+      return failed.has(0) ? 'EVENT_EXISTS' : 'MOVED'
     }
     if (e.subscriber) await this.syncSubscriber(e.next.phoneHash, e.subscriber)
     return { recorded }
@@ -110,18 +121,41 @@ export class DynamoLifecycleStore implements LifecycleStore {
     }
   }
 
-  async eventSeen (carrierId: string, eventId: string, now: number): Promise<boolean> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `evt#${carrierId}#${eventId}` }, ConsistentRead: true }))
-    return Item !== undefined && Item.expiresAt > seconds(now)
+  async eventContent (eventKey: string, now: number): Promise<string | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `evt#${eventKey}` }, ConsistentRead: true }))
+    return Item !== undefined && Item.expiresAt > seconds(now) ? String(Item.content ?? '') : undefined
   }
 
-  async releasedOn (date: string, now: number): Promise<string[]> {
-    const keys = Array.from({ length: RELEASED_SHARDS }, (_, i) => ({ pk: `rel#${date}#${i}` }))
-    const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }))
-    const numbers = (out.Responses?.[this.table] ?? [])
-      .filter(item => item.expiresAt > seconds(now))
-      .flatMap(item => [...(item.numbers as Set<string>)])
-    return numbers.sort()
+  async releasedPage (day: string, after: number, upTo: number, limit: number): Promise<{ entries: ReleasedEntry[], more: boolean }> {
+    if (upTo <= after) return { entries: [], more: false }
+    const out = await this.doc.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: RELEASED_FEED_INDEX,
+      KeyConditionExpression: 'feedDay = :d AND recordedSeq BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':d': day, ':from': after + 1, ':to': upTo },
+      Limit: limit
+    }))
+    const entries = (out.Items ?? []).map(item => {
+      const [, seq, phone, effectiveAt] = String(item.pk).split('#')
+      return { seq: Number(seq), phone: phone!, effectiveAt: Number(effectiveAt) }
+    })
+    return { entries, more: out.LastEvaluatedKey !== undefined }
+  }
+
+  async countNumbers (enterpriseId: string, day: string, count: number, quota: number, now: number): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `quota#${enterpriseId}#${day}` },
+        UpdateExpression: 'ADD used :n SET expiresAt = :exp',
+        ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+        ExpressionAttributeValues: { ':n': count, ':room': quota - count, ':exp': seconds(now) + 2 * DAY_S }
+      }))
+      return true
+    } catch (err) {
+      if (isConditionFailure(err)) return false
+      throw err
+    }
   }
 
   async firstUse (signature: string, now: number): Promise<boolean> {

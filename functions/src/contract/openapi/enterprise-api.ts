@@ -62,7 +62,10 @@ export const ENTERPRISE_OPERATIONS: Operation[] = [
       'call back on `callbackUrl` (POST /v1/enterprise-callbacks/disputes/{itemId} on our API), signed with your key like any',
       'caller of our signed routes: ACKNOWLEDGED within 24 hours, then RESOLVED, NEEDS_USER_ACTION (your own identity check,',
       'in your app) or REJECTED within 5 working days (`deadlines`). You decide and verify identity your own way.',
-      'The same itemId may come again (we retry); answer it the same way. Only ever answer for items you received.'
+      'The same itemId may come again (we retry); answer it the same way. Only ever answer for items you received.',
+      '`kind`: NOT_MINE (不是本人注册), NO_LONGER_USED (不再使用，申请解绑/注销) or PREVIOUS_HOLDER (前任账号解绑: the person is the',
+      'verified current holder of a re-issued number; unbind the number from the previous holder\'s account — never close that',
+      'account, never reveal it; RESOLVED with `action` UNBOUND or NONE_FOUND, CANCELLED is refused).'
     ].join(' '),
     requestHeaders: SIGNED_REQUEST_HEADERS,
     requestBody: schema('DisputeRequest', DisputeRequest),

@@ -3,7 +3,7 @@
 import { ERROR_CODES, EnterprisesResponse, ErrorBody, QueryView, SendCodeRequest, SendCodeResponse, SubmitQueryRequest, SubmitQueryResponse } from '../index'
 import {
   NoticeConfirmation, NoticeConfirmationResponse, NumberChecksRequest, NumberChecksResponse, NumberEventsRequest, NumberEventsResponse,
-  PlatformAuditResponse, ReissueReadiness, ReleasedNumbersResponse
+  PlatformAuditResponse, ReissueReadiness, ReleasedNumbersOrFeed
 } from '../lifecycle'
 import { CaseView, CreateCaseRequest, CreateCaseResponse } from '../cases'
 import { DisputeCallback, DisputeCallbackResponse } from '../disputes'
@@ -89,7 +89,7 @@ export const OPERATIONS: Operation[] = [
   },
   signed({
     method: 'post', path: '/v1/carrier/number-events', operationId: 'recordNumberEvents',
-    summary: 'A carrier records lifecycle events of its numbers (≤ 1,000 per call, once per event id)',
+    summary: 'A carrier records lifecycle events of its numbers (≤ 1,000 per call). REISSUED carries the new holder\'s `idSuffix`, hashed on receipt (the carrier needs only its own key). Per event: APPLIED, FLAGGED (re-issued early), DUPLICATE (this very event again), CONFLICT (its id was used for another event: not applied), REJECTED (with the reason). PORTED (携号转网) is reported by the carrier the number moves to',
     requestBody: schema('NumberEventsRequest', NumberEventsRequest),
     responses: { 200: { description: 'one outcome per event, in order', body: schema('NumberEventsResponse', NumberEventsResponse) }, ...BODY_ERRORS }
   }),
@@ -100,14 +100,18 @@ export const OPERATIONS: Operation[] = [
   }),
   signed({
     method: 'post', path: '/v1/platform/number-checks', operationId: 'checkNumbers',
-    summary: 'Has each number changed hands since a date? true / false / null (no data), ≤ 1,000 per call',
+    summary: 'Has each number changed hands since a date? true / false / null (no data), ≤ 1,000 per call; each number counts against the enterprise\'s daily quota (its `platformDailyNumbers`, 100,000 by default: 429 until China midnight past it). Porting (PORTED) is not a change of hands',
     requestBody: schema('NumberChecksRequest', NumberChecksRequest),
     responses: { 200: { description: 'one answer per number, in order', body: schema('NumberChecksResponse', NumberChecksResponse) }, ...BODY_ERRORS }
   }),
   signed({
     method: 'get', path: '/v1/platform/released-numbers', operationId: 'releasedNumbers',
-    summary: 'The numbers released on a China calendar day (`?date=YYYY-MM-DD`, kept 30 days)',
-    responses: { 200: { description: 'the day\'s list', body: schema('ReleasedNumbersResponse', ReleasedNumbersResponse) }, 400: BODY_ERRORS[400]! }
+    summary: 'Released numbers, kept 30 days: those we recorded on a China day (`?date=YYYY-MM-DD`, a late report lands on the day it arrives, each entry keeps its effective time), or a cursor feed (`?since=<cursor>`, empty for the oldest kept): what was recorded after the cursor, in the order received, one page and the next cursor per call (an entry is served once a minute old)',
+    responses: {
+      200: { description: 'the day\'s list (`?date=`), or a page of the feed (`?since=`)', body: schema('ReleasedNumbersOrFeed', ReleasedNumbersOrFeed) },
+      400: error('INVALID_INPUT: a malformed date, or a cursor that is forged or past the 30 days kept'),
+      429: RATE_LIMITED
+    }
   }),
   signed({
     method: 'get', path: '/v1/platform/audit', operationId: 'platformAudit',

@@ -16,10 +16,10 @@ import { CHECK_AGAIN_MS, submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
 import { describeError } from '../../utils/messages'
 import { saveCase } from '../../utils/myCases'
+import { param } from '../../utils/params'
 import { forgetQuery, recentQuery } from '../../utils/recentQuery'
 import { useCountdown } from '../../utils/useCountdown'
 import { useEnterprises } from '../../utils/useEnterprises'
-import { param } from '../../utils/params'
 import './index.scss'
 
 /** 关怀模式: one thing per step; the last holds the verification, the consent and the submit */
@@ -70,6 +70,16 @@ export default function NewCasePage () {
   const [submitWait, startSubmitWait] = useCountdown()
   const [care] = useCareMode()
   const [step, setStep] = useState(0)
+  // 前任账号解绑 only for whoever came for it: from the result SMS's "其中N个账号注册于您启用该号码之前"
+  // (a link with ?kind=PREVIOUS_HOLDER) or by choosing it here; it is a case of its own
+  const routeKind = param(params, 'kind')
+  const [previousHolder, setPreviousHolder] = useState(routeKind === 'PREVIOUS_HOLDER')
+  const kinds: readonly CaseKind[] = previousHolder ? ['PREVIOUS_HOLDER'] : CASE_KINDS.filter(k => k !== 'PREVIOUS_HOLDER')
+  const switchPreviousHolder = () => {
+    setPreviousHolder(on => !on)
+    // a kind chosen for the other mode no longer applies
+    setChosen(prev => Object.fromEntries(Object.entries(prev).map(([id, c]) => [id, { note: c.note }])))
+  }
 
   // the recent verification is offered only while the API would still take it
   useEffect(() => {
@@ -124,7 +134,7 @@ export default function NewCasePage () {
   const toggle = (appId: string, on: boolean) => {
     setChosen(prev => {
       const next = { ...prev }
-      if (on) next[appId] = prev[appId] ?? { note: '' }
+      if (on) next[appId] = prev[appId] ?? { note: '', ...(previousHolder && { kind: 'PREVIOUS_HOLDER' as const }) }
       else delete next[appId]
       return next
     })
@@ -249,6 +259,12 @@ export default function NewCasePage () {
                   </View>)
                 : <Text className='section-title' role='status'>正在加载…</Text>
               : (
+                <>
+                  <View id='previous-holder' className={`kind ${previousHolder ? 'is-on' : ''}`} role='checkbox' aria-checked={previousHolder ? 'true' : 'false'}
+                    tabIndex={0} onClick={busy ? undefined : switchPreviousHolder}>
+                    <View className='radio-dot' aria-hidden='true' />
+                    <Text>{CASE_KIND_LABELS.PREVIOUS_HOLDER}：结果短信中有“其中N个账号注册于您启用该号码之前”，请企业解除这些账号与您号码的绑定</Text>
+                  </View>
                 <AppPicker apps={apps} disabled={busy} onToggle={toggle} isChosen={id => Boolean(chosen[id])}
                   hasError={id => Boolean(itemErrors[id] || (chosen[id] ? noteErrors[id] : ''))}>
                   {a => {
@@ -261,7 +277,7 @@ export default function NewCasePage () {
                               <View className='app-detail'>
                                 <Text className='detail-label' id={`kind-${a.id}-label`}>异议类型</Text>
                                 <View className='kinds' role='radiogroup' aria-labelledby={`kind-${a.id}-label`}>
-                                  {CASE_KINDS.map(k => (
+                                  {kinds.map(k => (
                                     <View key={k} id={`kind-${a.id}-${k}`} className={`kind ${c.kind === k ? 'is-on' : ''}`} role='radio'
                                       aria-checked={c.kind === k ? 'true' : 'false'} tabIndex={0} onClick={() => setChoice(a.id, { kind: k })}>
                                       <View className='radio-dot' aria-hidden='true' />
@@ -288,7 +304,8 @@ export default function NewCasePage () {
                       </>
                     )
                   }}
-                </AppPicker>)}
+                </AppPicker>
+                </>)}
           </View>)
         : null}
 
