@@ -2,7 +2,7 @@
 import { maskPhone } from '#contract/index'
 import type { NumberCheck, NumberEvent, NumberEventResult, ReissueReadiness } from '#contract/lifecycle'
 import type { Catalogue } from '#catalogue/index'
-import type { Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random } from '#ports'
+import type { CallerStore, Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random } from '#ports'
 import { carrierOf } from './carriers'
 import { AppError, rateLimited } from './errors'
 import {
@@ -18,6 +18,8 @@ export interface LifecycleDeps {
   random: Random
   hasher: Hasher
   lifecycle: LifecycleStore
+  /** the callers' rate buckets and the platforms' audit */
+  callerLedger: CallerStore
   /** the participating enterprises (the deployment's configuration, read when needed) */
   enterprises: () => Promise<{ catalogue: Catalogue }>
   /** public holidays (China dates) that do not count as working days */
@@ -112,7 +114,7 @@ export async function checkNumbers (deps: LifecycleDeps, enterpriseId: string, i
   const since = chinaMidnight(input.since)
   const hashes = input.numbers.map(n => deps.hasher.phone(n))
   const histories = await deps.lifecycle.histories(hashes)
-  await deps.lifecycle.audit(enterpriseId, { at: now, route: 'number-checks', numbers: input.numbers.length })
+  await deps.callerLedger.audit(enterpriseId, { at: now, route: 'number-checks', numbers: input.numbers.length })
   return input.numbers.map((phone, i) => ({ phone, reassigned: reassignedSince(histories.get(hashes[i]!), since) }))
 }
 
@@ -120,7 +122,7 @@ export async function releasedNumbers (deps: LifecycleDeps, enterpriseId: string
   const now = deps.clock.now()
   await spend(deps, `platform:${enterpriseId}`, PLATFORM_RATE, now)
   const numbers = await deps.lifecycle.releasedOn(date, now)
-  await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: numbers.length })
+  await deps.callerLedger.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: numbers.length })
   return numbers
 }
 
@@ -181,6 +183,6 @@ export async function confirmNotice (deps: LifecycleDeps, enterpriseId: string, 
 }
 
 async function spend (deps: LifecycleDeps, bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<void> {
-  const token = await deps.lifecycle.takeToken(bucket, spec, now)
+  const token = await deps.callerLedger.takeToken(bucket, spec, now)
   if (!token.ok) throw rateLimited(token.retryAfterSeconds)
 }

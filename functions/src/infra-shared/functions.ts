@@ -121,8 +121,8 @@ export const FUNCTIONS = {
   },
   sweepStuck: {
     entry: 'src/handlers/sweep-stuck.ts', memoryMb: 256, timeoutSeconds: 300,
-    // finds rows still holding a clear number past the bound (Scan), ends them (Update)
-    tables: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] }, schedule: { everyMinutes: POLICY.stuck.sweepEveryMinutes }
+    // finds rows still holding a clear number past the bound (Query on each table's due index), ends them (Update)
+    tables: { queries: ['Query', 'UpdateItem'], outbox: ['Query', 'UpdateItem'] }, schedule: { everyMinutes: POLICY.stuck.sweepEveryMinutes }
   },
   smsReceipt: {
     entry: 'src/handlers/sms-receipt.ts', memoryMb: 256, timeoutSeconds: 10,
@@ -133,9 +133,11 @@ export const FUNCTIONS = {
   },
   carrierEvents: {
     entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
-    // rate bucket, replay mark and event marks (Get/Put); histories (BatchGet); one transaction per event:
-    // event mark and history (Put), released feed (Update), release notices (Put); the subscriber record (Put/Update)
+    // rate bucket and replay mark (Get/Put, CallerLedger); event marks (Get); histories (BatchGet); one
+    // transaction per event: event mark and history (Put), released feed (Update), release notices (Put);
+    // the subscriber record (Put/Update)
     tables: {
+      callerLedger: ['GetItem', 'PutItem'],
       lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
       subscribers: ['PutItem', 'UpdateItem'],
       notices: ['BatchGetItem', 'PutItem']
@@ -145,8 +147,9 @@ export const FUNCTIONS = {
   },
   platformChecks: {
     entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
-    // rate bucket, replay mark, audit (Get/Put/Update); histories and the released feed (BatchGet)
-    tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+    // rate bucket, replay mark, one audit item per call (Get/Put), a day's audit (Query on its index,
+    // BatchGet); histories and the released feed (BatchGet)
+    tables: { callerLedger: ['GetItem', 'PutItem', 'Query', 'BatchGetItem'], lifecycle: ['BatchGetItem'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
   },
   notifyEnterprises: {
@@ -160,12 +163,12 @@ export const FUNCTIONS = {
   noticeCallback: {
     entry: 'src/handlers/notice-callback.ts', memoryMb: 256, timeoutSeconds: 10,
     // replay mark (Put); the notice confirmed (Update), read back when it already was (Get)
-    tables: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+    tables: { callerLedger: ['PutItem'], notices: ['GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
   lifecycleSweep: {
     entry: 'src/handlers/lifecycle-sweep.ts', memoryMb: 256, timeoutSeconds: 120,
-    // notices still pending (Scan), each re-sent as the consumer does (Get, Update)
-    tables: { notices: ['Scan', 'GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true,
+    // notices still pending (Query on the due index), each re-sent as the consumer does (Get, Update)
+    tables: { notices: ['Query', 'GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true,
     schedule: { everyMinutes: 5 }
   },
   createCase: {
@@ -206,7 +209,7 @@ export const FUNCTIONS = {
     entry: 'src/handlers/dispute-callback.ts', memoryMb: 256, timeoutSeconds: 10,
     // replay mark (Put); the case read (Get) and written back on its version (Put) with the item's
     // (number, app) guard released (Delete) and the batched SMS queued (Put), in one transaction
-    tables: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
+    tables: { callerLedger: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
   sweepCases: {

@@ -7,6 +7,7 @@ import { POLICY } from '#domain/policy'
 import type { AcceptInput, IdempotencyRecord, IssueCodeInput, Limited, VerificationStore } from '#ports'
 import { seconds, updateIf, type Doc, type TableNames } from './client'
 import { countAndWrite, limitPk, readLogs, recordEvent, refusalsOf, type NamedItem } from './limit-logs'
+import { dueAttributes } from './due-index'
 import { outboxItem } from './outbox-store'
 
 const DAY_S = 24 * 3600
@@ -89,7 +90,9 @@ export class DynamoVerificationStore implements VerificationStore {
               recipient: query.recipient,
               status: 'ACCEPTED',
               acceptedAt: query.acceptedAt,
-              expiresAt: nowS + POLICY.query.retentionDays * DAY_S
+              expiresAt: nowS + POLICY.query.retentionDays * DAY_S,
+              // in the sweep's due index while it holds the recipient
+              ...dueAttributes(query.queryId, query.acceptedAt)
             },
             ConditionExpression: 'attribute_not_exists(pk)'
           }
