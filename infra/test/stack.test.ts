@@ -320,12 +320,12 @@ describe('permissions', () => {
     processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['GetItem', 'Query', 'UpdateItem'], queries: ['UpdateItem'] },
-    carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
-    platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    carrierEvents: { callerLedger: ['GetItem', 'PutItem'], lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
+    platformChecks: { callerLedger: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'], lifecycle: ['BatchGetItem'] },
     notifyEnterprises: { notices: ['GetItem', 'UpdateItem'] },
-    noticeCallback: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
-    lifecycleSweep: { notices: ['GetItem', 'Scan', 'UpdateItem'] },
-    sweepStuck: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] },
+    noticeCallback: { callerLedger: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
+    lifecycleSweep: { notices: ['GetItem', 'Query', 'UpdateItem'] },
+    sweepStuck: { queries: ['Query', 'UpdateItem'], outbox: ['Query', 'UpdateItem'] },
     createCase: {
       subscribers: ['GetItem'],
       codes: ['DeleteItem', 'UpdateItem'],
@@ -337,7 +337,7 @@ describe('permissions', () => {
     },
     getCase: { cases: ['GetItem'] },
     forwardDispute: { disputes: ['DeleteItem', 'GetItem'], cases: ['UpdateItem'] },
-    disputeCallback: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
+    disputeCallback: { callerLedger: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     sweepCases: { cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], disputes: ['DeleteItem', 'GetItem', 'Scan'], outbox: ['PutItem'] },
     mockEnterprise: {}
   }
@@ -351,9 +351,9 @@ describe('permissions', () => {
       // tables themselves only (CDK merges equal action lists over several tables into one statement), no
       // wildcard; an index only for Query, the one action that reads one
       const tableArns = (Object.keys(TABLES) as TableKey[]).map(k => JSON.stringify({ 'Fn::GetAtt': [tableId(dev, k), 'Arn'] }))
-      // an index by its declared name, never index/*
-      const indexArns = ((TABLES[key] as TableDefinition).indexes ?? [])
-        .map(i => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(dev, key), 'Arn'] }, `/index/${i.name}`]] }))
+      // an index by its declared name, never index/* (one statement may list the indexes of several tables)
+      const indexArns = (Object.keys(TABLES) as TableKey[]).flatMap(k => ((TABLES[k] as TableDefinition).indexes ?? [])
+        .map(i => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(dev, k), 'Arn'] }, `/index/${i.name}`]] })))
       for (const st of onIt) {
         for (const r of [st.Resource].flat()) {
           const index = JSON.stringify(r).includes('/index/')
