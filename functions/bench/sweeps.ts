@@ -97,7 +97,8 @@ async function rounds (sets: { label: string, sys: System, tables: Record<Finish
 async function main (): Promise<void> {
   // in memory unless YZT_SWEEP_DISK is set: on disk every write waits for SQLite's sync (~50 ms here)
   const dataDir = process.env.YZT_SWEEP_DISK ? fs.mkdtempSync(path.join(os.tmpdir(), 'yzt-sweeps-')) : undefined
-  const dynamo = await startDynamoLocal({ dataDir })
+  // a loaded machine starts the JVM slowly
+  const dynamo = await startDynamoLocal({ dataDir, timeoutMs: 180_000 })
   progress(`DynamoDB Local ${dataDir ? `on ${dataDir}` : 'in memory'}`)
   // two table sets in one DynamoDB Local: one keeps only what each round opens, the other also the history
   const start = (prefix: string) => startSystem({ dynamoEndpoint: dynamo.endpoint, tablePrefix: prefix, streams: false, clock, scheduleEveryMs: 24 * 3600_000 })
