@@ -307,7 +307,22 @@ export interface ReleasedEntry { seq: number, phone: string, effectiveAt: number
 
 export interface AuditEntry { at: number, route: string, numbers: number }
 
-/** Number histories, the released feed, and the bookkeeping of the signed server-to-server calls. */
+/** one answer's worth of a day's audit trail; `next` reads on where it ended */
+export interface AuditPage { entries: AuditEntry[], next?: string }
+
+/** The bookkeeping of the signed server-to-server calls: replay marks, rate buckets, the platforms' audit. */
+export interface CallerStore {
+  /** true the first time this request signature is seen within its validity */
+  firstUse (signature: string, now: number): Promise<boolean>
+  /** one token from a caller's bucket, or the wait until the next one */
+  takeToken (bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<{ ok: true } | { ok: false, retryAfterSeconds: number }>
+  /** one item per call: a day holds any number of them */
+  audit (enterpriseId: string, entry: AuditEntry): Promise<void>
+  /** a page of the enterprise's calls that China day, in call order; undefined for a cursor that is not one of this day's */
+  auditOf (enterpriseId: string, date: string, cursor?: string): Promise<AuditPage | undefined>
+}
+
+/** Number histories, the released feed, and the release notices. */
 export interface LifecycleStore {
   /** one BatchGetItem per 100 numbers */
   histories (phoneHashes: readonly string[]): Promise<Map<string, NumberHistory>>
@@ -322,20 +337,14 @@ export interface LifecycleStore {
   releasedPage (day: string, after: number, upTo: number, limit: number): Promise<{ entries: ReleasedEntry[], more: boolean }>
   /** adds `count` to an enterprise's numbers checked on China day `day` unless that would pass `quota` (then false, nothing added) */
   countNumbers (enterpriseId: string, day: string, count: number, quota: number, now: number): Promise<boolean>
-  /** true the first time this request signature is seen within its validity */
-  firstUse (signature: string, now: number): Promise<boolean>
-  /** one token from a caller's bucket, or the wait until the next one */
-  takeToken (bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<{ ok: true } | { ok: false, retryAfterSeconds: number }>
-  audit (enterpriseId: string, entry: AuditEntry): Promise<void>
   notices (noticeId: string, enterpriseIds: readonly string[]): Promise<NoticeRecord[]>
   notice (noticeId: string, enterpriseId: string): Promise<NoticeRecord | undefined>
   /** PENDING → DELIVERED or UNDELIVERED, the clear number removed; false when it had moved on */
   settleNotice (noticeId: string, enterpriseId: string, outcome: 'DELIVERED' | 'UNDELIVERED', now: number): Promise<boolean>
   /** any state but CONFIRMED → CONFIRMED; the resulting status, or undefined for no such notice */
   confirmNotice (noticeId: string, enterpriseId: string, counts: { bindingsRemoved: number, bindingsFrozen: number }, now: number): Promise<NoticeRecord['status'] | undefined>
-  /** notices still PENDING (the sweep retries them) */
+  /** notices still PENDING (the sweep retries them), read from the due index: delivered ones are never read */
   pendingNotices (): Promise<{ noticeId: string, enterpriseId: string }[]>
-  auditOf (enterpriseId: string, date: string): Promise<AuditEntry[]>
 }
 
 /** Reversible encryption under a secret key: a case must reach its number by SMS for weeks, never in clear at rest. */

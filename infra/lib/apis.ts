@@ -14,6 +14,45 @@ import type { Alarming } from './alarming'
 import type { StageConfig } from './config'
 import { StackPart } from './stack-part'
 
+/**
+ * Per route, requests/s at 1,000 accepted queries/s (docs/CAPACITY.md §6, one line each there) and the
+ * burst its legitimate callers may send at once. The prod stage throttles each route at 1.5 × its need
+ * (as the functions' reserved concurrency is sized), its burst at least one second of that; per-source
+ * and per-caller limits stay in the functions. Every route is listed (a test checks it).
+ */
+export const ROUTE_NEEDS: Readonly<Record<string, { readonly perSecond: number, readonly burst?: number }>> = {
+  // one code request per accepted query (the real ratio is higher: the 1.5 × covers some of it)
+  'POST /v1/verification-codes': { perSecond: 1000 },
+  'POST /v1/queries': { perSecond: 1000 },
+  // the mini-program polls every 2 s: ~2 a query
+  'GET /v1/queries/{queryId}': { perSecond: 2000 },
+  // ≤ 2 delivery receipts a query (code and result SMS)
+  'POST /v1/sms-receipts/{provider}/{token}': { perSecond: 2000 },
+  // the enterprise list: the case page and the list page, not the query path
+  'GET /v1/enterprises': { perSecond: 100 },
+  'GET /v1/openapi.json': { perSecond: 2 },
+  // 1 case per 100 queries; its page read a couple of times
+  'POST /v1/cases': { perSecond: 10 },
+  'GET /v1/cases/{caseId}': { perSecond: 20 },
+  // 3 items a case, each answered once (spread over days: an upper bound)
+  'POST /v1/enterprise-callbacks/disputes/{itemId}': { perSecond: 30 },
+  // carriers: 3 buckets of 2/s, a burst of 60 each (domain/lifecycle.ts CARRIER_RATE)
+  'POST /v1/carrier/number-events': { perSecond: 6, burst: 180 },
+  'GET /v1/carrier/numbers/{phone}/reissue-readiness': { perSecond: 6, burst: 180 },
+  // platforms: 8 buckets of one per 3 s, a burst of 20 each (PLATFORM_RATE)
+  'POST /v1/platform/number-checks': { perSecond: 3, burst: 160 },
+  'GET /v1/platform/released-numbers': { perSecond: 3, burst: 160 },
+  'GET /v1/platform/audit': { perSecond: 3, burst: 160 },
+  // 8 confirmations per released number, ~10 releases/s at most
+  'POST /v1/enterprise-callbacks/number-events/{eventId}': { perSecond: 80 }
+}
+
+/** the prod throttle of one route: 1.5 × its need, a burst of at least one second of it and of its callers' own bursts */
+export function routeThrottle (need: { perSecond: number, burst?: number }): { rateLimit: number, burstLimit: number } {
+  const rateLimit = Math.ceil(need.perSecond * 1.5)
+  return { rateLimit, burstLimit: Math.max(rateLimit, need.burst ?? 0, 20) }
+}
+
 interface ApiProps {
   config: StageConfig
   prefix: string
@@ -59,11 +98,24 @@ export class PublicApi extends StackPart {
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: accessLogFormat() }
     })
     for (const route of ROUTES) {
-      this.api.addRoutes({
+      const added = this.api.addRoutes({
         path: route.path,
         methods: [apigwv2.HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.fn}Integration`, props.functions[route.fn]!)
       })
+      // a route setting names a route that must exist first
+      stage.node.addDependency(...added)
+    }
+    if (config.stage === 'prod') {
+      // each route at its share of 1,000 queries/s (the stage default stays the bound of anything unlisted)
+      ;(stage.node.defaultChild as apigwv2.CfnStage).routeSettings = Object.fromEntries(ROUTES.map(route => {
+        const key = `${route.method} ${route.path}`
+        const need = ROUTE_NEEDS[key]
+        if (!need) throw new Error(`no throttle for ${key}: add it to ROUTE_NEEDS (docs/CAPACITY.md §6)`)
+        const { rateLimit, burstLimit } = routeThrottle(need)
+        // RouteSettings is free-form JSON in CloudFormation: written as the template spells it
+        return [key, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }]
+      }))
     }
     const serverErrorRate = new cloudwatch.MathExpression({
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',

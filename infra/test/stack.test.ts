@@ -330,16 +330,16 @@ describe('permissions', () => {
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['Query', 'UpdateItem'], queries: ['UpdateItem'] },
     carrierEvents: {
-      lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'],
-      alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem']
+      callerLedger: ['GetItem', 'PutItem'], lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'],
+      notices: ['BatchGetItem', 'PutItem'], alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem']
     },
-    platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'] },
-    camaraNumberRecycling: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
-    oauthServer: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'] },
+    platformChecks: { callerLedger: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'], lifecycle: ['BatchGetItem', 'Query', 'UpdateItem'] },
+    camaraNumberRecycling: { callerLedger: ['GetItem', 'PutItem'], lifecycle: ['BatchGetItem', 'UpdateItem'] },
+    oauthServer: { callerLedger: ['GetItem', 'PutItem'] },
     notifyEnterprises: { notices: ['GetItem', 'UpdateItem'] },
-    noticeCallback: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
-    lifecycleSweep: { notices: ['GetItem', 'Scan', 'UpdateItem'] },
-    sweepStuck: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] },
+    noticeCallback: { callerLedger: ['PutItem'], notices: ['GetItem', 'UpdateItem'] },
+    lifecycleSweep: { notices: ['GetItem', 'Query', 'UpdateItem'] },
+    sweepStuck: { queries: ['Query', 'UpdateItem'], outbox: ['Query', 'UpdateItem'] },
     createCase: {
       subscribers: ['BatchGetItem'],
       codes: ['DeleteItem', 'UpdateItem'],
@@ -352,7 +352,7 @@ describe('permissions', () => {
     getCase: { cases: ['GetItem'] },
     queryDetails: { limits: ['GetItem', 'PutItem', 'UpdateItem'], codes: ['GetItem'], queries: ['GetItem'] },
     forwardDispute: { disputes: ['DeleteItem', 'GetItem'], cases: ['UpdateItem'] },
-    disputeCallback: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
+    disputeCallback: { callerLedger: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     sweepCases: { cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], disputes: ['DeleteItem', 'GetItem', 'Scan'], outbox: ['PutItem'] },
     mockEnterprise: {},
     setBindingAlerts: {
@@ -362,8 +362,8 @@ describe('permissions', () => {
       alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem'],
       outbox: ['PutItem']
     },
-    bindingEvents: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
-    bindingSubscriptions: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['Query'] },
+    bindingEvents: { callerLedger: ['GetItem', 'PutItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
+    bindingSubscriptions: { callerLedger: ['GetItem', 'PutItem'], alertSubscriptions: ['Query'] },
     sendBindingAlerts: { bindingEvents: ['BatchGetItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] },
     sweepBindingAlerts: { bindingEvents: ['BatchGetItem', 'Query', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] }
   }
@@ -377,9 +377,9 @@ describe('permissions', () => {
       // tables themselves only (CDK merges equal action lists over several tables into one statement), no
       // wildcard; an index only for Query, the one action that reads one
       const tableArns = (Object.keys(TABLES) as TableKey[]).map(k => JSON.stringify({ 'Fn::GetAtt': [tableId(dev, k), 'Arn'] }))
-      // an index by its declared name, never index/*
-      const indexArns = ((TABLES[key] as TableDefinition).indexes ?? [])
-        .map(i => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(dev, key), 'Arn'] }, `/index/${i.name}`]] }))
+      // an index by its declared name, never index/* (one statement may list the indexes of several tables)
+      const indexArns = (Object.keys(TABLES) as TableKey[]).flatMap(k => ((TABLES[k] as TableDefinition).indexes ?? [])
+        .map(i => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(dev, k), 'Arn'] }, `/index/${i.name}`]] })))
       for (const st of onIt) {
         for (const r of [st.Resource].flat()) {
           const index = JSON.stringify(r).includes('/index/')

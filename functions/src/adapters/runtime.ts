@@ -1,6 +1,6 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { AlertStore, CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, ResultCodeStore, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { AlertStore, CallerStore, CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, ResultCodeStore, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
@@ -23,6 +23,7 @@ import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-config'
 import { DynamoLifecycleStore } from './dynamo/lifecycle-store'
+import { DynamoCallerStore } from './dynamo/caller-store'
 import { httpEnterpriseGateway } from './enterprise-http'
 import { httpDisputeGateway, httpNoticeGateway, type SignedPostConfig } from './enterprise-messages'
 import { cachedSecrets, loadSecrets, masterKeysOf, refuseDevSecretsOnLambda, type SecretsSource } from './secrets'
@@ -62,6 +63,8 @@ export interface Runtime extends StoreRuntime {
   /** the SMS templates of the current catalogue (the result template names every app) */
   templates: () => Promise<SmsTemplates>
   lifecycle: LifecycleStore
+  /** the signed routes' replay marks, rate buckets and the platforms' audit (CallerLedger) */
+  callerLedger: CallerStore
   notices: NoticeGateway
   /** public holidays (China dates) for working-day deadlines: HOLIDAYS="2026-10-01,2026-10-02" */
   holidays: ReadonlySet<string>
@@ -121,6 +124,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const templates = async () => smsTemplates((await enterprises()).catalogue)
   const hasher = hmacHasher(pepper)
   const lifecycle = new DynamoLifecycleStore(stores.doc, tableNames(env))
+  const callerLedger = new DynamoCallerStore(stores.doc, tableNames(env))
   const deployed = env.AWS_LAMBDA_FUNCTION_NAME !== undefined
   const masterKeys = async () => masterKeysOf(await secrets.get())
   // an enterprise's connector takes release notices and disputes beside its account counts
@@ -137,7 +141,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   })
   const callerAuth = (kind: CallerKind, exists: (id: string) => Promise<boolean>): SignedRouteDeps => ({
     keysFor: async id => await exists(id) ? callerKeys(masterKeysOf(await secrets.get()), kind, id, clock.now()) : [],
-    firstUse: (signature, now) => lifecycle.firstUse(signature, now),
+    firstUse: (signature, now) => callerLedger.firstUse(signature, now),
     now: () => clock.now()
   })
   return {
@@ -157,6 +161,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     })),
     breakers: new EnterpriseBreakers(clock, new DynamoBreakerStore(stores.doc, tableNames(env))),
     lifecycle,
+    callerLedger,
     holderSince: async phone => holderSince((await lifecycle.histories([hasher.phone(phone)])).get(hasher.phone(phone))),
     notices: httpNoticeGateway(besideCounts('number-events')),
     disputes: httpDisputeGateway(besideCounts('disputes')),

@@ -89,7 +89,9 @@ export const ReleasedNumbersOrFeed = z.union([ReleasedNumbersResponse, ReleasedF
 export const PlatformAuditResponse = z.object({
   enterpriseId: z.string(),
   date: z.string(),
-  calls: z.array(z.object({ at: z.string(), route: z.string(), numbers: z.number() }))
+  calls: z.array(z.object({ at: z.string(), route: z.string(), numbers: z.number() })),
+  /** present when the day holds more calls than one answer: ask again with `&cursor=` this value */
+  next: z.optional(z.string())
 })
 export type PlatformAuditResponse = z.infer<typeof PlatformAuditResponse>
 

@@ -10,7 +10,7 @@ import {
 import { appName } from '#contract/cases'
 import { maskPhone } from '#contract/index'
 import type { Catalogue } from '#catalogue/index'
-import type { AlertState, AlertStore, LifecycleStore, Sealer, StoredBindingEvent } from '#ports'
+import type { AlertState, AlertStore, CallerStore, Sealer, StoredBindingEvent } from '#ports'
 import { chinaDate, chinaMidnight, chinaMonthDay, DAY_MS } from './china-time'
 import { AppError, rateLimited } from './errors'
 import { mapLimited } from './pacing'
@@ -31,7 +31,8 @@ export interface AlertDeps extends VerificationDeps, AlertStepDeps {
   /** the key an enterprise computes its subscription HMACs with (derived from its signing key) */
   subscriptionKey: (enterpriseId: string) => Promise<string>
   /** rate buckets of the signed routes */
-  lifecycle: LifecycleStore
+  /** the signed routes' rate buckets (CallerLedger) */
+  callerLedger: CallerStore
 }
 
 /** Per enterprise: a burst of 20 batches, then 5 a second (5,000 events/s, 3× the bench's 100,000 a minute). */
@@ -138,7 +139,7 @@ export async function subscriptionsPage (deps: AlertDeps, enterpriseId: string, 
 }
 
 async function spend (deps: AlertDeps, bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<void> {
-  const token = await deps.lifecycle.takeToken(bucket, spec, now)
+  const token = await deps.callerLedger.takeToken(bucket, spec, now)
   if (!token.ok) throw rateLimited(token.retryAfterSeconds)
 }
 

@@ -3,7 +3,7 @@ import { maskPhone } from '#contract/index'
 import type { NumberCheck, NumberEvent, NumberEventResult, ReissueReadiness } from '#contract/lifecycle'
 import { isPaused, type Catalogue } from '#catalogue/index'
 import { timingSafeEqual } from 'node:crypto'
-import type { Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random, ReleasedEntry } from '#ports'
+import type { CallerStore, Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random, ReleasedEntry } from '#ports'
 import { carrierOf } from './carriers'
 import { AppError, rateLimited } from './errors'
 import {
@@ -19,6 +19,8 @@ export interface LifecycleDeps {
   random: Random
   hasher: Hasher
   lifecycle: LifecycleStore
+  /** the callers' rate buckets and the platforms' audit */
+  callerLedger: CallerStore
   /** the participating enterprises (the deployment's configuration, read when needed) */
   enterprises: () => Promise<{ catalogue: Catalogue }>
   /** public holidays (China dates) that do not count as working days */
@@ -150,7 +152,7 @@ export async function checkNumbers (deps: LifecycleDeps, enterpriseId: string, i
   const since = chinaMidnight(input.since)
   const hashes = input.numbers.map(n => deps.hasher.phone(n))
   const histories = await deps.lifecycle.histories(hashes)
-  await deps.lifecycle.audit(enterpriseId, { at: now, route, numbers: input.numbers.length })
+  await deps.callerLedger.audit(enterpriseId, { at: now, route, numbers: input.numbers.length })
   return input.numbers.map((phone, i) => ({ phone, reassigned: reassignedSince(histories.get(hashes[i]!), since) }))
 }
 
@@ -167,7 +169,7 @@ export async function releasedNumbers (deps: LifecycleDeps, enterpriseId: string
     more = page.more && kept.length > 0
     after = kept.at(-1)?.seq ?? after
   }
-  await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
+  await deps.callerLedger.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
   return entries
 }
 
@@ -196,7 +198,7 @@ export async function releasedSince (deps: LifecycleDeps, enterpriseId: string, 
     const entries = withoutCutTies(page)
     // a day with nothing more is left for the next only once it is over (one Query per page with entries)
     if (entries.length || !dayOver) {
-      await deps.lifecycle.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
+      await deps.callerLedger.audit(enterpriseId, { at: now, route: 'released-numbers', numbers: entries.length })
       return { entries, next: sealCursor(deps.hasher, entries.at(-1)?.seq ?? from), more: page.more || (entries.length > 0 && dayOver) }
     }
     from = nextDay
@@ -286,6 +288,6 @@ export async function confirmNotice (deps: LifecycleDeps, enterpriseId: string, 
 }
 
 async function spend (deps: LifecycleDeps, bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<void> {
-  const token = await deps.lifecycle.takeToken(bucket, spec, now)
+  const token = await deps.callerLedger.takeToken(bucket, spec, now)
   if (!token.ok) throw rateLimited(token.retryAfterSeconds)
 }

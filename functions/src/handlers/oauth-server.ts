@@ -57,7 +57,7 @@ async function token (r: Runtime, event: APIGatewayProxyEventV2): Promise<HttpRe
   // an unknown client writes nothing (no bucket of its own); a known one spends a try before its secret is compared
   if (!known) return refuse()
   const now = r.clock.now()
-  const slot = await r.lifecycle.takeToken(`oauth-token:${client.clientId}:${sourceIp(event)}`, TOKEN_RATE, now)
+  const slot = await r.callerLedger.takeToken(`oauth-token:${client.clientId}:${sourceIp(event)}`, TOKEN_RATE, now)
   if (!slot.ok) {
     const wait = String(Math.max(1, Math.ceil(slot.retryAfterSeconds)))
     return oauthError(429, 'slow_down', '请求过于频繁，请稍后再试', { 'retry-after': wait })

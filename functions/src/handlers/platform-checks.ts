@@ -11,10 +11,12 @@ import type { HttpResult } from '#lib/http'
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
-const CURSOR = /^[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{1,40}$/
+const FEED_CURSOR = /^[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{1,40}$/
 
 const entryOut = (e: ReleasedEntry) =>
   ({ phone: e.phone, effectiveAt: new Date(e.effectiveAt).toISOString(), recordedAt: new Date(Math.floor(e.seq / 1000)).toISOString() })
+const AUDIT_CURSOR = /^[A-Za-z0-9_-]{1,400}$/
+const badCursor = () => new AppError('INVALID_INPUT', { fields: { cursor: '翻页标记无效，请使用上一页返回的 next' } })
 
 function dateParam (event: APIGatewayProxyEventV2): string {
   const date = event.queryStringParameters?.date ?? ''
@@ -29,7 +31,7 @@ export const makeHandler = (rt: () => Promise<Runtime>) => {
   const released = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<ReleasedNumbersResponse | ReleasedFeedResponse> => {
     const since = event.queryStringParameters?.since
     if (since !== undefined) {
-      if (since !== '' && !CURSOR.test(since)) throw new AppError('INVALID_INPUT', { fields: { since: '游标无效' } })
+      if (since !== '' && !FEED_CURSOR.test(since)) throw new AppError('INVALID_INPUT', { fields: { since: '游标无效' } })
       const page = await releasedSince(await rt(), caller.id, since)
       return { entries: page.entries.map(entryOut), next: page.next, more: page.more }
     }
@@ -37,12 +39,20 @@ export const makeHandler = (rt: () => Promise<Runtime>) => {
     const entries = await releasedNumbers(await rt(), caller.id, date)
     return { date, numbers: entries.map(e => e.phone), entries: entries.map(entryOut) }
   })
-  // the caller's own trail only: the key decides whose, never a parameter
+  // the caller's own trail only: the key decides whose, never a parameter (a cursor names a place in it)
   const audit = signedRoute({ status: 200 }, deps, async ({ caller, event }): Promise<PlatformAuditResponse> => {
     const r = await rt()
     const date = event.queryStringParameters?.date ? dateParam(event) : chinaDate(r.clock.now())
-    const calls = await r.lifecycle.auditOf(caller.id, date)
-    return { enterpriseId: caller.id, date, calls: calls.map(c => ({ at: new Date(c.at).toISOString(), route: c.route, numbers: c.numbers })) }
+    const cursor = event.queryStringParameters?.cursor
+    if (cursor !== undefined && !AUDIT_CURSOR.test(cursor)) throw badCursor()
+    const page = await r.callerLedger.auditOf(caller.id, date, cursor)
+    if (!page) throw badCursor()
+    return {
+      enterpriseId: caller.id,
+      date,
+      calls: page.entries.map(c => ({ at: new Date(c.at).toISOString(), route: c.route, numbers: c.numbers })),
+      ...(page.next !== undefined && { next: page.next })
+    }
   })
   return (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
     if (event.requestContext?.http?.method === 'POST') return checks(event)

@@ -123,8 +123,8 @@ export const FUNCTIONS = {
   },
   sweepStuck: {
     entry: 'src/handlers/sweep-stuck.ts', memoryMb: 256, timeoutSeconds: 300,
-    // finds rows still holding a clear number past the bound (Scan), ends them (Update)
-    tables: { queries: ['Scan', 'UpdateItem'], outbox: ['Scan', 'UpdateItem'] }, schedule: { everyMinutes: POLICY.stuck.sweepEveryMinutes }
+    // finds rows still holding a clear number past the bound (Query on each table's due index), ends them (Update)
+    tables: { queries: ['Query', 'UpdateItem'], outbox: ['Query', 'UpdateItem'] }, schedule: { everyMinutes: POLICY.stuck.sweepEveryMinutes }
   },
   smsReceipt: {
     entry: 'src/handlers/sms-receipt.ts', memoryMb: 256, timeoutSeconds: 10,
@@ -136,9 +136,11 @@ export const FUNCTIONS = {
   },
   carrierEvents: {
     entry: 'src/handlers/carrier-events.ts', memoryMb: 512, timeoutSeconds: 30,
-    // rate bucket, replay mark and event marks (Get/Put); histories (BatchGet); one transaction per event:
-    // event mark and history (Put), released feed entry (Put), release notices (Put); the subscriber record (Put/Update)
+    // rate bucket and replay mark (Get/Put, CallerLedger); event marks (Get); histories (BatchGet); one
+    // transaction per event: event mark and history (Put), released feed entry (Put), release notices (Put);
+    // the subscriber record (Put/Update)
     tables: {
+      callerLedger: ['GetItem', 'PutItem'],
       lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
       subscribers: ['PutItem', 'UpdateItem'],
       notices: ['BatchGetItem', 'PutItem'],
@@ -151,21 +153,23 @@ export const FUNCTIONS = {
   },
   platformChecks: {
     entry: 'src/handlers/platform-checks.ts', memoryMb: 512, timeoutSeconds: 10,
-    // rate bucket, replay mark, audit, daily number quota (Get/Put/Update); histories (BatchGet); the released feed (Query on its index)
-    tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'] },
+    // rate bucket, replay mark, one audit item per call (Get/Put), a day's audit (Query on its index,
+    // BatchGet); histories (BatchGet), the daily number quota (Update), the released feed (Query on its index)
+    tables: { callerLedger: ['GetItem', 'PutItem', 'Query', 'BatchGetItem'], lifecycle: ['BatchGetItem', 'UpdateItem', 'Query'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
   },
   camaraNumberRecycling: {
     entry: 'src/handlers/camara-number-recycling.ts', memoryMb: 512, timeoutSeconds: 10,
-    // the bulk check's path (checkNumbers): rate bucket and audit (Get/Put/Update), histories (BatchGet)
-    tables: { lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+    // the bulk check's path (checkNumbers): rate bucket and one audit item per call (Get/Put, CallerLedger),
+    // histories (BatchGet), the daily number quota (Update)
+    tables: { callerLedger: ['GetItem', 'PutItem'], lifecycle: ['BatchGetItem', 'UpdateItem'] },
     // the pepper (number hashes) and the token signing keys; the catalogue names the token's enterprise
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
   },
   oauthServer: {
     entry: 'src/handlers/oauth-server.ts', memoryMb: 256, timeoutSeconds: 10,
-    // the token endpoint's try bucket (Get/Put/Update)
-    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // the token endpoint's try bucket (Get/Put, CallerLedger)
+    tables: { callerLedger: ['GetItem', 'PutItem'] },
     // client secrets derive from the enterprise key; tokens are signed with the OAuth keys
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
@@ -182,12 +186,12 @@ export const FUNCTIONS = {
   noticeCallback: {
     entry: 'src/handlers/notice-callback.ts', memoryMb: 256, timeoutSeconds: 10,
     // replay mark (Put); the notice confirmed (Update), read back when it already was (Get)
-    tables: { lifecycle: ['PutItem'], notices: ['GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+    tables: { callerLedger: ['PutItem'], notices: ['GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
   lifecycleSweep: {
     entry: 'src/handlers/lifecycle-sweep.ts', memoryMb: 256, timeoutSeconds: 120,
-    // notices still pending (Scan), each re-sent as the consumer does (Get, Update)
-    tables: { notices: ['Scan', 'GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true,
+    // notices still pending (Query on the due index), each re-sent as the consumer does (Get, Update)
+    tables: { notices: ['Query', 'GetItem', 'UpdateItem'] }, readsSecrets: true, readsEnterprises: true,
     schedule: { everyMinutes: 5 }
   },
   createCase: {
@@ -239,7 +243,7 @@ export const FUNCTIONS = {
     entry: 'src/handlers/dispute-callback.ts', memoryMb: 256, timeoutSeconds: 10,
     // replay mark (Put); the case read (Get) and written back on its version (Put) with the item's
     // (number, app) guard released (Delete) and the batched SMS queued (Put), in one transaction
-    tables: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
+    tables: { callerLedger: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
   sweepCases: {
@@ -266,15 +270,15 @@ export const FUNCTIONS = {
   },
   bindingEvents: {
     entry: 'src/handlers/binding-events.ts', memoryMb: 512, timeoutSeconds: 30,
-    // rate bucket and replay mark (Get/Put/Update); subscriptions (BatchGet per 100 numbers); the
+    // rate bucket and replay mark (Get/Put, CallerLedger); subscriptions (BatchGet per 100 numbers); the
     // subscribed numbers' events (Put, once each)
-    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
+    tables: { callerLedger: ['GetItem', 'PutItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
   },
   bindingSubscriptions: {
     entry: 'src/handlers/binding-subscriptions.ts', memoryMb: 256, timeoutSeconds: 10,
-    // rate bucket and replay mark (Get/Put/Update); a page of the caller's rows (Query on the by-enterprise index)
-    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['Query'] },
+    // rate bucket and replay mark (Get/Put, CallerLedger); a page of the caller's rows (Query on the by-enterprise index)
+    tables: { callerLedger: ['GetItem', 'PutItem'], alertSubscriptions: ['Query'] },
     readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
   },
   sendBindingAlerts: {

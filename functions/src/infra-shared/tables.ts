@@ -24,8 +24,19 @@ export interface TableDefinition {
 /** finds a sent SMS by the provider's id, for receipts that do not echo ours (Tencent Cloud's) */
 export const PROVIDER_MESSAGE_INDEX = 'byProviderMessageId'
 
-/** resolution cases with something due (a deadline, batched SMS): one partition, ordered by when */
-export const CASES_DUE_INDEX = 'byDueAt'
+/**
+ * The sparse due index every sweep reads (adapters/dynamo/due-index.ts): an item is in it only while it
+ * can still be stuck or has something due; `dueShard` = "due#0".."due#15" from the item's key, `dueAt`
+ * epoch ms. Sweeps query it instead of scanning tables that keep finished rows for days.
+ */
+export const DUE_INDEX = 'byDueAt'
+const dueIndex = { name: DUE_INDEX, partitionKey: 'dueShard', sortKey: 'dueAt' } as const
+
+/** resolution cases with something due (a deadline, batched SMS): the same due index, ordered by when */
+export const CASES_DUE_INDEX = DUE_INDEX
+
+/** a platform's audit trail of one China day (auditDay = "<enterprise>#<date>"), in call order */
+export const AUDIT_DAY_INDEX = 'byAuditDay'
 
 /** binding alerts: one enterprise's HMAC rows, oldest subscription first (its paged sync) */
 export const SUBSCRIPTIONS_BY_ENTERPRISE_INDEX = 'byEnterprise'
@@ -43,29 +54,44 @@ export const TABLES = {
   codes: { name: 'VerificationCodes', envVar: 'CODES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
   /** sliding limit logs (one small item per counter and subject) and idempotency records (hashes, an hour) */
   limits: { name: 'Limits', envVar: 'LIMITS_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
-  /** accepted queries; an INSERT starts processing */
-  queries: { name: 'Queries', envVar: 'QUERIES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
-  /** SMS to send; an INSERT starts dispatch */
+  /** accepted queries; an INSERT starts processing; in the due index while it holds the recipient */
+  queries: {
+    name: 'Queries', envVar: 'QUERIES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY',
+    indexes: [dueIndex]
+  },
+  /** SMS to send; an INSERT starts dispatch; in the due index while it holds the recipient and text */
   outbox: {
     name: 'SmsOutbox', envVar: 'OUTBOX_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY',
-    indexes: [{ name: PROVIDER_MESSAGE_INDEX, partitionKey: 'providerMessageId' }]
+    indexes: [{ name: PROVIDER_MESSAGE_INDEX, partitionKey: 'providerMessageId' }, dueIndex]
   },
   /** circuit breakers: one item per enterprise while it is considered down (no personal data) */
   enterpriseHealth: { name: 'EnterpriseHealth', envVar: 'ENTERPRISE_HEALTH_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt' },
-  /** number histories (hashed), the released-numbers feed, event ids, signed-call replay marks and audit */
+  /** number histories (hashed), the released-numbers feed, event ids */
   lifecycle: {
     name: 'NumberLifecycle', envVar: 'LIFECYCLE_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt',
     indexes: [{ name: RELEASED_FEED_INDEX, partitionKey: 'feedDay', sortKey: 'recordedSeq' }]
   },
-  /** one release notice per (released number, enterprise); an INSERT starts its delivery */
-  notices: { name: 'NumberNotices', envVar: 'NOTICES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
+  /**
+   * what the signed routes keep per caller (carriers, platforms, enterprises calling back): replay
+   * marks (minutes), rate buckets (a day) and the platforms' audit, one item per call (400 days), read
+   * a China day at a time through its index; no personal data
+   */
+  callerLedger: {
+    name: 'CallerLedger', envVar: 'CALLER_LEDGER_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt',
+    indexes: [{ name: AUDIT_DAY_INDEX, partitionKey: 'auditDay', sortKey: 'seq' }]
+  },
+  /** one release notice per (released number, enterprise); an INSERT starts its delivery; in the due index while PENDING */
+  notices: {
+    name: 'NumberNotices', envVar: 'NOTICES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY',
+    indexes: [dueIndex]
+  },
   /**
    * resolution cases, one row each (hashes, the masked number, the number sealed for the case SMS);
-   * a case with something due is in the sparse due index (dueShard = "due", dueAt = epoch ms)
+   * a case with something due is in the sparse due index (dueShard = "due#0".."due#15", dueAt = epoch ms)
    */
   cases: {
     name: 'Cases', envVar: 'CASES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt',
-    indexes: [{ name: CASES_DUE_INDEX, partitionKey: 'dueShard', sortKey: 'dueAt' }]
+    indexes: [dueIndex]
   },
   /** disputes to forward, one per case item, holding the clear number until delivered; an INSERT starts forwarding */
   disputes: { name: 'DisputeOutbox', envVar: 'DISPUTES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },

@@ -2,6 +2,7 @@
 // running (their records dead-lettered), the sweep ends the stuck query and SMS as FAILED and drops
 // the number and the text. On DynamoDB Local, over real HTTP.
 import { PutCommand } from '@aws-sdk/lib-dynamodb'
+import { dueAttributes } from '../../src/adapters/dynamo/due-index'
 import { POLICY } from '../../src/domain/policy'
 import { makeHandler } from '../../src/handlers/sweep-stuck'
 import { call, startTestSystem, waitFor, type TestSystem } from '../support/harness'
@@ -38,7 +39,7 @@ test('a query and an SMS whose consumers never ran are ended as FAILED, without 
   const stuckQueryId = 'q-stuck-result'
   const t0 = sys.clock.now()
   await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('Queries'), Item: { pk: stuckQueryId, phoneHash: 'h', maskedPhone: '138****5551', status: 'PROCESSING', acceptedAt: t0, expiresAt: t0 / 1000 + 86400 } }))
-  await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('SmsOutbox'), Item: { pk: `result-${stuckQueryId}`, template: 'result', to: PHONE, params: { tail: PHONE.slice(-4) }, queryId: stuckQueryId, status: 'SENDING', tries: 1, createdAt: t0, expiresAt: t0 / 1000 + 86400 } }))
+  await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('SmsOutbox'), Item: { pk: `result-${stuckQueryId}`, template: 'result', to: PHONE, params: { tail: PHONE.slice(-4) }, queryId: stuckQueryId, status: 'SENDING', tries: 1, createdAt: t0, expiresAt: t0 / 1000 + 86400, ...dueAttributes(`result-${stuckQueryId}`, t0) } }))
   // a query that ended well long ago keeps what it has
   await sys.runtime.doc.send(new PutCommand({ TableName: sys.table('Queries'), Item: { pk: 'q-sent', phoneHash: 'h', maskedPhone: '138****5551', status: 'SENT', acceptedAt: t0 - 10 * BOUND, sentAt: t0 - 10 * BOUND, expiresAt: t0 / 1000 + 86400 } }))
 

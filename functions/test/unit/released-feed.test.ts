@@ -10,15 +10,13 @@ const at = (ms: number, n: number, phone: string): ReleasedEntry => ({ seq: ms *
 function depsOver (entries: ReleasedEntry[], limit: number): { deps: LifecycleDeps, queries: number[] } {
   const queries: number[] = []
   const store: Partial<LifecycleStore> = {
-    takeToken: async () => ({ ok: true }),
-    audit: async () => {},
     releasedPage: async (_day, after, upTo) => {
       queries.push(after)
       const found = entries.filter(e => e.seq > after && e.seq <= upTo)
       return { entries: found.slice(0, limit), more: found.length > limit }
     }
   }
-  const deps = { clock: { now: () => NOW }, hasher: hmacHasher('pepper'), lifecycle: store } as unknown as LifecycleDeps
+  const deps = { clock: { now: () => NOW }, hasher: hmacHasher('pepper'), lifecycle: store, callerLedger: { takeToken: async () => ({ ok: true }), audit: async () => {} } } as unknown as LifecycleDeps
   return { deps, queries }
 }
 

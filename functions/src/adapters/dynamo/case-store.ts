@@ -6,13 +6,18 @@ import { POLICY } from '#domain/policy'
 import { CASES_DUE_INDEX, TABLES } from '#infra-shared/tables'
 import type { CaseEffects, CaseState, CaseStore, CreateCaseOutcome, DisputeMessage, NewCase } from '#ports'
 import { scanAll, seconds, type Doc, type TableNames } from './client'
+import { allShards, dueAttributes } from './due-index'
 import { countAndWrite, limitPk, transact, type NamedItem } from './limit-logs'
 import { outboxItem } from './outbox-store'
 import { rememberItem } from './verification-store'
 
 const DAY_S = 24 * 3600
-/** the due index has one partition: a sweep every 5 minutes reads the few cases whose time has come */
-const DUE_SHARD = 'due'
+/**
+ * The due index is spread over DUE_SHARDS partitions (dueShard from the case id), so due-time changes
+ * are not capped by one partition's ~1,000 writes/s; the sweep reads every one. "due" is the single
+ * partition rows were written to before: read too, until the last of them has moved on.
+ */
+const DUE_PARTITIONS = [...allShards(), 'due']
 
 /** what a query's caseId holds once a failed proof spent it */
 const SPENT = 'spent'
@@ -25,7 +30,7 @@ function caseRow (state: CaseState) {
     pk: caseId,
     ...rest,
     // sparse index: only a case with something due is in it
-    ...(dueAt !== undefined && { dueShard: DUE_SHARD, dueAt }),
+    ...(dueAt !== undefined && dueAttributes(caseId, dueAt)),
     // 180 days after the last change (SECURITY.md says why)
     expiresAt: seconds(state.updatedAt) + POLICY.cases.retentionDays * DAY_S
   }
@@ -165,15 +170,19 @@ export class DynamoCaseStore implements CaseStore {
 
   async due (now: number, limit: number): Promise<string[]> {
     const index = TABLES.cases.indexes.find(i => i.name === CASES_DUE_INDEX)!
-    const { Items } = await this.doc.send(new QueryCommand({
-      TableName: this.tables.cases,
-      IndexName: index.name,
-      KeyConditionExpression: '#s = :due AND #at <= :now',
-      ExpressionAttributeNames: { '#s': index.partitionKey, '#at': index.sortKey },
-      ExpressionAttributeValues: { ':due': DUE_SHARD, ':now': now },
-      Limit: limit
+    // the first `limit` of each partition, then the `limit` soonest of those: what one partition alone would give
+    const pages = await Promise.all(DUE_PARTITIONS.map(async shard => {
+      const { Items } = await this.doc.send(new QueryCommand({
+        TableName: this.tables.cases,
+        IndexName: index.name,
+        KeyConditionExpression: '#s = :due AND #at <= :now',
+        ExpressionAttributeNames: { '#s': index.partitionKey, '#at': index.sortKey },
+        ExpressionAttributeValues: { ':due': shard, ':now': now },
+        Limit: limit
+      }))
+      return Items ?? []
     }))
-    return (Items ?? []).map(i => i.pk as string)
+    return pages.flat().sort((a, b) => (a.dueAt as number) - (b.dueAt as number)).slice(0, limit).map(i => i.pk as string)
   }
 
   async dispute (itemId: string, now: number): Promise<DisputeMessage | undefined> {

@@ -5,22 +5,19 @@
 //                            ordered by recordedSeq (recorded ms × 1000 + a random tie-breaker): the
 //                            platforms' feed, 30 days; a page of it is one Query on the byRecorded index
 //   quota#<enterprise>#<day> numbers an enterprise checked that China day (its daily quota), 2 days
-//   sig#<hash>               a request signature already used (replay refusal), minutes
-//   bucket#<caller>          a caller's token bucket (rate limit)
-//   audit#<enterprise>#<day> who called, when, with how many numbers (never which)
-import { createHash } from 'node:crypto'
+// (the signed routes' replay marks, rate buckets and audit are in CallerLedger: caller-store.ts)
+// Release notices are in NumberNotices, in its due index while PENDING (due-index.ts).
 import { randomInt } from 'node:crypto'
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
-import type { AuditEntry, LifecycleStore, NewNotice, NoticeRecord, RecordedEvent, ReleasedEntry } from '#ports'
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
+import type { LifecycleStore, NewNotice, NoticeRecord, RecordedEvent, ReleasedEntry } from '#ports'
 import { RELEASED_FEED_INDEX } from '#infra-shared/tables'
 import { chinaDate } from '#domain/china-time'
 import { LIFECYCLE_POLICY, type NumberHistory } from '#domain/number-history'
-import { MAX_SKEW_MS } from '#lib/signing'
 import { cancelledConditions, isConditionFailure, seconds, type Doc, type TableNames } from './client'
+import { dueAttributes, dueKeys, REMOVE_DUE } from './due-index'
 
 const DAY_S = 24 * 3600
 const EVENT_RETENTION_S = 400 * DAY_S
-const AUDIT_RETENTION_S = 400 * DAY_S
 
 const numKey = (phoneHash: string) => `num#${phoneHash}`
 /** recorded ms × 1000 + 0…999: ordered as received; equal values (same ms, same draw) are paged together */
@@ -158,55 +155,6 @@ export class DynamoLifecycleStore implements LifecycleStore {
     }
   }
 
-  async firstUse (signature: string, now: number): Promise<boolean> {
-    const pk = `sig#${createHash('sha256').update(signature).digest('base64url')}`
-    try {
-      await this.doc.send(new PutCommand({
-        TableName: this.table,
-        // kept as long as a timestamp could still pass the skew check on either side
-        Item: { pk, expiresAt: seconds(now + 2 * MAX_SKEW_MS) },
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
-        ExpressionAttributeValues: { ':nowS': seconds(now) }
-      }))
-      return true
-    } catch (err) {
-      if (isConditionFailure(err)) return false
-      throw err
-    }
-  }
-
-  async takeToken (bucket: string, spec: { capacity: number, perSecond: number }, now: number): Promise<{ ok: true } | { ok: false, retryAfterSeconds: number }> {
-    const pk = `bucket#${bucket}`
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }))
-      const last = Item?.at as number | undefined
-      const level = Item ? Math.min(spec.capacity, (Item.tokens as number) + (now - last!) / 1000 * spec.perSecond) : spec.capacity
-      if (level < 1) return { ok: false, retryAfterSeconds: Math.ceil((1 - level) / spec.perSecond) }
-      try {
-        await this.doc.send(new PutCommand({
-          TableName: this.table,
-          Item: { pk, tokens: level - 1, at: now, expiresAt: seconds(now) + DAY_S },
-          ...(Item
-            ? { ConditionExpression: '#at = :last', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':last': last } }
-            : { ConditionExpression: 'attribute_not_exists(pk)' })
-        }))
-        return { ok: true }
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err
-      }
-    }
-    return { ok: false, retryAfterSeconds: 1 }
-  }
-
-  async audit (enterpriseId: string, entry: AuditEntry): Promise<void> {
-    await this.doc.send(new UpdateCommand({
-      TableName: this.table,
-      Key: { pk: `audit#${enterpriseId}#${chinaDate(entry.at)}` },
-      UpdateExpression: 'SET calls = list_append(if_not_exists(calls, :empty), :entry), expiresAt = :exp',
-      ExpressionAttributeValues: { ':empty': [], ':entry': [entry], ':exp': seconds(entry.at) + AUDIT_RETENTION_S }
-    }))
-  }
-
   async notices (noticeId: string, enterpriseIds: readonly string[]): Promise<NoticeRecord[]> {
     if (!enterpriseIds.length) return []
     const keys = enterpriseIds.map(id => ({ pk: noticeKey(noticeId, id) }))
@@ -224,7 +172,7 @@ export class DynamoLifecycleStore implements LifecycleStore {
       await this.doc.send(new UpdateCommand({
         TableName: this.tables.notices,
         Key: { pk: noticeKey(noticeId, enterpriseId) },
-        UpdateExpression: 'SET #s = :to, settledAt = :now REMOVE phone',
+        UpdateExpression: `SET #s = :to, settledAt = :now REMOVE phone, ${REMOVE_DUE}`,
         ConditionExpression: '#s = :pending',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':to': outcome, ':now': now, ':pending': 'PENDING' }
@@ -242,7 +190,7 @@ export class DynamoLifecycleStore implements LifecycleStore {
         TableName: this.tables.notices,
         Key: { pk: noticeKey(noticeId, enterpriseId) },
         // a confirmation may overtake the delivery's own bookkeeping: from any state, once
-        UpdateExpression: 'SET #s = :confirmed, confirmedAt = :now, bindingsRemoved = :r, bindingsFrozen = :f REMOVE phone',
+        UpdateExpression: `SET #s = :confirmed, confirmedAt = :now, bindingsRemoved = :r, bindingsFrozen = :f REMOVE phone, ${REMOVE_DUE}`,
         ConditionExpression: 'attribute_exists(pk) AND #s <> :confirmed',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':now': now, ':r': counts.bindingsRemoved, ':f': counts.bindingsFrozen }
@@ -255,27 +203,14 @@ export class DynamoLifecycleStore implements LifecycleStore {
   }
 
   async pendingNotices (): Promise<{ noticeId: string, enterpriseId: string }[]> {
-    // undelivered notices are few and short-lived (an hour at most); at national scale this becomes a sparse index
     const found: { noticeId: string, enterpriseId: string }[] = []
-    let start: Record<string, unknown> | undefined
-    do {
-      const out = await this.doc.send(new ScanCommand({
-        TableName: this.tables.notices,
-        FilterExpression: '#s = :pending',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':pending': 'PENDING' },
-        ProjectionExpression: 'noticeId, enterpriseId',
-        ExclusiveStartKey: start
-      }))
-      for (const item of out.Items ?? []) found.push({ noticeId: item.noticeId, enterpriseId: item.enterpriseId })
-      start = out.LastEvaluatedKey
-    } while (start)
+    // every PENDING notice is due from its creation on; the index holds nothing else
+    for await (const { pk } of dueKeys(this.doc, { table: this.tables.notices, before: Number.MAX_SAFE_INTEGER })) {
+      // the key is noticeId#enterpriseId, and an enterprise id holds no '#'
+      const cut = pk.lastIndexOf('#')
+      found.push({ noticeId: pk.slice(0, cut), enterpriseId: pk.slice(cut + 1) })
+    }
     return found
-  }
-
-  async auditOf (enterpriseId: string, date: string): Promise<AuditEntry[]> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `audit#${enterpriseId}#${date}` } }))
-    return (Item?.calls as AuditEntry[] | undefined) ?? []
   }
 }
 
@@ -302,7 +237,9 @@ export function noticeItem (n: NewNotice, now: number): Record<string, unknown> 
     deadline: n.deadline,
     status: 'PENDING',
     createdAt: now,
-    expiresAt: seconds(now) + NOTICE_RETENTION_S
+    expiresAt: seconds(now) + NOTICE_RETENTION_S,
+    // in the sweep's due index while PENDING (it holds the clear number)
+    ...dueAttributes(noticeKey(n.noticeId, n.enterpriseId), now)
   }
 }
 

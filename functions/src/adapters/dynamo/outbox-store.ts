@@ -6,7 +6,8 @@ import { maskPhone } from '#contract/index'
 import { POLICY } from '#domain/policy'
 import { PROVIDER_MESSAGE_INDEX } from '#infra-shared/tables'
 import type { DeliveryReceipt, OutboxMessage, OutboxStore } from '#ports'
-import { cancelledConditions, scanAll, seconds, updateIf, type Doc, type TableNames } from './client'
+import { cancelledConditions, seconds, updateIf, type Doc, type TableNames } from './client'
+import { dueAttributes, dueKeys, REMOVE_DUE } from './due-index'
 
 const DAY_S = 24 * 3600
 
@@ -21,7 +22,9 @@ export function outboxItem (sms: OutboxMessage, now: number) {
     status: 'PENDING',
     tries: 0,
     createdAt: now,
-    expiresAt: seconds(now) + POLICY.sms.unsentRetentionDays * DAY_S
+    expiresAt: seconds(now) + POLICY.sms.unsentRetentionDays * DAY_S,
+    // in the sweep's due index until the message has left (or failed)
+    ...dueAttributes(sms.id, now)
   }
 }
 
@@ -51,19 +54,13 @@ export class DynamoOutboxStore implements OutboxStore {
 
   async failStuck (before: number, now: number): Promise<number> {
     let ended = 0
-    const found = scanAll(this.doc, {
-      TableName: this.tables.outbox,
-      ProjectionExpression: 'pk, queryId',
-      FilterExpression: 'attribute_exists(#to) AND createdAt < :before',
-      ExpressionAttributeNames: { '#to': 'to' },
-      ExpressionAttributeValues: { ':before': before }
-    })
-    for await (const { pk, queryId } of found) {
+    // the due index holds only messages still holding their recipient and text: sent ones are never read
+    for await (const { pk } of dueKeys(this.doc, { table: this.tables.outbox, before })) {
       // the clear data goes first and alone: it must go even if the query's update cannot be made
       const done = await updateIf(this.doc, {
         TableName: this.tables.outbox,
         Key: { pk },
-        UpdateExpression: 'SET #s = :failed, finishedAt = :now, expiresAt = :exp REMOVE #to, params',
+        UpdateExpression: `SET #s = :failed, finishedAt = :now, expiresAt = :exp REMOVE #to, params, ${REMOVE_DUE}`,
         ConditionExpression: 'attribute_exists(#to) AND createdAt < :before AND #s IN (:pending, :sending)',
         ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
         ExpressionAttributeValues: {
@@ -73,10 +70,11 @@ export class DynamoOutboxStore implements OutboxStore {
       })
       if (!done) continue
       ended++
-      if (queryId) {
+      // the index carries keys only: the query id comes back with the write
+      if (typeof done.queryId === 'string') {
         await updateIf(this.doc, {
           TableName: this.tables.queries,
-          Key: { pk: queryId },
+          Key: { pk: done.queryId },
           UpdateExpression: 'SET #s = :failed, failedAt = :now',
           ConditionExpression: 'attribute_exists(pk) AND #s = :processing',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -143,7 +141,7 @@ export class DynamoOutboxStore implements OutboxStore {
       Update: {
         TableName: this.tables.outbox,
         Key: { pk: message.id },
-        UpdateExpression: `SET #s = :status, finishedAt = :now, expiresAt = :exp${sent === undefined ? '' : ', recipientHash = :h'}${pid === undefined ? '' : ', providerMessageId = :pid'} REMOVE #to, params`,
+        UpdateExpression: `SET #s = :status, finishedAt = :now, expiresAt = :exp${sent === undefined ? '' : ', recipientHash = :h'}${pid === undefined ? '' : ', providerMessageId = :pid'} REMOVE #to, params, ${REMOVE_DUE}`,
         ConditionExpression: '#s = :sending',
         ExpressionAttributeNames: { '#s': 'status', '#to': 'to' },
         ExpressionAttributeValues: {

@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { NewResultCode, OutboxMessage, QueryRecord, QueryResults, QueryStore } from '#ports'
-import { cancelledConditions, scanAll, seconds, updateIf, type Doc, type TableNames } from './client'
+import { cancelledConditions, seconds, updateIf, type Doc, type TableNames } from './client'
+import { dueKeys, REMOVE_DUE } from './due-index'
 import { outboxItem } from './outbox-store'
 import { resultCodeItem } from './result-code-store'
 
@@ -40,7 +41,7 @@ export class DynamoQueryStore implements QueryStore {
             Update: {
               TableName: this.tables.queries,
               Key: { pk: queryId },
-              UpdateExpression: 'SET results = :r, processedAt = :now REMOVE recipient',
+              UpdateExpression: `SET results = :r, processedAt = :now REMOVE recipient, ${REMOVE_DUE}`,
               ConditionExpression: '#s = :processing AND attribute_exists(recipient)',
               ExpressionAttributeNames: { '#s': 'status' },
               ExpressionAttributeValues: { ':r': results, ':now': now, ':processing': 'PROCESSING' }
@@ -60,17 +61,12 @@ export class DynamoQueryStore implements QueryStore {
 
   async failStuck (before: number, now: number): Promise<number> {
     let ended = 0
-    const found = scanAll(this.doc, {
-      TableName: this.tables.queries,
-      ProjectionExpression: 'pk',
-      FilterExpression: 'attribute_exists(recipient) AND acceptedAt < :before',
-      ExpressionAttributeValues: { ':before': before }
-    })
-    for await (const { pk } of found) {
+    // the due index holds only queries still holding their recipient: finished ones are never read
+    for await (const { pk } of dueKeys(this.doc, { table: this.tables.queries, before })) {
       const done = await updateIf(this.doc, {
         TableName: this.tables.queries,
         Key: { pk },
-        UpdateExpression: 'SET #s = :failed, failedAt = :now REMOVE recipient',
+        UpdateExpression: `SET #s = :failed, failedAt = :now REMOVE recipient, ${REMOVE_DUE}`,
         // re-checked at write time: a query that finished meanwhile is left as it is
         ConditionExpression: 'attribute_exists(recipient) AND acceptedAt < :before AND #s IN (:accepted, :processing)',
         ExpressionAttributeNames: { '#s': 'status' },

@@ -7,6 +7,7 @@ import { POLICY } from '#domain/policy'
 import type { AcceptInput, IdempotencyRecord, IssueCodeInput, LimitLog, Limited, Snapshot, SnapshotRequest, VerificationStore } from '#ports'
 import { batchRead, seconds, updateIf, type Doc, type TableNames } from './client'
 import { countAndWrite, limitPk, logOf, readLogs, recordEvent, refusalsOf, type NamedItem } from './limit-logs'
+import { dueAttributes } from './due-index'
 import { outboxItem } from './outbox-store'
 import { subscriberOf } from './subscriber-store'
 
@@ -107,7 +108,9 @@ export class DynamoVerificationStore implements VerificationStore {
               recipient: query.recipient,
               status: 'ACCEPTED',
               acceptedAt: query.acceptedAt,
-              expiresAt: nowS + POLICY.query.retentionDays * DAY_S
+              expiresAt: nowS + POLICY.query.retentionDays * DAY_S,
+              // in the sweep's due index while it holds the recipient
+              ...dueAttributes(query.queryId, query.acceptedAt)
             },
             ConditionExpression: 'attribute_not_exists(pk)'
           }

@@ -115,7 +115,8 @@ export const OPERATIONS: Operation[] = [
   }),
   signed({
     method: 'get', path: '/v1/platform/audit', operationId: 'platformAudit',
-    summary: 'The calling enterprise\'s own calls on a day (`?date=`): when, which route, how many numbers — never which',
+    summary: 'The calling enterprise\'s own calls on a day (`?date=`): when, which route, how many numbers — never which; ' +
+      'up to 1,000 calls an answer, in call order: while the answer has `next`, ask again with `&cursor=<next>`',
     responses: { 200: { description: 'the caller\'s audit trail', body: schema('PlatformAuditResponse', PlatformAuditResponse) }, 400: BODY_ERRORS[400]! }
   }),
   signed({
