@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { maskPhone } from '@yzt/functions/contract'
+import { LIMIT_NOTES, maskPhone, noteHasLink, REFUSALS } from '@yzt/functions/contract'
 import { ALL_TOUCHED, FIELD_LABEL, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
 import { SubmitActions } from '../../components/SubmitActions'
 import { ApiError, asApiError } from '../../services/api'
@@ -24,22 +24,21 @@ import './index.scss'
 type Step = 'apps' | 'phone' | 'idSuffix' | 'verify'
 const STEPS: Step[] = ['apps', 'phone', 'idSuffix', 'verify']
 /** the API's daily limit, said beside its wait */
-export const CASES_PER_DAY_NOTE = '每个号码24小时内最多提交3次异议申请。'
+export const CASES_PER_DAY_NOTE = LIMIT_NOTES.casesPerDay
 
-/** Notes go to the enterprise as plain text: links are refused, judged as the API judges them (domain/case-rules.ts) */
-const LINK = /(https?:|www\.|:\/\/|[\p{L}\p{N}-]+\.(com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)(?![\p{L}\p{N}]))/iu
+/** Notes go to the enterprise as plain text: links are refused, by the contract's rule the API applies too */
 export function noteError (note: string): string {
-  if (note.length > NOTE_MAX) return `备注不超过${NOTE_MAX}字`
-  return LINK.test(note.normalize('NFKC')) ? '备注不能包含链接' : ''
+  if (note.length > NOTE_MAX) return REFUSALS.noteTooLong(NOTE_MAX)
+  return noteHasLink(note) ? REFUSALS.noteLink : ''
 }
-/** the API refused the query as proof: older than 10 minutes, or it already opened a case */
-export const RECENT_REFUSED = '刚才的验证已超过10分钟或已用于其他申请，请获取短信验证码后重新提交。'
+/** the API refused the query as proof: too old, or it already opened a case */
+export const RECENT_REFUSED = REFUSALS.recentProofGoneHere
 
 interface Choice { kind?: CaseKind, note: string }
 
 /** "请1200分钟后再试" reads badly: the daily limit's waits are said in hours. */
 function waitSentence (e: ApiError, secondsLeft: number): string {
-  if (e.code === 'RATE_LIMITED' && secondsLeft >= 3600) return `操作过于频繁，请约${Math.ceil(secondsLeft / 3600)}小时后再试。`
+  if (e.code === 'RATE_LIMITED' && secondsLeft >= 3600) return REFUSALS.rateLimitedHours(secondsLeft)
   return describeError(e, secondsLeft > 0 ? secondsLeft : undefined)
 }
 
@@ -394,7 +393,7 @@ export default function NewCasePage () {
         <Text className='tips-title'>说明</Text>
         <Text className='tip'>· “不是本人注册”：该号码下有您不认识的账号；“不再使用”：申请企业解绑该号码或注销账号。</Text>
         <Text className='tip'>· 企业在24小时内受理，5个工作日内处理；是否解绑或注销由企业核验后决定，可能要求您在其App内核验身份。</Text>
-        <Text className='tip'>· 每个号码24小时内最多提交3次异议申请；同一应用已有处理中的申请时不能重复提交。</Text>
+        <Text className='tip'>{`· ${LIMIT_NOTES.casesRules}`}</Text>
       </View>
     </View>
   )
