@@ -8,16 +8,17 @@ import Taro from '@tarojs/taro'
 import { LIMIT_NOTES, maskPhone, noteHasLink, REFUSALS } from '@yzt/functions/contract'
 import { ALL_TOUCHED, FIELD_LABEL, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
 import { SubmitActions } from '../../components/SubmitActions'
-import { ApiError, asApiError } from '../../services/api'
+import { OutcomeNotice } from '../../components/OutcomeNotice'
+import { type ApiError } from '../../services/api'
 import { createCase, type CaseInput } from '../../services/cases'
 import { appName, CASE_KIND_LABELS, CASE_KINDS, caseConsentText, NOTE_MAX, type CaseKind } from '../../services/cases-contract'
-import { CHECK_AGAIN_MS, submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
 import { describeError } from '../../utils/messages'
 import { saveCase } from '../../utils/myCases'
 import { forgetQuery, recentQuery } from '../../utils/recentQuery'
 import { useCountdown } from '../../utils/useCountdown'
 import { useEnterprises } from '../../utils/useEnterprises'
+import { useIdempotentSubmit } from '../../utils/useIdempotentSubmit'
 import './index.scss'
 
 /** 关怀模式: one thing per step; the last holds the verification, the consent and the submit */
@@ -51,8 +52,9 @@ export default function NewCasePage () {
   const [consentedTo, setConsentedTo] = useState<string | null>(null)
   const [recent, setRecent] = useState(() => recentQuery())
   const [method, setMethod] = useState<'recent' | 'code'>('recent')
-  const [submitting, setSubmitting] = useState(false)
-  const [unknown, setUnknown] = useState<'checking' | 'gave-up' | ''>('')
+  /** the submit under one idempotency key; `unknown`: its answer was lost and is asked for again */
+  const sending = useIdempotentSubmit()
+  const { submitting, busy, outcome: unknown } = sending
   const [formError, setFormError] = useState<ApiError | null>(null)
   const [recentRefused, setRecentRefused] = useState(false)
   const [submitWait, startSubmitWait] = useCountdown()
@@ -75,7 +77,6 @@ export default function NewCasePage () {
   const clearErrors = () => { setFormError(null) }
   const fields = useVerificationFields(clearErrors)
   const { checked } = fields
-  const busy = submitting || unknown !== ''
   const code = useCodeRequest(fields, busy)
   const recentMatches = recent !== null && !checked.phone.error && maskPhone(checked.phone.value) === recent.maskedPhone
   const useRecent = recentMatches && method === 'recent'
@@ -137,15 +138,9 @@ export default function NewCasePage () {
       consent: true,
       items
     }
-    setSubmitting(true)
     setFormError(null)
     setRecentRefused(false)
-    try {
-      const res = await submitIdempotently('cases', body, key => createCase(body, key), {
-        delaysMs: CHECK_AGAIN_MS,
-        onUnknown: () => setUnknown('checking')
-      })
-      setUnknown('')
+    await sending.submit('cases', body, key => createCase(body, key), { accepted: async res => {
       // a query proves the holder for one case only
       if (body.queryId) { forgetQuery(); setRecent(null) }
       // kept with its token; when the device refuses, 已提交 says so (it finds no case to show)
@@ -164,10 +159,7 @@ export default function NewCasePage () {
       await Taro.redirectTo({
         url: `/case/submitted/index?${[q('caseId', res.caseId), q('ticket', res.ticket), q('maskedPhone', res.maskedPhone)].join('&')}`
       })
-    } catch (err) {
-      const e = asApiError(err)
-      if (e.code === 'OUTCOME_UNKNOWN') { setUnknown('gave-up'); return }
-      setUnknown('')
+    }, refused: e => {
       const fieldErrors: Partial<Record<VerifyField, string>> = {}
       for (const f of ['phone', 'idSuffix', 'code'] as VerifyField[]) if (e.fields[f]) fieldErrors[f] = e.fields[f]
       // what the API says about an item: by position (`items.0.note`) or, for CONFLICT, by app id
@@ -190,9 +182,7 @@ export default function NewCasePage () {
       fields.setServerErrors(fieldErrors)
       if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startSubmitWait(e.retryAfterSeconds)
       setFormError(e)
-    } finally {
-      setSubmitting(false)
-    }
+    } })
   }
 
   const onSubmit = () => {
@@ -355,17 +345,7 @@ export default function NewCasePage () {
           </View>)
         : null}
 
-      {unknown
-        ? (
-          <View className='notice notice-info' id='case-outcome-unknown' role='status' aria-live='polite'>
-            <Text>{unknown === 'checking'
-              ? describeError(new ApiError('OUTCOME_UNKNOWN', ''))
-              : '仍未能确认是否已提交。您填写的内容仍在，点“重新确认”再试；不会重复提交。'}</Text>
-            {unknown === 'gave-up'
-              ? <Button id='case-check-again' className='btn-default' role='button' tabIndex={0} onClick={() => { void submit() }}>重新确认</Button>
-              : null}
-          </View>)
-        : null}
+      <OutcomeNotice outcome={unknown} idPrefix='case-' notRepeated='提交' onCheckAgain={() => { void submit() }} />
       {formMessage
         ? (
           <View className='notice notice-warn' id='case-form-error' role='alert'>
