@@ -19,7 +19,8 @@ const USAGE = `usage: npm run conformance -- --url URL --enterprise ID --key-fil
                           listener when the dispute desk is on loopback; otherwise the callback check is skipped)
   --callback-port PORT    the local port the listener takes (default: the port of --callback-base)
   --callback-wait-ms MS   how long to wait for the ACKNOWLEDGED callback (default ${DEFAULT_CALLBACK_WAIT_MS})
-  --no-callback           skip the callback check`
+  --no-callback           skip the callback check
+  --subscription-hmac HEX the binding-subscription HMAC your code computes for --phone (binding alerts): checked`
 
 async function main (): Promise<number> {
   let values: Record<string, string | boolean | undefined>
@@ -39,6 +40,7 @@ async function main (): Promise<number> {
         'callback-port': { type: 'string' },
         'callback-wait-ms': { type: 'string' },
         'no-callback': { type: 'boolean' },
+        'subscription-hmac': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     }))
@@ -77,7 +79,8 @@ async function main (): Promise<number> {
       callback: values['no-callback'] ? false : undefined,
       callbackBase: text('callback-base'),
       callbackPort: number('callback-port'),
-      callbackWaitMs: number('callback-wait-ms')
+      callbackWaitMs: number('callback-wait-ms'),
+      subscriptionHmac: text('subscription-hmac')
     }
     const results = await runConformance(options)
     console.log(formatReport(options, results))

@@ -16,6 +16,7 @@ import { AccountCountAnswer, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES, type Acc
 import { maskPhone } from '../src/contract/index'
 import { NumberNoticeAnswer, type NumberNotice } from '../src/contract/lifecycle'
 import { POLICY } from '../src/domain/policy'
+import { bindingHmac } from '../src/domain/alerts'
 import { CALLER_HEADER, MAX_SKEW_MS, requestPayload, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyAnswer, verifyRequest } from '../src/lib/signing'
 
 /** the connector's endpoints, named as the last segment of their paths */
@@ -54,6 +55,11 @@ export interface ConformanceOptions {
   callbackPort?: number
   /** how long to wait for the acknowledgement */
   callbackWaitMs?: number
+  /**
+   * binding alerts: the HMAC the enterprise's own code computed for `phone` (hex), checked against the
+   * protocol's (HMAC-SHA256(key, "binding-subscription\0" + number)); absent: not checked
+   */
+  subscriptionHmac?: string
 }
 
 export interface CheckResult { name: string, ok: boolean, detail: string, skipped?: boolean }
@@ -233,6 +239,12 @@ export async function runConformance (options: ConformanceOptions): Promise<Chec
     } finally {
       await listener?.close()
     }
+  }
+  // binding alerts: the enterprise matches its numbers against the synced HMACs only if it computes them as we do
+  if (options.subscriptionHmac !== undefined) {
+    const want = bindingHmac(options.key, phone)
+    check('binding-subscriptions: your HMAC of the test number matches the protocol\'s (HMAC-SHA256(key, "binding-subscription\\0" + number), hex)',
+      options.subscriptionHmac.toLowerCase() === want, options.subscriptionHmac.toLowerCase() === want ? 'matches' : `got ${options.subscriptionHmac.slice(0, 16)}…, want ${want.slice(0, 16)}…`)
   }
   return results
 }

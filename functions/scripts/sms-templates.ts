@@ -1,6 +1,9 @@
 // Prints every SMS template as an operator registers it with each provider (Aliyun writes a
-// parameter as ${name}, Tencent Cloud as {1}, {2}, … in order), with its length and SMS segments.
-// `npm run sms-templates -w @yzt/functions`; infra/README.md shows this output.
+// parameter as ${name}, Tencent Cloud as {1}, {2}, … in order), then the longest summary-form SMS
+// with its length and segments. `npm run sms-templates -w @yzt/functions`; `-- --write` puts the list
+// into infra/README.md#sms (the test checks that the README holds exactly this list).
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { catalogue } from '../src/catalogue/index'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplate } from '../src/domain/sms-templates'
 
@@ -16,13 +19,32 @@ export function registrationTexts (t: SmsTemplate): { aliyun: string, tencent: s
   }
 }
 
-if (require.main === module) {
-  for (const [id, t] of Object.entries(smsTemplates(catalogue))) {
+/** the list infra/README.md#sms shows, for the bundled catalogue */
+export function registrationList (templates: Record<string, SmsTemplate> = smsTemplates(catalogue)): string {
+  const lines: string[] = []
+  for (const [id, t] of Object.entries(templates)) {
     const { aliyun, tencent } = registrationTexts(t)
-    console.log(`### ${id} (parameters: ${t.params.join(', ')})`)
-    console.log(`Aliyun:  ${aliyun}`)
-    console.log(`Tencent: ${tencent}`)
-    console.log()
+    lines.push(`### ${id} (parameters: ${t.params.join(', ')})`, `Aliyun:  ${aliyun}`, `Tencent: ${tencent}`, '')
   }
-  console.log(`signature: ${DEFAULT_SIGNATURE}`)
+  lines.push(`signature: ${DEFAULT_SIGNATURE}`)
+  return lines.join('\n')
+}
+
+export const README = join(__dirname, '../../infra/README.md')
+
+/** the README with its fenced list (from `### code` to the signature line) replaced by `list` */
+export function withList (readme: string, list: string): string {
+  const block = /```\n### code \(parameters[\s\S]*?\nsignature: [^\n]*\n```/
+  if (!block.test(readme)) throw new Error('infra/README.md: the template list block is missing')
+  return readme.replace(block, () => '```\n' + list + '\n```')
+}
+
+if (require.main === module) {
+  const list = registrationList()
+  if (process.argv.includes('--write')) {
+    writeFileSync(README, withList(readFileSync(README, 'utf8'), list))
+    console.log('infra/README.md: template list written')
+  } else {
+    console.log(list)
+  }
 }

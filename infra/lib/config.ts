@@ -4,7 +4,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { DEFAULT_SIGNATURE } from '@yzt/functions/domain/sms-templates'
-import { EnterpriseDocument, parseEnterpriseConfig } from '@yzt/functions/adapters/enterprise-config'
+// the document's schema from a dependency-free module: no logger, HTTP client or SDK in the CDK app
+import { EnterpriseDocument, parseEnterpriseConfig } from '@yzt/functions/infra-shared/enterprise-document'
 import { catalogue } from '@yzt/functions/catalogue'
 import { SMS_PROVIDERS, type SmsProvider } from './sms'
 

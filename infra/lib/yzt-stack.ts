@@ -62,7 +62,8 @@ export class YztStack extends cdk.Stack {
     const mocks = config.mockEnterprises ? new MockEnterprisesApi(this, 'MockEnterprises', { config, ...kept }) : undefined
     this.mockApi = mocks?.api
     const enterprises = this.enterprises = new EnterpriseConfiguration(this, 'Enterprises', {
-      parameterName: `/yzt/${config.stage}/enterprises`,
+      prefix,
+      stage: config.stage,
       document: {
         ...config.enterprises,
         endpointTemplate: mocks ? mocks.endpointTemplate : config.enterprises.endpointTemplate ?? config.enterpriseEndpointTemplate

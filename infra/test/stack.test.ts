@@ -9,7 +9,13 @@ const dev = synth({ h5Origin: 'https://h5.example.com' })
 const prod = synth({ stage: 'prod', enterpriseEndpointTemplate: PROD_ENDPOINTS })
 
 /** the enterprise configuration document the stack deploys (prod: no tokens in it) */
-const enterpriseDocument = (s: Synthesized) => JSON.parse(s.json.Resources[logicalId(s, s.stack.enterprises.parameter)]!.Properties.Value)
+const enterpriseDocument = (s: Synthesized) => JSON.parse(documentVersion(s).Properties.Content)
+/** the one AppConfig hosted configuration version: the enterprise configuration document */
+const documentVersion = (s: Synthesized) => {
+  const versions = resourcesOfType(s, 'AWS::AppConfig::HostedConfigurationVersion')
+  expect(versions).toHaveLength(1)
+  return versions[0]![1]
+}
 
 const entries = <K extends string, V>(o: Record<K, V>) => Object.entries(o) as [K, V][]
 const streamConsumers = entries(FUNCTIONS).filter(([, def]) => 'streamFrom' in def)
@@ -158,7 +164,10 @@ describe('functions', () => {
     }
     expect(env.SMS_PROVIDER).toBe('sendsSms' in def ? 'sns' : undefined)
     expect(env.CARRIER_GATEWAY).toBe('checksCarrier' in def ? 'table' : undefined)
-    expect(env.ENTERPRISES_PARAMETER).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.parameter) } : undefined)
+    const [[profileId]] = resourcesOfType(s, 'AWS::AppConfig::ConfigurationProfile')
+    expect(env.ENTERPRISES_APPCONFIG_PROFILE).toEqual('readsEnterprises' in def ? { Ref: profileId } : undefined)
+    expect(env.ENTERPRISES_APPCONFIG_APPLICATION).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.application) } : undefined)
+    expect(env.ENTERPRISES_APPCONFIG_ENVIRONMENT).toEqual('readsEnterprises' in def ? { Ref: logicalId(s, s.stack.enterprises.environment) } : undefined)
     // neither stage names holidays or a callback base URL here: nobody gets them
     expect(env.HOLIDAYS).toBeUndefined()
     expect(env.CALLBACK_BASE_URL).toBeUndefined()
@@ -173,7 +182,7 @@ describe('functions', () => {
     expect(enterpriseDocument(prod).endpointTemplate).toBe(PROD_ENDPOINTS)
 
     const mockApi = logicalId(dev, dev.stack.mockApi!)
-    const devValue = dev.json.Resources[logicalId(dev, dev.stack.enterprises.parameter)]!.Properties.Value['Fn::Join'][1]
+    const devValue = documentVersion(dev).Properties.Content['Fn::Join'][1]
     expect(devValue).toContainEqual({ 'Fn::GetAtt': [mockApi, 'ApiEndpoint'] })
     expect(devValue.at(-1)).toMatch(/^\/enterprises\/\{id\}\/account-counts"\}$/)
     expect(routeTarget(dev, mockApi, `${MOCK_ENTERPRISE_ROUTE.method} ${MOCK_ENTERPRISE_ROUTE.path}`)).toBe(functionId(dev, MOCK_ENTERPRISE_ROUTE.fn))
@@ -275,7 +284,7 @@ describe('streams', () => {
 
   test('nothing else is stream-triggered', () => {
     prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', streamConsumers.length)
-    expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute'])
+    expect(streamConsumers.map(([name]) => name)).toEqual(['processQuery', 'dispatchSms', 'notifyEnterprises', 'forwardDispute', 'sendBindingAlerts'])
   })
 
   test('forwardDispute: INSERTs of DisputeOutbox, 25 a batch (a whole case), 2 batches a shard, 3 retries, given up after an hour (the clear number\'s bound)', () => {
@@ -317,10 +326,13 @@ describe('permissions', () => {
     getQuery: { queries: ['GetItem'] },
     listEnterprises: {},
     getOpenApi: {},
-    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
+    processQuery: { queries: ['UpdateItem'], outbox: ['PutItem'], codes: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'DeleteItem', 'PutItem'], lifecycle: ['BatchGetItem'] },
     dispatchSms: { outbox: ['UpdateItem'], queries: ['UpdateItem'] },
     smsReceipt: { outbox: ['Query', 'UpdateItem'], queries: ['UpdateItem'] },
-    carrierEvents: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'] },
+    carrierEvents: {
+      lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], subscribers: ['PutItem', 'UpdateItem'], notices: ['BatchGetItem', 'PutItem'],
+      alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem']
+    },
     platformChecks: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     camaraNumberRecycling: { lifecycle: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     oauthServer: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'] },
@@ -338,10 +350,22 @@ describe('permissions', () => {
       outbox: ['PutItem']
     },
     getCase: { cases: ['GetItem'] },
+    queryDetails: { limits: ['GetItem', 'PutItem', 'UpdateItem'], codes: ['GetItem'], queries: ['GetItem'] },
     forwardDispute: { disputes: ['DeleteItem', 'GetItem'], cases: ['UpdateItem'] },
     disputeCallback: { lifecycle: ['PutItem'], cases: ['GetItem', 'PutItem'], limits: ['DeleteItem'], outbox: ['PutItem'] },
     sweepCases: { cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], disputes: ['DeleteItem', 'GetItem', 'Scan'], outbox: ['PutItem'] },
-    mockEnterprise: {}
+    mockEnterprise: {},
+    setBindingAlerts: {
+      subscribers: ['GetItem'],
+      codes: ['DeleteItem', 'UpdateItem'],
+      limits: ['DeleteItem', 'GetItem', 'UpdateItem'],
+      alertSubscriptions: ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem'],
+      outbox: ['PutItem']
+    },
+    bindingEvents: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
+    bindingSubscriptions: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['Query'] },
+    sendBindingAlerts: { bindingEvents: ['BatchGetItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] },
+    sweepBindingAlerts: { bindingEvents: ['BatchGetItem', 'Query', 'UpdateItem'], alertSubscriptions: ['BatchGetItem', 'ConditionCheckItem', 'PutItem'], outbox: ['PutItem'] }
   }
   const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']
 
@@ -393,19 +417,17 @@ describe('permissions', () => {
   test('only the functions that read it may read the one secrets parameter, by name', () => {
     const readers = deployed.filter(([, def]) => 'readsSecrets' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep', 'mockEnterprise', 'noticeCallback',
-      'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'sendCode', 'smsReceipt', 'submitQuery', 'sweepCases'
+      'bindingEvents', 'bindingSubscriptions', 'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute',
+      'lifecycleSweep', 'mockEnterprise', 'noticeCallback', 'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'queryDetails',
+      'sendBindingAlerts', 'sendCode', 'setBindingAlerts', 'smsReceipt', 'submitQuery', 'sweepBindingAlerts', 'sweepCases'
     ])
     for (const [name] of deployed) {
       const get = statementsOf(dev, name).filter(st => actions(st).some(a => a.startsWith('ssm:') || a.startsWith('kms:')))
-      // a function that reads no secret may read the enterprise configuration's parameter, nothing else
-      if (!readers.includes(name)) { expect(get.filter(st => !JSON.stringify(st.Resource).includes('EnterprisesParameter'))).toEqual([]); continue }
+      // a function that reads no secret reads no parameter (the enterprise configuration is AppConfig's: enterprises.test.ts)
+      if (!readers.includes(name)) { expect(get).toEqual([]); continue }
       expect(get.flatMap(actions)).toEqual(['ssm:GetParameter'])
-      // the secrets, and for the readers of the enterprise configuration that parameter too (enterprises.test.ts)
       const resources = [get[0]!.Resource].flat().map(r => JSON.stringify(r))
-      expect(resources).toEqual(expect.arrayContaining([expect.stringMatching(/:parameter\/yzt\/test\/secrets"/)]))
-      expect(resources.filter(r => r.includes('EnterprisesParameter'))).toHaveLength('readsEnterprises' in FUNCTIONS[name] ? 1 : 0)
-      expect(resources).toHaveLength('readsEnterprises' in FUNCTIONS[name] ? 2 : 1)
+      expect(resources).toEqual([expect.stringMatching(/:parameter\/yzt\/test\/secrets"/)])
     }
     const kms = synth({ secretsKmsKeyArn: 'arn:aws:kms:ap-east-1:111122223333:key/abc' })
     const decrypt = statementsOf(kms, 'sendCode').find(st => actions(st).includes('kms:Decrypt'))!
@@ -435,7 +457,7 @@ describe('scheduled functions', () => {
   const scheduled = entries(FUNCTIONS).filter(([, def]) => 'schedule' in def)
 
   test('the sweeps are declared; the clear-data one runs often enough that no clear number outlives 20 minutes', () => {
-    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep', 'sweepCases'])
+    expect(scheduled.map(([name]) => name)).toEqual(['sweepStuck', 'lifecycleSweep', 'sweepCases', 'sweepBindingAlerts'])
   })
 
   test('the case sweep (deadlines, batched SMS, undelivered disputes) runs every 5 minutes', () => {
@@ -473,8 +495,9 @@ describe('reserved concurrency', () => {
 
   test('all reservations together fit an account quota of 1,000, with the 100 Lambda keeps unreserved', () => {
     const total = resourcesOfType(prod, 'AWS::Lambda::Function').reduce((sum, [, fn]) => sum + (fn.Properties.ReservedConcurrentExecutions ?? 0), 0)
-    // 562 + the CAMARA check (10) and its OAuth server (5)
-    expect(total).toBe(577)
+    // 562 + the CAMARA check (10) and its OAuth server (5) + binding alerts: setBindingAlerts 10, bindingEvents 10,
+    // bindingSubscriptions 5, sendBindingAlerts 10 + queryDetails 10
+    expect(total).toBe(622)
     expect(total).toBeLessThanOrEqual(1000 - 100)
   })
 
@@ -496,11 +519,10 @@ describe('secrets', () => {
     expect(text).not.toContain(DEV_SECRETS.pepper)
     expect(text).not.toContain(DEV_SECRETS.enterpriseKey)
     s.template.resourceCountIs('AWS::SecretsManager::Secret', 0)
-    // the one parameter the stack writes is the enterprise configuration, plain text and public in nature
-    expect(resourcesOfType(s, 'AWS::SSM::Parameter').map(([, p]) => [p.Properties.Name, p.Properties.Type]))
-      .toEqual([[`/yzt/${s.stack.stackName.replace('yzt-', '')}/enterprises`, 'String']])
+    // the stack writes no parameter: the enterprise configuration (plain text, public in nature) is AppConfig's
+    expect(resourcesOfType(s, 'AWS::SSM::Parameter')).toEqual([])
     const allowed = new Set(['YZT_STAGE', 'YZT_SECRETS', 'YZT_API_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
-      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_PARAMETER', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', 'HOLIDAYS', 'CALLBACK_BASE_URL', ...Object.values(TABLES).map(t => t.envVar)])
+      'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_APPCONFIG_APPLICATION', 'ENTERPRISES_APPCONFIG_ENVIRONMENT', 'ENTERPRISES_APPCONFIG_PROFILE', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', 'HOLIDAYS', 'CALLBACK_BASE_URL', ...Object.values(TABLES).map(t => t.envVar)])
     for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
       for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)
     }

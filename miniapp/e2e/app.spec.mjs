@@ -1,11 +1,13 @@
 // The H5 build as a phone user meets it: 375×667, the real local runtime, a slow and a broken network,
 // 关怀模式, an axe scan of every page and state (0 serious/critical), screenshots into docs/.
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
 import { appCount, enterpriseCount, expectedResultSms } from './expected-sms.mjs'
+import { REPO, startRuntime } from './runtime.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const seed = JSON.parse(fs.readFileSync(path.join(here, 'seed.json'), 'utf8'))
@@ -108,14 +110,16 @@ test('the form fits 320 px, every control has a role, a name and a 44 px target'
   await page.close()
 })
 
-test('the guide lists 8 enterprises and 11 apps; each has its own page with tap-to-call and a copyable link', async ({ browser }) => {
+test('the guide lists 8 enterprises and 11 apps, A–Z; each has its own page with tap-to-call and a copyable link', async ({ browser }) => {
   expect(enterpriseCount).toBe(8)
   expect(appCount).toBe(11)
   const page = await open(browser, '#/pages/guide/index')
   await page.locator('.enterprise').first().waitFor({ timeout: 20_000 })
   await expect(page.locator('.enterprise')).toHaveCount(8)
   await expect(page.locator('.enterprise .app-tag')).toHaveCount(11)
-  expect((await page.locator('.enterprise-name').allInnerTexts()).join(',')).toBe('阿里巴巴,支付宝,抖音,百度,京东,美团,快手,腾讯')
+  // grouped A–Z by the catalogue's pinyin initials (albb, bd, dy, jd, ks, mt, tx, zfb)
+  expect((await page.locator('.enterprise-name').allInnerTexts()).join(',')).toBe('阿里巴巴,百度,抖音,京东,快手,美团,腾讯,支付宝')
+  expect(await page.locator('.group-letter').allInnerTexts()).toEqual(['A', 'B', 'D', 'J', 'K', 'M', 'T', 'Z'])
   await expect(page.locator('.mode', { hasText: '统一账号' })).toHaveCount(5)
   await expect(page.locator('#cancelled .hotline')).toHaveCount(8)
   await record(page, 'guide')
@@ -519,6 +523,96 @@ test('关怀模式 on the case form: 20 px text, 56 px controls, 7:1 contrast, o
   const { violations } = await new AxeBuilder({ page }).withRules(['color-contrast-enhanced']).analyze()
   expect(violations.flatMap(v => v.nodes.map(n => n.target.join(' ')))).toEqual([])
   await context.close()
+})
+
+/** a national-scale catalogue: the 8 demo enterprises (the mocks answer them) and 48 more, 200 apps */
+function bigCatalogueFile () {
+  const { enterprises } = JSON.parse(fs.readFileSync(path.join(REPO, 'functions/src/catalogue/enterprises.json'), 'utf8'))
+  const letters = 'abcdefghjklmnpqrstwxyz'
+  let left = 200 - enterprises.reduce((n, e) => n + e.apps.length, 0)
+  const more = []
+  for (let i = 0; left > 0; i++) {
+    const n = Math.min(4, left)
+    left -= n
+    more.push({
+      id: `gen${i}`, name: `测试企业${i}`, initials: `${letters[i % letters.length]}qy${i}`, accountMode: 'independent',
+      apps: Array.from({ length: n }, (_, a) => ({ id: `gen${i}a${a}`, label: `应用${i}${'甲乙丙丁'[a]}账号`, initials: `yy${i}${'jybd'[a]}` })),
+      guide: { details: ['在App内查看'], unbind: ['在App内解绑'], hotline: '10000', url: 'https://example.com' }
+    })
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yzt-e2e-big-')), 'enterprises.json')
+  fs.writeFileSync(file, JSON.stringify({ enterprises: [...enterprises, ...more] }))
+  return file
+}
+
+test('查看明细 at national scale: a 200-app query gets the summary SMS; number + result code on the page show each app', async ({ browser }) => {
+  test.setTimeout(300_000)
+  // a runtime of its own, on a 200-app catalogue (the shared one keeps the seed's 8 enterprises)
+  const file = bigCatalogueFile()
+  const saved = { base: process.env.E2E_BASE, file: process.env.ENTERPRISES_FILE }
+  process.env.ENTERPRISES_FILE = file
+  const big = await startRuntime({ seed: path.join(here, 'seed.json'), now: NOW() })
+  if (saved.file === undefined) delete process.env.ENTERPRISES_FILE
+  else process.env.ENTERPRISES_FILE = saved.file
+  process.env.E2E_BASE = big.url
+  try {
+    const phone = '13800005551'
+    const page = await open(browser, '#/pages/index/index')
+    await page.locator('#phone input').waitFor({ timeout: 20_000 })
+    const code = await requestCode(page, phone)
+    await fillForm(page, { idSuffix: '12345x', code })
+    await page.getByText('我单独同意').click()
+    await page.locator('#submit').click()
+    await page.waitForURL(/pages\/submitted\/index/, { timeout: 20_000 })
+    const result = await waitForSms(phone, isResult, 'result', 60_000)
+    const m = /在已接入的200个互联网应用中，(\d+)个应用注册了账号，共(\d+)个；(\d+)个应用暂无法查询。明细请在“一证通查”小程序输入结果码([A-Z2-9]{8})查看/.exec(result.text)
+    expect(m, result.text).not.toBeNull()
+    expect(Math.ceil(result.text.length / 67)).toBeLessThanOrEqual(3)
+    const resultCode = m[4]
+    // the entry on the submitted page
+    await expect(page.locator('#status')).toContainText('结果短信已送达', { timeout: 30_000 })
+    await record(page, 'details-0-submitted')
+    await page.locator('#to-details').click()
+    await page.waitForURL(/pages\/details\/index/, { timeout: 10_000 })
+    await page.locator('#details-phone input').waitFor({ timeout: 10_000 })
+    await expect(page.locator('#details-code input')).toBeVisible()
+    // only the number and the result code are asked
+    expect(await page.locator('.page.details input').count()).toBe(2)
+    await record(page, 'details-1-form')
+    await page.locator('#details-phone input').fill(phone)
+    await page.locator('#details-code input').fill('ABCD2345')
+    await page.locator('#details-submit').click()
+    await expect(page.locator('#details-code-error')).toContainText('结果码不正确或已过期', { timeout: 10_000 })
+    await record(page, 'details-2-wrong-code')
+    await page.locator('#details-code input').fill(resultCode.toLowerCase())
+    await page.locator('#details-submit').click()
+    await expect(page.locator('#details-list .result-row')).toHaveCount(200, { timeout: 10_000 })
+    const rows = (await page.locator('#details-list .result-row').allInnerTexts()).map(r => r.replace(/\s+/g, ' ').trim())
+    expect(rows.slice(0, 3)).toEqual(['闲鱼账号 1个', '淘宝账号 1个', '钉钉账号 0个'])
+    expect(rows.filter(r => r.endsWith('暂无法查询'))).toHaveLength(Number(m[3]))
+    await expect(page.locator('#details-title')).toContainText('138****5551')
+    await record(page, 'details-3-list')
+    // the entry on the home page, beside 解绑与明细查询
+    const home = await open(browser, '#/pages/index/index')
+    await home.locator('#details-link').waitFor({ timeout: 20_000 })
+    expect(await home.locator('.links .link-row').evaluateAll(rows => rows.map(r => r.id))).toEqual(expect.arrayContaining(['guide-link', 'details-link']))
+    // the guide: 200 apps, searchable by pinyin initials, an A–Z index
+    await home.locator('#guide-link').click()
+    await home.locator('.enterprise').first().waitFor({ timeout: 20_000 })
+    await expect(home.locator('.enterprise .app-tag')).toHaveCount(200)
+    await home.locator('#guide-search input').fill('tb')
+    await expect(home.locator('.enterprise')).toHaveCount(1)
+    await expect(home.locator('#enterprise-alibaba')).toBeVisible()
+    await record(home, 'details-4-guide-search')
+    await home.locator('#guide-search-clear').click()
+    await expect(home.locator('#az-index .az-letter').first()).toBeVisible()
+    await record(home, 'details-5-guide-az')
+    await home.close()
+    await page.close()
+  } finally {
+    process.env.E2E_BASE = saved.base
+    await big.stop()
+  }
 })
 
 test('no script errors in the browser', async () => {

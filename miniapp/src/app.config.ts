@@ -9,7 +9,9 @@ export default defineAppConfig({
     'pages/submitted/index',
     'pages/guide/index',
     'pages/enterprise/index',
+    'pages/details/index',
     'pages/privacy/index',
+    'pages/alerts/index',
     ...(devSms ? ['pages/dev-sms/index'] : [])
   ],
   // Resolution cases (异议账号处理) are a subpackage: the main package stays the query, loaded first; the case

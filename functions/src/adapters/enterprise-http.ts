@@ -9,6 +9,7 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { AccountCountAnswer, MAX_ANSWER_BYTES, MAX_ANSWER_HEADER_BYTES, type AccountCountRequest } from '#contract/enterprise'
 import type { AccountCounts, Clock, EnterpriseGateway } from '#ports'
+import { checkEndpoint } from '#infra-shared/enterprise-document'
 import { enterpriseKeys, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyAnswer, type MasterKeys } from '#lib/signing'
 
 /** the answer was refused; `bytesRead` is how much of its body was read before we stopped */
@@ -57,28 +58,29 @@ export function httpEnterpriseGateway (config: HttpGatewayConfig): EnterpriseGat
   }
 }
 
-/** https, or http to this machine when not deployed (the local runtime and the tests) */
-export function checkEndpoint (url: string, deployed: boolean): void {
-  let parsed: URL
-  try { parsed = new URL(url) } catch { throw new Error(`enterprise endpoint is not a URL: ${url}`) }
-  if (parsed.protocol === 'https:') return
-  if (parsed.protocol === 'http:' && !deployed && isLoopback(parsed.hostname)) return
-  throw new Error(`enterprise endpoint must be https${deployed ? '' : ' (http only to a loopback address)'}: ${url}`)
-}
-
-function isLoopback (hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-}
+// the endpoint rule lives with the configuration document (infra checks it at synth too)
+export { checkEndpoint }
 
 interface RawAnswer { body: string, signature: string | undefined, bytesRead: number }
 
+/**
+ * One kept-alive pool per container for every enterprise: a query reuses the connections (and TLS
+ * sessions) of the last one instead of paying a handshake per enterprise. Up to 256 sockets per
+ * origin, so 60 enterprises behind one gateway host (or many queries at once, locally) never queue
+ * behind each other: no head-of-line blocking. LIFO keeps the warmest sockets in use.
+ */
+export const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' } as const
+const agents = { http: new http.Agent(AGENT_OPTIONS), https: new https.Agent(AGENT_OPTIONS) }
+
 export function post (url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<RawAnswer> {
-  const client = url.protocol === 'https:' ? https : http
+  const secure = url.protocol === 'https:'
+  const client = secure ? https : http
   return new Promise((resolve, reject) => {
     let bytesRead = 0
     const fail = (err: Error) => { req.destroy(); reject(err) }
     const req = client.request(url, {
       method: 'POST',
+      agent: secure ? agents.https : agents.http,
       signal,
       maxHeaderSize: MAX_ANSWER_HEADER_BYTES,
       headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }

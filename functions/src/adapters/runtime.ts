@@ -1,21 +1,24 @@
 // The composition root: builds every adapter from the environment, once per Lambda container.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import type { CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
+import type { AlertStore, CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, ResultCodeStore, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
 import { timedGateway } from '#lib/metrics'
 import { EnterpriseBreakers } from '#domain/breaker'
+import { isPaused } from '#catalogue/index'
 import { CARRIER_IDS } from '#domain/carriers'
 import { holderSince } from '#domain/number-history'
-import { callerKeys, type CallerKind } from '#lib/signing'
+import { callerKeys, enterpriseKey, type CallerKind } from '#lib/signing'
 import type { SignedRouteDeps } from '#lib/signed-route'
 import { httpCarrierGateway, tableCarrierGateway } from './carrier'
 import { clockFromEnv } from './clock'
 import { aesSealer, cryptoRandom, hmacHasher } from './crypto'
+import { DynamoAlertStore } from './dynamo/alert-store'
 import { DynamoCaseStore } from './dynamo/case-store'
 import { DynamoBreakerStore } from './dynamo/breaker-store'
 import { makeDocClient, tableNames, type Doc } from './dynamo/client'
 import { DynamoOutboxStore } from './dynamo/outbox-store'
 import { DynamoQueryStore } from './dynamo/query-store'
+import { DynamoResultCodeStore } from './dynamo/result-code-store'
 import { DynamoSubscriberStore } from './dynamo/subscriber-store'
 import { DynamoVerificationStore } from './dynamo/verification-store'
 import { enterpriseConfigSource, type EnterpriseConfig } from './enterprise-config'
@@ -34,6 +37,10 @@ export interface StoreRuntime {
   outbox: OutboxStore
   /** resolution cases (a case's token needs no secret to check: GET /v1/cases reads no secret) */
   cases: CaseStore
+  /** binding alerts: subscriptions (hashes), enterprise rows, alert state, reported bindings */
+  alerts: AlertStore
+  /** 查看明细: result codes (keyed hashes) and the results they open */
+  resultCodes: ResultCodeStore
   smsSignature: string
 }
 
@@ -70,6 +77,8 @@ export interface Runtime extends StoreRuntime {
    * domain from the request is used; the local runtime sets it once its API listens
    */
   publicUrl?: string
+  /** binding alerts: the key an enterprise computes its subscription HMACs with (its key under the current master key) */
+  subscriptionKey: (enterpriseId: string) => Promise<string>
 }
 
 export interface RuntimeOptions {
@@ -95,6 +104,8 @@ export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
     queries: new DynamoQueryStore(doc, tables),
     outbox: new DynamoOutboxStore(doc, tables),
     cases: new DynamoCaseStore(doc, tables),
+    alerts: new DynamoAlertStore(doc, tables),
+    resultCodes: new DynamoResultCodeStore(doc, tables),
     smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
   }
 }
@@ -114,7 +125,15 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const masterKeys = async () => masterKeysOf(await secrets.get())
   // an enterprise's connector takes release notices and disputes beside its account counts
   const besideCounts = (path: string): SignedPostConfig => ({
-    endpoint: async id => (await enterprises()).endpoints[id]?.replace(/account-counts$/, path), masterKeys, clock, deployed
+    endpoint: async id => {
+      const { catalogue, endpoints } = await enterprises()
+      // a paused enterprise is sent nothing: the message stays for a later try (notices and disputes wait)
+      if (isPaused(catalogue, id)) throw new Error(`enterprise ${id} is paused by configuration`)
+      return endpoints[id]?.replace(/account-counts$/, path)
+    },
+    masterKeys,
+    clock,
+    deployed
   })
   const callerAuth = (kind: CallerKind, exists: (id: string) => Promise<boolean>): SignedRouteDeps => ({
     keysFor: async id => await exists(id) ? callerKeys(masterKeysOf(await secrets.get()), kind, id, clock.now()) : [],
@@ -143,6 +162,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     disputes: httpDisputeGateway(besideCounts('disputes')),
     sealer: aesSealer(pepper),
     ...(env.CALLBACK_BASE_URL && { publicUrl: env.CALLBACK_BASE_URL.replace(/\/$/, '') }),
+    subscriptionKey: async id => enterpriseKey((await masterKeys()).current, id),
     holidays: new Set((env.HOLIDAYS ?? '').split(',').map(d => d.trim()).filter(Boolean)),
     callers: {
       carrier: callerAuth('carrier', async id => CARRIER_IDS.includes(id)),

@@ -1,8 +1,9 @@
 // The hashing pepper, the enterprise master key(s) and the mainland SMS provider's account. Deployed:
 // one SSM SecureString (JSON), read again once the cached copy is older than 5 minutes, at the moment
 // it is used, so a warm function picks up a rotated enterprise key. Local: environment variables, or
-// fixed public dev values (the local runtime has its own SMS carrier) — never on Lambda, where a
+// fixed public dev values, or a local JSON file (YZT_SECRETS_FILE) (the local runtime has its own SMS carrier) — never on Lambda, where a
 // missing SECRETS_PARAMETER stops the function instead.
+import { readFile } from 'node:fs/promises'
 import * as z from 'zod'
 import type { Clock } from '#ports'
 import type { MasterKeys } from '#lib/signing'
@@ -50,12 +51,20 @@ export type OAuthSigningJwk = z.infer<typeof OAuthSigningJwk>
 export const OAuthSigningKeys = z.object({ current: OAuthSigningJwk, previous: OAuthSigningJwk.optional() })
 export type OAuthSigningKeys = z.infer<typeof OAuthSigningKeys>
 
+const PreviousKey = z.object({ key: z.string().min(16), acceptUntil: z.iso.datetime({ offset: true }) })
+
+/** an enterprise's own key (64 hex: 32 random bytes), and the one before it during a rotation */
+export const OwnEnterpriseKey = z.object({ key: z.string().regex(/^[0-9a-f]{64}$/), previous: PreviousKey.optional() })
+export type OwnEnterpriseKey = z.infer<typeof OwnEnterpriseKey>
+
 export const Secrets = z.object({
   pepper: z.string().min(16),
-  /** signs every request to the enterprises (each enterprise gets a key derived from it) */
+  /** signs every request to an enterprise without a key of its own (its key is derived from this one) */
   enterpriseKey: z.string().min(16),
   /** during a rotation: the master key before `enterpriseKey`, still accepted until `acceptUntil` */
-  previousEnterpriseKey: z.object({ key: z.string().min(16), acceptUntil: z.iso.datetime({ offset: true }) }).optional(),
+  previousEnterpriseKey: PreviousKey.optional(),
+  /** enterprise id → its own key (`npm run enterprise -- add | rotate`); rotated alone, independent of the master key */
+  enterpriseKeys: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/), OwnEnterpriseKey).optional(),
   sms: z.object({ aliyun: AliyunSmsSettings.optional(), tencent: TencentSmsSettings.optional() }).optional(),
   /** the CAMARA API's token signing keys (adapters/oauth-keys.ts); without them the token endpoint is unavailable */
   oauthSigningKeys: OAuthSigningKeys.optional()
@@ -75,10 +84,12 @@ export interface SecretsSource {
 }
 
 export function masterKeysOf (secrets: Secrets): MasterKeys {
-  const previous = secrets.previousEnterpriseKey
+  const previous = (p: z.infer<typeof PreviousKey> | undefined) => p && { key: p.key, acceptUntil: Date.parse(p.acceptUntil) }
+  const own = Object.entries(secrets.enterpriseKeys ?? {})
   return {
     current: secrets.enterpriseKey,
-    previous: previous && { key: previous.key, acceptUntil: Date.parse(previous.acceptUntil) }
+    previous: previous(secrets.previousEnterpriseKey),
+    ...(own.length > 0 && { enterprises: Object.fromEntries(own.map(([id, k]) => [id, { current: k.key, previous: previous(k.previous) }])) })
   }
 }
 
@@ -89,6 +100,8 @@ export async function loadSecrets (env: Record<string, string | undefined> = pro
     return Secrets.parse(await getParameter(env.SECRETS_PARAMETER, { decrypt: true, transform: 'json', forceFetch: true }))
   }
   refuseDevSecretsOnLambda(env)
+  // a local secrets document (the enterprise command writes the enterprises' own keys into it)
+  if (env.YZT_SECRETS_FILE) return Secrets.parse(JSON.parse(await readFile(env.YZT_SECRETS_FILE, 'utf8')))
   return Secrets.parse({
     pepper: env.YZT_PEPPER ?? DEV_SECRETS.pepper,
     enterpriseKey: env.YZT_ENTERPRISE_KEY ?? DEV_SECRETS.enterpriseKey,

@@ -99,7 +99,8 @@ export type QueryView = z.infer<typeof QueryView>
 export const AccountMode = z.enum(['independent', 'unified'])
 export type AccountMode = z.infer<typeof AccountMode>
 
-export const App = z.object({ id: z.string(), label: z.string() })
+/** `initials`: the label's pinyin initials (淘宝账号 → tb), for the guide's search without a pinyin library */
+export const App = z.object({ id: z.string(), label: z.string(), initials: z.optional(z.string().check(z.regex(/^[a-z0-9]{1,16}$/))) })
 export type App = z.infer<typeof App>
 
 export const Guide = z.object({
@@ -116,6 +117,8 @@ export type Guide = z.infer<typeof Guide>
 export const Enterprise = z.object({
   id: z.string(),
   name: z.string(),
+  /** the name's pinyin initials (阿里巴巴 → albb): the guide's search and its A–Z index */
+  initials: z.optional(z.string().check(z.regex(/^[a-z0-9]{1,16}$/))),
   accountMode: AccountMode,
   apps: z.array(App),
   guide: Guide

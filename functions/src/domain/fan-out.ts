@@ -1,7 +1,8 @@
 // Ask every enterprise at once; each gets a deadline and one retry. An enterprise that still
 // fails makes its apps "unavailable": absence of an answer is not absence of accounts. An enterprise
-// whose breaker is open is not asked at all: its apps are unavailable at once.
-import type { Catalogue } from '#catalogue/index'
+// whose breaker is open is not asked at all: its apps are unavailable at once; nor is one the
+// configuration has paused (its breaker is left as it is: a pause says nothing about its health).
+import { isPaused, type Catalogue } from '#catalogue/index'
 import type { EnterpriseGateway, QueryResults } from '#ports'
 import type { EnterpriseBreakers } from './breaker'
 import { POLICY } from './policy'
@@ -16,6 +17,8 @@ export interface FanOutOptions {
 
 /** the failure reason of an enterprise skipped because its breaker is open */
 export const CIRCUIT_OPEN = 'circuit open'
+/** the failure reason of an enterprise skipped because the configuration has paused it */
+export const PAUSED = 'paused'
 
 export interface FanOutReport {
   results: QueryResults
@@ -31,6 +34,7 @@ export async function askEnterprises (
   { deadlineMs = POLICY.enterprise.deadlineMs, tries = POLICY.enterprise.tries, breakers, since }: FanOutOptions = {}
 ): Promise<FanOutReport> {
   const answers = await Promise.all(catalogue.enterprises.map(async enterprise => {
+    if (isPaused(catalogue, enterprise.id)) return { enterprise, counts: undefined, countsSince: undefined, failure: PAUSED }
     const verdict = breakers?.admit(enterprise.id) ?? 'call'
     if (verdict === 'skip') return { enterprise, counts: undefined, countsSince: undefined, failure: CIRCUIT_OPEN }
     // a probe is one try: against an enterprise still down it costs one deadline, not two

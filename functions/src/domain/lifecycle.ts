@@ -1,7 +1,7 @@
 // The number lifecycle use cases: carriers record events; platforms ask whether numbers changed hands.
 import { maskPhone } from '#contract/index'
 import type { NumberCheck, NumberEvent, NumberEventResult, ReissueReadiness } from '#contract/lifecycle'
-import type { Catalogue } from '#catalogue/index'
+import { isPaused, type Catalogue } from '#catalogue/index'
 import type { Clock, Hasher, LifecycleStore, NewNotice, NoticeGateway, Random } from '#ports'
 import { carrierOf } from './carriers'
 import { AppError, rateLimited } from './errors'
@@ -158,6 +158,8 @@ export async function deliverNotice (deps: NoticeDeps, noticeId: string, enterpr
   if (deps.clock.now() - notice.createdAt > LIFECYCLE_POLICY.noticeClearMs) {
     return await deps.lifecycle.settleNotice(noticeId, enterpriseId, 'UNDELIVERED', deps.clock.now()) ? 'undelivered' : 'skipped'
   }
+  // a paused enterprise gets nothing: the notice waits PENDING for the sweep, which delivers it once resumed
+  if (isPaused((await deps.enterprises()).catalogue, enterpriseId)) return 'retry-later'
   const body = { eventId: noticeId, phone: notice.phone, event: notice.event, effectiveAt: new Date(notice.effectiveAt).toISOString() }
   const sent = await withTries({ tries: LIFECYCLE_POLICY.noticeTries, backoffMs: LIFECYCLE_POLICY.noticeBackoffMs, sleep: deps.sleep }, async () => {
     await deps.notices.sendNotice(enterpriseId, body, AbortSignal.timeout(deps.deadlineMs ?? 2000))

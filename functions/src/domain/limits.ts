@@ -9,6 +9,7 @@ import { PUBLIC_LIMITS } from '#contract/rules'
 export type LimitName =
   | 'CODE_COOLDOWN' | 'CODE_NUMBER_HOURLY' | 'CODE_NUMBER_DAILY' | 'CODE_SOURCE_HOURLY'
   | 'QUERY_DAILY' | 'CASE_DAILY' | 'VERIFY_NUMBER' | 'VERIFY_SOURCE'
+  | 'DETAILS_NUMBER' | 'DETAILS_SOURCE_HOURLY'
 
 export interface LimitSpec {
   readonly name: LimitName
@@ -48,7 +49,14 @@ export const LIMITS = {
    */
   verifyNumber: { name: 'VERIFY_NUMBER', counter: 'judge-n', windowSeconds: DAY, ceiling: 2, backoffSeconds: [MIN, 5 * MIN, 30 * MIN] },
   /** per source network: wrong codes and wrong suffixes, across numbers. 10 free, then 1 min, 5 min, 30 min, 2 h: at most 14 in 24 h */
-  verifySource: { name: 'VERIFY_SOURCE', counter: 'fail-s', windowSeconds: DAY, ceiling: 10, backoffSeconds: [MIN, 5 * MIN, 30 * MIN, 2 * HOUR] }
+  verifySource: { name: 'VERIFY_SOURCE', counter: 'fail-s', windowSeconds: DAY, ceiling: 10, backoffSeconds: [MIN, 5 * MIN, 30 * MIN, 2 * HOUR] },
+  /**
+   * per number and requester (like a code's tries): wrong result codes (查看明细). A stranger spends
+   * only his own tries on a number, never its owner's: 3 free, then waits of 1 min and 5 min
+   */
+  detailsNumber: { name: 'DETAILS_NUMBER', counter: 'rcode-nr', windowSeconds: DAY, ceiling: 3, backoffSeconds: [MIN, 5 * MIN] },
+  /** per source network, across numbers: 查看明细 lookups, right or wrong (wrong ones count in VERIFY_SOURCE too) */
+  detailsSourceHourly: { name: 'DETAILS_SOURCE_HOURLY', counter: 'rcode-s1h', windowSeconds: HOUR, ceiling: 30 }
 } as const satisfies Record<string, LimitSpec>
 
 /** one limit applied to one subject (a keyed hash: number, requester, source network, or a pair) */

@@ -7,7 +7,7 @@ import type { TableKey } from './tables'
  * The DynamoDB API actions a function calls, each one granted on that table alone. A transaction
  * (TransactWriteItems) needs no action of its own: IAM checks each item's Put/Update/Delete/ConditionCheck.
  */
-export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query' | 'Scan'
+export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'BatchWriteItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query' | 'Scan'
 
 /** How a stream's records reach a consumer: the CDK event source mapping and the local poller read it. */
 export interface StreamConsumer {
@@ -97,8 +97,8 @@ export const FUNCTIONS = {
     entry: 'src/handlers/process-query.ts', memoryMb: 512, timeoutSeconds: 30,
     // claim (Update) and the breakers' shared state (BatchGet once per container and second; Put/Delete
     // when one opens or closes), the number's history (BatchGet: when a re-issued number's holder got it),
-    // then one transaction: results (Update) + the result SMS (Put)
-    tables: { queries: ['UpdateItem'], outbox: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'], lifecycle: ['BatchGetItem'] },
+    // then one transaction: results (Update) + the result SMS (Put) + a summary form's result code (Put)
+    tables: { queries: ['UpdateItem'], outbox: ['PutItem'], codes: ['PutItem'], enterpriseHealth: ['BatchGetItem', 'PutItem', 'DeleteItem'], lifecycle: ['BatchGetItem'] },
     streamFrom: 'queries', readsEnterprises: true, readsSecrets: true,
     // a batch waits for its slowest query (≤ one enterprise deadline × 2 tries before a breaker opens):
     // 10 batches of 25 per shard keep a hung enterprise from capping a shard; 100 at once bounds the
@@ -141,7 +141,10 @@ export const FUNCTIONS = {
     tables: {
       lifecycle: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
       subscribers: ['PutItem', 'UpdateItem'],
-      notices: ['BatchGetItem', 'PutItem']
+      notices: ['BatchGetItem', 'PutItem'],
+      // a cancelled or re-issued number's binding alerts end: the subscription (Get), then it, its
+      // rows and state (Delete, in one transaction; BatchWrite beyond one)
+      alertSubscriptions: ['GetItem', 'DeleteItem', 'BatchWriteItem']
     },
     // a release or re-issue creates its notices, each due within LIFECYCLE_POLICY.confirmWorkingDays
     readsSecrets: true, readsEnterprises: true, countsWorkingDays: true, reservedConcurrency: 5
@@ -170,8 +173,10 @@ export const FUNCTIONS = {
     entry: 'src/handlers/notify-enterprises.ts', memoryMb: 256, timeoutSeconds: 30,
     // the notice (Get), then delivered or undelivered (Update)
     tables: { notices: ['GetItem', 'UpdateItem'] }, streamFrom: 'notices', readsSecrets: true, readsEnterprises: true,
-    // 8 notices per released number; 10 at once bounds what a burst of releases costs each enterprise
-    consumer: { batchSize: 10, parallelizationFactor: 2, recordConcurrency: 10, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
+    // one notice per enterprise per released number (60 at national scale): a release's notices go out
+    // in one batch, all at once (time until all hold it ≈ the slowest enterprise, bench/coverage.ts);
+    // each enterprise still gets at most one notice per release per batch
+    consumer: { batchSize: 100, parallelizationFactor: 2, recordConcurrency: 100, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
     reservedConcurrency: 10
   },
   noticeCallback: {
@@ -204,6 +209,16 @@ export const FUNCTIONS = {
     // each item's resolve-by (deadlinesFrom) and the callbackUrl handed to its enterprise
     readsSecrets: true, checksCarrier: true, readsEnterprises: true, countsWorkingDays: true, givesCallbackUrl: true, reservedConcurrency: 10
   },
+  queryDetails: {
+    entry: 'src/handlers/query-details.ts', memoryMb: 256, timeoutSeconds: 10,
+    // gates (limit logs Get), the lookup counted (Update, or Put for a new log), a wrong code counted
+    // (Update/Put); the result code (Get) and its query's results (Get): reads only on those two tables
+    tables: { limits: ['GetItem', 'UpdateItem', 'PutItem'], codes: ['GetItem'], queries: ['GetItem'] },
+    // the pepper keys number, requester and code; the catalogue gives each app its SMS label
+    readsSecrets: true, readsEnterprises: true,
+    // ≤ 1 per summary-form query, read by people: well under the query rate
+    reservedConcurrency: 10
+  },
   getCase: {
     entry: 'src/handlers/get-case.ts', memoryMb: 256, timeoutSeconds: 5,
     // the token is a 256-bit secret stored as a plain SHA-256: checking it needs no pepper
@@ -233,6 +248,60 @@ export const FUNCTIONS = {
     // expired disputes (Delete); disputes still undelivered (Scan) re-sent as the consumer does (Get, Update, Delete)
     tables: { cases: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], disputes: ['Scan', 'GetItem', 'DeleteItem'], outbox: ['PutItem'] },
     readsSecrets: true, readsEnterprises: true, schedule: { everyMinutes: POLICY.cases.sweepEveryMinutes }
+  },
+  setBindingAlerts: {
+    entry: 'src/handlers/binding-alerts.ts', memoryMb: 512, timeoutSeconds: 10,
+    // the verification as for a query (limit logs Get/Update, code try Update), the subscription's rows
+    // (Get), then one transaction: code (Delete), cleared backoff (Delete), subscription, its rows and
+    // state (Put/Delete), the confirmation SMS (Put); rows beyond one transaction in batches (BatchWrite)
+    tables: {
+      subscribers: ['GetItem'],
+      codes: ['UpdateItem', 'DeleteItem'],
+      limits: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      alertSubscriptions: ['GetItem', 'PutItem', 'DeleteItem', 'BatchWriteItem'],
+      outbox: ['PutItem']
+    },
+    // the HMAC per enterprise is computed from its key here, the one moment the number is in hand
+    readsSecrets: true, checksCarrier: true, readsEnterprises: true, reservedConcurrency: 10
+  },
+  bindingEvents: {
+    entry: 'src/handlers/binding-events.ts', memoryMb: 512, timeoutSeconds: 30,
+    // rate bucket and replay mark (Get/Put/Update); subscriptions (BatchGet per 100 numbers); the
+    // subscribed numbers' events (Put, once each)
+    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['BatchGetItem'], bindingEvents: ['PutItem'] },
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 10
+  },
+  bindingSubscriptions: {
+    entry: 'src/handlers/binding-subscriptions.ts', memoryMb: 256, timeoutSeconds: 10,
+    // rate bucket and replay mark (Get/Put/Update); a page of the caller's rows (Query on the by-enterprise index)
+    tables: { lifecycle: ['GetItem', 'PutItem', 'UpdateItem'], alertSubscriptions: ['Query'] },
+    readsSecrets: true, readsEnterprises: true, reservedConcurrency: 5
+  },
+  sendBindingAlerts: {
+    entry: 'src/handlers/send-binding-alerts.ts', memoryMb: 256, timeoutSeconds: 30,
+    // the event and the number's alert state (BatchGet), then one transaction: subscription
+    // (ConditionCheck), state (Put), event (Update), the alert SMS (Put); dropped events (Update)
+    tables: {
+      bindingEvents: ['BatchGetItem', 'UpdateItem'],
+      alertSubscriptions: ['BatchGetItem', 'PutItem', 'ConditionCheckItem'],
+      outbox: ['PutItem']
+    },
+    streamFrom: 'bindingEvents', readsSecrets: true, readsEnterprises: true,
+    // 1 % of 100,000 bindings a minute ≈ 17 alerts/s: a few lanes suffice; 10 bounds a backlog's SMS rate
+    consumer: { batchSize: 25, parallelizationFactor: 2, recordConcurrency: 25, retryAttempts: 5, maxRecordAgeSeconds: 900 },
+    reservedConcurrency: 10
+  },
+  sweepBindingAlerts: {
+    entry: 'src/handlers/sweep-binding-alerts.ts', memoryMb: 256, timeoutSeconds: 60,
+    // held events due (Query on the due index), read (BatchGet) with their numbers' states, then per
+    // number one transaction as the consumer's; dropped events (Update)
+    tables: {
+      bindingEvents: ['Query', 'BatchGetItem', 'UpdateItem'],
+      alertSubscriptions: ['BatchGetItem', 'PutItem', 'ConditionCheckItem'],
+      outbox: ['PutItem']
+    },
+    // every 2 minutes: an event waiting behind held ones still goes out within the 5 minutes of the promise
+    readsSecrets: true, readsEnterprises: true, schedule: { everyMinutes: 2 }
   },
   mockEnterprise: {
     entry: 'src/handlers/mock-enterprise.ts', memoryMb: 256, timeoutSeconds: 10,

@@ -13,6 +13,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/verification-codes', fn: 'sendCode' },
   { method: 'POST', path: '/v1/queries', fn: 'submitQuery' },
   { method: 'GET', path: '/v1/queries/{queryId}', fn: 'getQuery' },
+  // 查看明细: number + result code of a summary-form SMS → the counts per app
+  { method: 'POST', path: '/v1/query-details', fn: 'queryDetails' },
   { method: 'GET', path: '/v1/enterprises', fn: 'listEnterprises' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'getOpenApi' },
   // the SMS provider's delivery reports; {token} is a secret per provider (infra/README.md, SECURITY.md)
@@ -30,7 +32,10 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/number-recycling/v0.2/check', fn: 'camaraNumberRecycling' },
   { method: 'POST', path: '/oauth/token', fn: 'oauthServer' },
   { method: 'GET', path: '/.well-known/jwks.json', fn: 'oauthServer' },
-  { method: 'GET', path: '/.well-known/openid-configuration', fn: 'oauthServer' }
+  { method: 'GET', path: '/.well-known/openid-configuration', fn: 'oauthServer' },
+  { method: 'POST', path: '/v1/binding-alerts', fn: 'setBindingAlerts' },
+  { method: 'POST', path: '/v1/enterprise-events/bindings', fn: 'bindingEvents' },
+  { method: 'GET', path: '/v1/enterprise-sync/binding-subscriptions', fn: 'bindingSubscriptions' }
 ]
 
 /** the mocked enterprises' own API (deployed only with them): POST /enterprises/{enterpriseId}/account-counts */

@@ -27,6 +27,12 @@ export const PROVIDER_MESSAGE_INDEX = 'byProviderMessageId'
 /** resolution cases with something due (a deadline, batched SMS): one partition, ordered by when */
 export const CASES_DUE_INDEX = 'byDueAt'
 
+/** binding alerts: one enterprise's HMAC rows, oldest subscription first (its paged sync) */
+export const SUBSCRIPTIONS_BY_ENTERPRISE_INDEX = 'byEnterprise'
+
+/** binding alerts held (quiet hours, the daily cap): one partition, ordered by when they fall due */
+export const ALERTS_DUE_INDEX = 'byDueAt'
+
 export const TABLES = {
   /** carrier real-name records: keyed hash of the number → keyed hash of the ID suffix, status */
   subscribers: { name: 'Subscribers', envVar: 'SUBSCRIBERS_TABLE', partitionKey: 'pk', pointInTimeRecovery: true },
@@ -56,7 +62,23 @@ export const TABLES = {
     indexes: [{ name: CASES_DUE_INDEX, partitionKey: 'dueShard', sortKey: 'dueAt' }]
   },
   /** disputes to forward, one per case item, holding the clear number until delivered; an INSERT starts forwarding */
-  disputes: { name: 'DisputeOutbox', envVar: 'DISPUTES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' }
+  disputes: { name: 'DisputeOutbox', envVar: 'DISPUTES_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY' },
+  /**
+   * binding-alert subscriptions (keyed hash of the number), each enterprise's HMAC rows of them (in
+   * the sparse by-enterprise index) and each number's daily alert state; nothing in clear
+   */
+  alertSubscriptions: {
+    name: 'AlertSubscriptions', envVar: 'ALERT_SUBSCRIPTIONS_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt',
+    indexes: [{ name: SUBSCRIPTIONS_BY_ENTERPRISE_INDEX, partitionKey: 'enterpriseId', sortKey: 'since' }]
+  },
+  /**
+   * reported bindings of subscribed numbers (the number sealed until its alert is sent); an INSERT
+   * starts the alert, a held one is in the sparse due index (dueShard = "due", dueAt = epoch ms)
+   */
+  bindingEvents: {
+    name: 'BindingEvents', envVar: 'BINDING_EVENTS_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY',
+    indexes: [{ name: ALERTS_DUE_INDEX, partitionKey: 'dueShard', sortKey: 'dueAt' }]
+  }
 } as const satisfies Record<string, TableDefinition>
 
 export type TableKey = keyof typeof TABLES

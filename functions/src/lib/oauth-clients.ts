@@ -1,21 +1,23 @@
 // The OAuth clients are the catalogue's enterprises: client_id is the enterprise id, and its
-// client secret is derived from the enterprise's own key (lib/signing.ts), so registering an
-// enterprise needs no new secret and a master-key rotation rotates every client secret with it
-// (the previous one still accepted until the rotation's end). This is the one place that says how
-// a client secret is made: when enterprises get keys of their own, only clientSecrets changes.
+// client secret is derived from the key the enterprise signs with (lib/signing.ts: its own key where
+// `npm run enterprise -- add` issued one, else the one derived from the master key), so registering an
+// enterprise needs no new secret and a rotation of that key rotates its client secret with it (the
+// previous one still accepted until the rotation's end). This is the one place that says how a
+// client secret is made.
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { callerKeys, enterpriseKey, type MasterKeys } from './signing'
+import { callerKeys, enterpriseKeys, type MasterKeys } from './signing'
 
 const CLIENT_ID = /^[a-z0-9-]{1,32}$/
 
-function secretFromKey (key: string, enterpriseId: string): string {
+/** the client secret that goes with an enterprise key (the onboarding command hands it over with the key) */
+export function secretFromKey (key: string, enterpriseId: string): string {
   // a separate derivation: the client secret never equals, and never reveals, the signing key
   return createHmac('sha256', key).update(`oauth-client-secret\0${enterpriseId}`).digest('base64url')
 }
 
 /** the client secret an enterprise is given now (operations hand it over with its enterprise key) */
-export function clientSecret (master: MasterKeys, enterpriseId: string): string {
-  return secretFromKey(enterpriseKey(master.current, enterpriseId), enterpriseId)
+export function clientSecret (master: MasterKeys, enterpriseId: string, now: number): string {
+  return secretFromKey(enterpriseKeys(master, enterpriseId, now).signing, enterpriseId)
 }
 
 /** every client secret accepted for this enterprise now: two during a master-key rotation */

@@ -3,18 +3,25 @@
 //   x-yzt-timestamp + x-yzt-signature; refused when unsigned, mismatched or more than 5 minutes off.
 // - Answers: HMAC over "answer\nrequestId\nbody", sent as x-yzt-signature: an answer is bound to the
 //   one request it answers (the prefix keeps a request signature from ever passing for an answer).
-// Each enterprise key is derived from one master key, so adding an enterprise needs no new secret.
-// During a key rotation the previous master key stays accepted (never used to sign) until its end.
+// An enterprise key is the enterprise's own (issued by `npm run enterprise -- add`, rotated alone by
+// `… rotate`), or else derived from the master key, so an enterprise without one (every existing
+// configuration, the local mocks) keeps working unchanged. During a rotation — of the master key or of
+// an enterprise's own key — the previous key stays accepted (never used to sign) until its end.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
 export const SIGNATURE_HEADER = 'x-yzt-signature'
 export const TIMESTAMP_HEADER = 'x-yzt-timestamp'
 export const MAX_SKEW_MS = 5 * 60 * 1000
 
-/** the master keys in force: `current` signs; `previous` is still accepted until `acceptUntil` (epoch ms) */
-export interface MasterKeys {
+/** a key in force: `current` signs; `previous` is still accepted until `acceptUntil` (epoch ms) */
+export interface RotatingKey {
   current: string
   previous?: { key: string, acceptUntil: number }
+}
+
+/** the master keys in force, and the enterprises' own keys where they have one (by enterprise id) */
+export interface MasterKeys extends RotatingKey {
+  enterprises?: Readonly<Record<string, RotatingKey>>
 }
 
 /** one enterprise's keys at a moment: the one to sign with, and every one to accept */
@@ -28,6 +35,11 @@ export function enterpriseKey (masterKey: string, enterpriseId: string): string 
 }
 
 export function enterpriseKeys (master: MasterKeys, enterpriseId: string, now: number): EnterpriseKeys {
+  const own = Object.hasOwn(master.enterprises ?? {}, enterpriseId) ? master.enterprises![enterpriseId] : undefined
+  if (own) {
+    const previous = own.previous && now < own.previous.acceptUntil ? [own.previous.key] : []
+    return { signing: own.current, accepted: [own.current, ...previous] }
+  }
   const signing = enterpriseKey(master.current, enterpriseId)
   const previous = master.previous && now < master.previous.acceptUntil ? [enterpriseKey(master.previous.key, enterpriseId)] : []
   return { signing, accepted: [signing, ...previous] }
@@ -71,9 +83,10 @@ export function carrierKey (masterKey: string, carrierId: string): string {
 
 /** the keys a caller's request may be signed with now: its key under the current master key, and under the previous one during a rotation */
 export function callerKeys (master: MasterKeys, kind: CallerKind, callerId: string, now: number): string[] {
-  const derive = kind === 'carrier' ? carrierKey : enterpriseKey
-  const previous = master.previous && now < master.previous.acceptUntil ? [derive(master.previous.key, callerId)] : []
-  return [derive(master.current, callerId), ...previous]
+  // an enterprise calls back with the key it is sent with: its own where it has one
+  if (kind === 'enterprise') return enterpriseKeys(master, callerId, now).accepted
+  const previous = master.previous && now < master.previous.acceptUntil ? [carrierKey(master.previous.key, callerId)] : []
+  return [carrierKey(master.current, callerId), ...previous]
 }
 
 /** Inbound calls sign the method and the path too, so a signature is good for one request only. */

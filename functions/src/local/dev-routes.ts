@@ -13,6 +13,8 @@ import { Faults } from '#mock-enterprises/service'
 import { readBody } from './http-bridge'
 
 export const DEV_FAULTS_PATH = '/dev/faults'
+/** the runtime's clock (YZT_NOW moves it): `npm run carrier` signs with it, or every call is 401 */
+export const DEV_CLOCK_PATH = '/dev/clock'
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -27,12 +29,13 @@ export interface DevRoutes {
   sms: LocalSmsProvider
   mock: MockEnterprises
   enterpriseIds: readonly string[]
+  now: () => number
 }
 
 /** The answer for a `/dev/…` request, or undefined when the path is not a dev route. */
 export async function devRoute (req: IncomingMessage, url: URL, dev: DevRoutes): Promise<HttpResult | undefined> {
   const method = req.method ?? 'GET'
-  const known = url.pathname === DEV_SMS_PATH || url.pathname === DEV_FAULTS_PATH
+  const known = url.pathname === DEV_SMS_PATH || url.pathname === DEV_FAULTS_PATH || url.pathname === DEV_CLOCK_PATH
   if (!known) return undefined
   // a page that rebinds its own name to 127.0.0.1 still sends its own name as Host
   if (!isLoopbackHost(req.headers.host)) return errorResult(new AppError('NOT_FOUND', { message: '接口不存在' }))
@@ -43,6 +46,7 @@ export async function devRoute (req: IncomingMessage, url: URL, dev: DevRoutes):
     const body: DevSmsResponse = { messages: dev.sms.messagesFor(phone) }
     return json(200, body)
   }
+  if (url.pathname === DEV_CLOCK_PATH && method === 'GET') return json(200, { now: new Date(dev.now()).toISOString() })
   if (url.pathname === DEV_FAULTS_PATH && method === 'POST') {
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw new AppError('UNSUPPORTED_MEDIA_TYPE')
     let faults: unknown

@@ -22,14 +22,22 @@ export interface PollerSetup {
   deadLetters: { stream: string, key: string, reason: 'failed' | 'expired' }[]
 }
 
-export async function startStreamPollers ({ handlers, admin, streams, tableEnv, idleMs, print, deadLetters }: PollerSetup): Promise<Stop[]> {
+export interface Pollers {
+  stops: Stop[]
+  /** a write to these tables (undefined: any): wake their pollers */
+  written (tables: string[] | undefined): void
+}
+
+export async function startStreamPollers ({ handlers, admin, streams, tableEnv, idleMs, print, deadLetters }: PollerSetup): Promise<Pollers> {
   const stops: Stop[] = []
+  const byTable = new Map<string, StreamPoller[]>()
   for (const [name, fn] of declared()) {
     if (!('streamFrom' in fn)) continue
     const handler = handlers.stream[name]!
+    const table = tableEnv[TABLES[fn.streamFrom].envVar]!
     const poller = new StreamPoller({
       client: streams,
-      streamArn: await streamArn(admin, tableEnv[TABLES[fn.streamFrom].envVar]!),
+      streamArn: await streamArn(admin, table),
       handler,
       name,
       consumer: fn.consumer,
@@ -42,8 +50,12 @@ export async function startStreamPollers ({ handlers, admin, streams, tableEnv, 
     })
     poller.start()
     stops.push(() => poller.stop())
+    byTable.set(table, [...(byTable.get(table) ?? []), poller])
   }
-  return stops
+  const written = (tables: string[] | undefined) => {
+    for (const table of tables ?? byTable.keys()) for (const poller of byTable.get(table) ?? []) poller.wake()
+  }
+  return { stops, written }
 }
 
 /** scheduled functions: EventBridge rules deployed, timers here */

@@ -19,12 +19,18 @@ import { makeHandler as noticeCallback } from '#handlers/notice-callback'
 import { makeHandler as notifyEnterprises } from '#handlers/notify-enterprises'
 import { makeHandler as lifecycleSweep } from '#handlers/lifecycle-sweep'
 import { makeHandler as createCase } from '#handlers/create-case'
+import { makeHandler as queryDetails } from '#handlers/query-details'
 import { makeHandler as getCase } from '#handlers/get-case'
 import { makeHandler as forwardDispute } from '#handlers/forward-dispute'
 import { makeHandler as disputeCallback } from '#handlers/dispute-callback'
 import { makeHandler as sweepCases } from '#handlers/sweep-cases'
 import { makeHandler as camaraNumberRecycling } from '#handlers/camara-number-recycling'
 import { makeHandler as oauthServer } from '#handlers/oauth-server'
+import { makeHandler as setBindingAlerts } from '#handlers/binding-alerts'
+import { makeHandler as bindingEvents } from '#handlers/binding-events'
+import { makeHandler as bindingSubscriptions } from '#handlers/binding-subscriptions'
+import { makeHandler as sendBindingAlerts } from '#handlers/send-binding-alerts'
+import { makeHandler as sweepBindingAlerts } from '#handlers/sweep-binding-alerts'
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
@@ -45,6 +51,7 @@ export function bindHandlers (rt: Runtime): {
     sendCode: sendCode(get),
     submitQuery: submitQuery(get),
     getQuery: getQuery(get),
+    queryDetails: queryDetails(get),
     listEnterprises: listEnterprises(rt.enterprises),
     getOpenApi,
     smsReceipt: smsReceipt(get),
@@ -55,18 +62,23 @@ export function bindHandlers (rt: Runtime): {
     getCase: getCase(get),
     disputeCallback: disputeCallback(get),
     camaraNumberRecycling: camaraNumberRecycling(get),
-    oauthServer: oauthServer(get)
+    oauthServer: oauthServer(get),
+    setBindingAlerts: setBindingAlerts(get),
+    bindingEvents: bindingEvents(get),
+    bindingSubscriptions: bindingSubscriptions(get)
   } satisfies Record<HttpFunctionName, HttpHandler>
   const stream = {
     processQuery: processQuery(get),
     dispatchSms: dispatchSms(get),
     notifyEnterprises: notifyEnterprises(get),
-    forwardDispute: forwardDispute(get)
+    forwardDispute: forwardDispute(get),
+    sendBindingAlerts: sendBindingAlerts(get)
   } satisfies Record<StreamFunctionName, StreamHandler>
   const scheduled = {
     sweepStuck: sweepStuck(get),
     lifecycleSweep: lifecycleSweep(get),
-    sweepCases: sweepCases(get)
+    sweepCases: sweepCases(get),
+    sweepBindingAlerts: sweepBindingAlerts(get)
   } satisfies Record<ScheduledFunctionName, ScheduledHandler>
   return { http, stream, scheduled }
 }

@@ -13,7 +13,8 @@ const H5_LOCAL = path.join(REPO, 'miniapp/dist/h5-local')
 
 const USAGE = `usage: npm start -- [--port 3000] [--host 127.0.0.1] [--data DIR] [--seed FILE] [--no-web]
   --data DIR   keep DynamoDB Local's data in DIR (default: in memory)
-  --seed FILE  subscribers, bindings and faults to load (default: functions/fixtures/demo.json)
+  --seed FILE  subscribers, bindings and faults to load (default: functions/fixtures/demo.json), and
+               optionally its own enterprises (npm run generate-catalogue -w @yzt/functions -- --seed --out FILE)
   --no-web     API only; without it the H5 mini-program is served on the same origin
   YZT_NOW=<ISO instant> starts the clock there (it then runs on in real time)
   ENTERPRISES_FILE=<file> the enterprise configuration (catalogue and endpoints), re-read every

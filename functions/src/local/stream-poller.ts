@@ -3,6 +3,14 @@
 // of batchSize, up to parallelizationFactor of them per shard at once. Failed records (batch item
 // failures) are retried with backoff like Lambda's bounded retries, then set aside as the dead-letter
 // queue would; so are records older than maxRecordAgeSeconds, unprocessed.
+//
+// What a read costs here: DynamoDB Local keeps every stream record of every table (24 h) in one SQLite
+// table, and its GetRecords query scans all of it, on the emulator's one SQLite thread: each read costs
+// more as records pile up, whatever it returns. So reads are few by design: the runtime wakes a poller
+// when it writes to the poller's table (`wake`), an idle shard is read less and less often (backoff up
+// to maxIdleMs, for writers the runtime does not see), and a shard that answers is read again after
+// idleMs, so a burst of writes is picked up in one read rather than one each (a full page is read on at
+// once). Shards are looked for on a wake until the stream has one, then now and then.
 import {
   DescribeStreamCommand, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record
 } from '@aws-sdk/client-dynamodb-streams'
@@ -17,7 +25,10 @@ export interface PollerOptions {
   handler: StreamHandler
   name: string
   consumer: StreamConsumer
+  /** the least time between two reads of a shard that is not behind (default 50 ms) */
   idleMs?: number
+  /** the longest an idle shard goes unread without a wake (default 1000 ms) */
+  maxIdleMs?: number
   /** wall clock for record age (stream records carry wall-clock creation times) */
   now?: () => number
   onDeadLetter?: (record: DynamoDBRecord, name: string, reason: 'failed' | 'expired') => void
@@ -31,8 +42,17 @@ export class StreamPoller {
   private readonly lastSequence = new Map<string, string>()
   private loops: Promise<void>[] = []
   private readonly deliveries = new Set<Promise<void>>()
+  /** writes to the table, signalled by the runtime */
+  private readonly writes = new Signal()
+  /** a shard's loop ended (closed shard, lost iterator): discovery looks again */
+  private readonly shardEnded = new Signal()
 
   constructor (private readonly o: PollerOptions) {}
+
+  /** the table was written: read soon (and look for a shard, if the stream has none yet) */
+  wake (): void {
+    this.writes.fire()
+  }
 
   start (): void {
     this.running = true
@@ -42,12 +62,17 @@ export class StreamPoller {
   async stop (): Promise<void> {
     this.running = false
     this.stopped.abort()
+    this.writes.release()
+    this.shardEnded.release()
     await Promise.allSettled(this.loops)
     await Promise.allSettled([...this.deliveries])
   }
 
   private async discover (): Promise<void> {
+    let shardless = 0
     while (this.running) {
+      const written = this.writes.count
+      const ended = this.shardEnded.count
       try {
         const { StreamDescription } = await this.o.client.send(new DescribeStreamCommand({ StreamArn: this.o.streamArn }))
         for (const shard of StreamDescription?.Shards ?? []) {
@@ -59,14 +84,18 @@ export class StreamPoller {
       } catch (err) {
         this.o.onError?.(err)
       }
-      // a stream has no shard until its first write: look again soon, then now and then
-      await this.sleep(this.shards.size ? 2000 : 100)
+      // a stream has no shard until its first write, which wakes this loop; a shard ends (and wakes it)
+      // only when DynamoDB Local closes it: look again now and then for writers the runtime does not see
+      if (this.shards.size) { shardless = 0; await this.shardEnded.wait(30_000, ended) } else await this.writes.wait(this.backoff(shardless++, 5000), written)
     }
   }
 
   private async poll (shardId: string): Promise<void> {
     let iterator: string | undefined
-    let emptyReads = 0
+    let idleRounds = 0 // reads in a row that found nothing
+    let refresh = false
+    let previousRead = -1 // the write count when the last read began
+    const idleMs = this.o.idleMs ?? 50
     const { batchSize, parallelizationFactor } = this.o.consumer
     const inFlight = new Set<Promise<void>>()
     while (this.running) {
@@ -74,18 +103,22 @@ export class StreamPoller {
       if (inFlight.size >= parallelizationFactor) { await Promise.race(inFlight); continue }
       try {
         // DynamoDB Local can leave an iterator taken on an empty shard blind to later writes:
-        // take a fresh one from the last record seen every second or so of silence
-        if (!iterator || emptyReads >= 20) {
+        // take a fresh one from the last record seen when a signalled write was not seen, or after a
+        // few reads of silence
+        if (!iterator || refresh) {
           const after = this.lastSequence.get(shardId)
           iterator = (await this.o.client.send(new GetShardIteratorCommand({
             StreamArn: this.o.streamArn,
             ShardId: shardId,
             ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' })
           }))).ShardIterator
-          emptyReads = 0
+          refresh = false
         }
         if (!iterator) break
         const free = parallelizationFactor - inFlight.size
+        const seen = this.writes.count
+        const written = seen !== previousRead
+        previousRead = seen
         const out = await this.o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize * free }))
         const records = out.Records ?? []
         const inserts = records.filter(r => r.eventName === 'INSERT').map(toLambdaRecord)
@@ -99,17 +132,25 @@ export class StreamPoller {
         if (last) this.lastSequence.set(shardId, last)
         iterator = out.NextShardIterator
         if (!iterator) break // shard closed
-        if (!records.length) { emptyReads++; await this.sleep(this.o.idleMs ?? 50) } else emptyReads = 0
+        if (records.length >= batchSize * free) { idleRounds = 0; continue } // behind: read on at once
+        if (records.length) idleRounds = 0
+        // a signalled write this read did not see: the iterator may be blind, read again soon with a fresh one
+        else if (written) { idleRounds = 0; refresh = true } else { idleRounds++; refresh = idleRounds % 3 === 0 }
+        // let writes gather into one read; then read again on a wake, or after the idle backoff
+        await this.sleep(idleMs)
+        await this.writes.wait(this.backoff(idleRounds, this.o.maxIdleMs ?? 1000) - idleMs, seen)
       } catch (err) {
         iterator = undefined
         // DynamoDB Local answers a TRIM_HORIZON read of a still-empty shard this way: just look again
-        if ((err as Error).name === 'TrimmedDataAccessException') { await this.sleep(this.o.idleMs ?? 50); continue }
+        if ((err as Error).name === 'TrimmedDataAccessException') { await this.writes.wait(this.backoff(idleRounds++, this.o.maxIdleMs ?? 1000), this.writes.count); continue }
         this.o.onError?.(err)
         await this.sleep(1000)
       }
     }
-    // let discovery pick it up again should it still be listed (it resumes after the last record)
+    // let discovery pick it up again should it still be listed (it resumes after the last record),
+    // and find the shard that follows a closed one
     this.shards.delete(shardId)
+    this.shardEnded.fire()
   }
 
   private async deliver (records: DynamoDBRecord[]): Promise<void> {
@@ -135,12 +176,44 @@ export class StreamPoller {
     for (const record of pending) this.o.onDeadLetter?.(record, this.o.name, 'failed')
   }
 
+  /** idleMs doubled per idle round, up to max */
+  private backoff (rounds: number, max: number): number {
+    return Math.min((this.o.idleMs ?? 50) * 2 ** Math.min(rounds, 16), max)
+  }
+
   private sleep (ms: number): Promise<void> {
     const signal = this.stopped.signal
     return new Promise(resolve => {
       const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
       const timer = setTimeout(done, ms)
       signal.addEventListener('abort', done, { once: true })
+    })
+  }
+}
+
+/** a count of events, and waits that end early on one after a given count (or on release, at stop) */
+class Signal {
+  count = 0
+  private released = false
+  private readonly waiters = new Set<() => void>()
+
+  fire (): void {
+    this.count++
+    for (const done of [...this.waiters]) done()
+  }
+
+  release (): void {
+    this.released = true
+    this.fire()
+  }
+
+  /** up to ms; at once if fired since `seen` */
+  wait (ms: number, seen: number): Promise<void> {
+    if (this.count !== seen || ms <= 0 || this.released) return Promise.resolve()
+    return new Promise(resolve => {
+      const done = () => { clearTimeout(timer); this.waiters.delete(done); resolve() }
+      const timer = setTimeout(done, ms)
+      this.waiters.add(done)
     })
   }
 }

@@ -2,13 +2,12 @@
 // on one origin (plus the H5 build), stream pollers and timers in place of Lambda's event sources.
 // Each part lives in its own file; this one only wires them together and stops them in reverse.
 import * as http from 'node:http'
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { buildRuntime, type Runtime } from '#adapters/runtime'
 import { LocalSmsProvider } from '#adapters/sms-local'
 import { MOCK_ENTERPRISE_ROUTE } from '#infra-shared/routes'
 import { masterKeysOf } from '#adapters/secrets'
-import { catalogue } from '#catalogue/index'
 import type { FunctionName } from '#infra-shared/functions'
 import { MockEnterprises } from '#mock-enterprises/service'
 import { SeedFile } from '#mock-enterprises/seed'
@@ -19,11 +18,14 @@ import { startDynamoLocal, LOCAL_CREDENTIALS, type DynamoLocal } from './dynamo-
 import { startSchedules, startStreamPollers } from './event-sources'
 import { bindHandlers } from './handlers'
 import { mockEnterprisesListener } from './mock-server'
-import { seedSubscribers } from './seed'
+import { seedCatalogue, seedSubscribers } from './seed'
 import { seedEvents } from './seed-events'
 import { startMockCarriers } from './mock-carriers-server'
 import { close, listen } from './servers'
 import { createTables } from './tables'
+import { TABLES } from '#infra-shared/tables'
+import { localSmsSecrets } from './sms-provider'
+import { signalWrites } from './write-signal'
 
 export interface SystemOptions {
   port?: number
@@ -52,6 +54,8 @@ export interface System {
   url: string
   mockUrl: string
   dynamoEndpoint: string
+  /** the DynamoDB Local JVM this system started (none with `dynamoEndpoint`) */
+  dynamoPid?: number
   runtime: Runtime
   sms: LocalSmsProvider
   mock: MockEnterprises
@@ -59,6 +63,8 @@ export interface System {
   carriers?: { served: Record<string, number> }
   /** DynamoDB requests per command, counted by an SDK middleware */
   ddbCalls: Record<string, number>
+  /** DynamoDB Streams requests per command (the pollers' reads) */
+  streamCalls: Record<string, number>
   deadLetters: { stream: string, key: string, reason: 'failed' | 'expired' }[]
   /** scheduled functions, to run now (tests) */
   scheduled: Partial<Record<FunctionName, () => Promise<unknown>>>
@@ -70,6 +76,9 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
   const host = options.host ?? '127.0.0.1'
   const seed = SeedFile.parse(options.seed ?? {})
   const stops: (() => Promise<void>)[] = []
+  // a seed with its own catalogue (60 generated enterprises): the runtime reads it, the mocks answer for it
+  const { catalogue, env: seededEnv, cleanup } = seedCatalogue(seed, options.env)
+  stops.push(cleanup)
   const stop = async () => { for (const s of stops.reverse()) await s().catch(() => {}) }
 
   try {
@@ -96,9 +105,11 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     const carriers = options.env?.CARRIER_GATEWAY === 'http' ? await startMockCarriers(host) : undefined
     if (carriers) stops.push(() => carriers.stop())
 
+    // SMS_PROVIDER=aliyun|tencent: a real provider's SDK (sandbox or fake) in place of the simulated carrier
+    const providerSecrets = localSmsSecrets(options.env ?? {})
     const runtime = await buildRuntime({
       env: {
-        ...options.env,
+        ...seededEnv,
         ...tableEnv,
         ...(carriers && { CARRIER_ENDPOINTS: JSON.stringify(carriers.endpoints) }),
         ENTERPRISE_ENDPOINT_TEMPLATE: `${mockUrl}${MOCK_ENTERPRISE_ROUTE.path.replace('{enterpriseId}', '{id}')}`
@@ -106,7 +117,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
       clock: options.clock,
       random: options.random,
       dynamo: clientConfig,
-      sms
+      ...(providerSecrets ? { secrets: providerSecrets } : { sms })
     })
     sms.now = () => runtime.clock.now()
     stops.push(async () => runtime.doc.destroy())
@@ -126,20 +137,33 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
 
     carriers?.answerWith((await runtime.secrets.get()).enterpriseKey, runtime.clock, seed.subscribers)
 
-    await seedSubscribers(runtime, seed)
-    await seedEvents(runtime, seed.events)
+    // the seed is where a new store starts, not a state to return to: a restart on the same --data keeps
+    // what happened since (a number cancelled through the carrier route stays cancelled)
+    if (await storeIsEmpty(admin, tableEnv)) {
+      await seedSubscribers(runtime, seed)
+      await seedEvents(runtime, seed.events)
+    } else print('DynamoDB Local already holds data: the seed is not applied again')
     const handlers = bindHandlers(runtime)
 
     // stream pollers: Lambda's event source mappings, INSERT events only
     const streams = new DynamoDBStreamsClient(clientConfig)
     stops.push(async () => streams.destroy())
     const deadLetters: System['deadLetters'] = []
+    const streamCalls: Record<string, number> = {}
+    streams.middlewareStack.add((next, context) => async args => {
+      const name = context.commandName ?? 'unknown'
+      streamCalls[name] = (streamCalls[name] ?? 0) + 1
+      return next(args)
+    }, { step: 'initialize', name: 'countRequests' })
     if (options.streams !== false) {
-      stops.push(...await startStreamPollers({ handlers, admin, streams, tableEnv, idleMs: options.pollIdleMs, print, deadLetters }))
+      const pollers = await startStreamPollers({ handlers, admin, streams, tableEnv, idleMs: options.pollIdleMs, print, deadLetters })
+      stops.push(...pollers.stops)
+      // the functions' own writes wake the pollers of the tables written: idle shards are seldom read
+      signalWrites(runtime.doc, pollers.written)
     }
     stops.push(...startSchedules(handlers, print, options.scheduleEveryMs))
 
-    const dev: DevRoutes = { sms, mock, enterpriseIds: catalogue.enterprises.map(e => e.id) }
+    const dev: DevRoutes = { sms, mock, enterpriseIds: catalogue.enterprises.map(e => e.id), now: () => runtime.clock.now() }
     const api = http.createServer(apiListener({ handlers, dev, webRoot: options.webRoot, print }))
     api.keepAliveTimeout = 5000
     const url = await listen(api, options.port ?? 0, host)
@@ -149,9 +173,18 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     runtime.publicUrl ??= url
     stops.push(async () => mock.stop())
 
-    return { url, mockUrl, dynamoEndpoint, runtime, sms, mock, carriers: carriers && { served: carriers.served }, ddbCalls, deadLetters, scheduled: handlers.scheduled, stop }
+    return { url, mockUrl, dynamoEndpoint, dynamoPid: dynamo?.pid, runtime, sms, mock, carriers: carriers && { served: carriers.served }, ddbCalls, streamCalls, deadLetters, scheduled: handlers.scheduled, stop }
   } catch (err) {
     await stop()
     throw err
   }
+}
+
+/** no subscriber and no number history yet: the tables the seed fills */
+async function storeIsEmpty (admin: DynamoDBClient, tableEnv: Record<string, string>): Promise<boolean> {
+  for (const table of [TABLES.subscribers, TABLES.lifecycle]) {
+    const { Items } = await admin.send(new ScanCommand({ TableName: tableEnv[table.envVar], Limit: 1, ConsistentRead: true }))
+    if (Items?.length) return false
+  }
+  return true
 }

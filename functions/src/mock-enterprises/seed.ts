@@ -1,9 +1,12 @@
 // The seed format of `npm start --seed FILE`, the demo data and the tests.
 import * as z from 'zod'
 import { ID_SUFFIX_PATTERN, PHONE_PATTERN } from '#contract/index'
+import { EnterpriseDocument } from '#infra-shared/enterprise-document'
 import { Faults } from './service'
 
 export const SeedFile = z.object({
+  /** the enterprise configuration to run with (scripts/generate-catalogue.ts --seed); default the demo catalogue */
+  enterprises: EnterpriseDocument.optional(),
   subscribers: z.array(z.object({
     phone: z.string().regex(PHONE_PATTERN),
     idSuffix: z.string().regex(ID_SUFFIX_PATTERN),

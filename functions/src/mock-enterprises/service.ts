@@ -9,7 +9,9 @@ import type { Clock } from '#ports'
 import { NumberNotice, noticeCallbackPath } from '#contract/lifecycle'
 import { CASE_PATHS } from '#contract/cases'
 import { DisputeRequest, type DisputeCallback } from '#contract/disputes'
-import { signedRequestHeaders, type MasterKeys } from '#lib/signing'
+import { enterpriseKey, signedRequestHeaders, type MasterKeys } from '#lib/signing'
+import { ALERT_PATHS, BindingEventsResponse, SubscriptionsPage } from '#contract/alerts'
+import { bindingHmac } from '#domain/alerts'
 import { reply, signedReply, verifyEnterpriseRequest, type MockAnswer } from './signed-endpoint'
 
 export type { MockAnswer }
@@ -239,6 +241,54 @@ export class MockEnterprises {
       body
     }).catch(() => {})
   }
+
+  /** binding alerts: each enterprise's synced set of subscribed HMACs, as a real enterprise keeps it */
+  readonly subscriptions: Record<string, Set<string>> = {}
+
+  /** a signed call to our API as this enterprise, with a fresh timestamp */
+  private async callApi (enterpriseId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number, json: unknown }> {
+    const key = enterpriseKey((await this.config.masterKeys()).current, enterpriseId)
+    const text = body === undefined ? '' : JSON.stringify(body)
+    this.lastCallbackAt = Math.max(this.config.clock.now(), this.lastCallbackAt + 1)
+    const res = await fetch(this.apiUrl + path, {
+      method,
+      headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...signedRequestHeaders(enterpriseId, key, method, path, text, this.lastCallbackAt) },
+      ...(body !== undefined && { body: text })
+    })
+    return { status: res.status, json: await res.json().catch(() => undefined) }
+  }
+
+  /** the sync an enterprise runs: every page, signed, replacing its set */
+  async syncSubscriptions (enterpriseId: string): Promise<Set<string>> {
+    const set = new Set<string>()
+    let cursor: string | undefined
+    do {
+      const res = await this.callApi(enterpriseId, 'GET', ALERT_PATHS.subscriptions + (cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''))
+      const page = SubscriptionsPage.parse(res.json)
+      for (const s of page.subscriptions) set.add(s.hmac)
+      cursor = page.nextCursor
+    } while (cursor)
+    this.subscriptions[enterpriseId] = set
+    return set
+  }
+
+  /**
+   * A new binding of `phone` to one of the enterprise's apps: reported (signed) only when the number's
+   * HMAC under the enterprise's key is in its synced set, as the protocol asks.
+   */
+  async bind (enterpriseId: string, appId: string, phone: string, eventId = `bind-${++this.bindings}`): Promise<'reported' | 'not-subscribed'> {
+    const set = this.subscriptions[enterpriseId] ?? await this.syncSubscriptions(enterpriseId)
+    const key = enterpriseKey((await this.config.masterKeys()).current, enterpriseId)
+    if (!set.has(bindingHmac(key, phone))) return 'not-subscribed'
+    const res = await this.callApi(enterpriseId, 'POST', ALERT_PATHS.bindingEvents, {
+      events: [{ eventId, phone, appId, boundAt: new Date(this.config.clock.now()).toISOString() }]
+    })
+    if (res.status !== 200) throw new Error(`binding event refused: ${res.status}`)
+    BindingEventsResponse.parse(res.json)
+    return 'reported'
+  }
+
+  private bindings = 0
 
   /** pending confirmations are dropped when the system stops */
   stop (): void { for (const t of this.callbacks.keys()) clearTimeout(t); this.callbacks.clear() }

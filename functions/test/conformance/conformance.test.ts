@@ -2,7 +2,7 @@
 // and against deliberately broken enterprises (each must fail, with every broken rule named): all three
 // endpoints of the connector (account counts, release notices, disputes) and the dispute callback.
 import { execFile } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -301,4 +301,19 @@ test('a dispute desk that never calls back fails the callback rule within the wa
   expect(failed(results)).toEqual(CALLBACK_CHECKS)
   expect(results.find(r => r.name === CALLBACK_CHECKS[0])?.detail).toBe('none within 300 ms')
   expect(results.find(r => r.name === CALLBACK_CHECKS[3])?.detail).toBe('no callback to check')
+})
+
+test('binding alerts: the enterprise\'s own HMAC of the test number is checked against the protocol\'s (key, domain prefix, hex)', async () => {
+  const id = 'tencent'
+  const name = 'binding-subscriptions: your HMAC of the test number matches the protocol\'s (HMAC-SHA256(key, "binding-subscription\\0" + number), hex)'
+  const run = (subscriptionHmac: string) => runConformance({ url: endpoint(sys.mockUrl, id), enterpriseId: id, key: keyOf(id), endpoints: ['account-counts'], subscriptionHmac })
+  const hmac = (key: string, value: string) => createHmac('sha256', key).update(value).digest('hex')
+  const right = hmac(keyOf(id), 'binding-subscription\0' + '13800005551')
+  expect((await run(right.toUpperCase())).find(r => r.name === name)).toMatchObject({ ok: true })
+  // no domain prefix, another enterprise's key, base64 instead of hex: each fails
+  for (const wrong of [hmac(keyOf(id), '13800005551'), hmac(keyOf('jd'), 'binding-subscription\0' + '13800005551'), Buffer.from(right, 'hex').toString('base64url')]) {
+    expect((await run(wrong)).find(r => r.name === name)).toMatchObject({ ok: false })
+  }
+  // without the option there is no such check
+  expect((await runConformance({ url: endpoint(sys.mockUrl, id), enterpriseId: id, key: keyOf(id), endpoints: ['account-counts'] })).map(r => r.name)).toEqual(COUNT_CHECKS)
 })

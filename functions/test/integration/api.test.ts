@@ -20,12 +20,13 @@ function expectError (res: { status: number, body: unknown, text: string, header
 
 test('every route in the shared route table answers', async () => {
   expect(ROUTES.map(r => `${r.method} ${r.path}`)).toEqual([
-    'POST /v1/verification-codes', 'POST /v1/queries', 'GET /v1/queries/{queryId}', 'GET /v1/enterprises', 'GET /v1/openapi.json',
+    'POST /v1/verification-codes', 'POST /v1/queries', 'GET /v1/queries/{queryId}', 'POST /v1/query-details', 'GET /v1/enterprises', 'GET /v1/openapi.json',
     'POST /v1/sms-receipts/{provider}/{token}',
     'POST /v1/carrier/number-events', 'GET /v1/carrier/numbers/{phone}/reissue-readiness', 'POST /v1/platform/number-checks',
     'GET /v1/platform/released-numbers', 'GET /v1/platform/audit', 'POST /v1/enterprise-callbacks/number-events/{eventId}',
     'POST /v1/cases', 'GET /v1/cases/{caseId}', 'POST /v1/enterprise-callbacks/disputes/{itemId}',
-    'POST /number-recycling/v0.2/check', 'POST /oauth/token', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration'
+    'POST /number-recycling/v0.2/check', 'POST /oauth/token', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration',
+    'POST /v1/binding-alerts', 'POST /v1/enterprise-events/bindings', 'GET /v1/enterprise-sync/binding-subscriptions'
   ])
   const res = await call(sys.url, 'GET', '/v1/enterprises')
   expect(res.status).toBe(200)

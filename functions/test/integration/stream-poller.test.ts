@@ -75,3 +75,30 @@ test('a record older than maxRecordAgeSeconds goes to the dead letters unprocess
   expect(dead.sort((a, b) => a.key.localeCompare(b.key))).toEqual([{ key: 'q0', reason: 'expired' }, { key: 'q1', reason: 'expired' }])
   expect(handled).toEqual([])
 })
+
+test('an idle shard is read seldom, and a wake (a write the runtime made) brings the next record at once', async () => {
+  const { table, arn } = await queriesStream()
+  const reads = new DynamoDBStreamsClient(config)
+  let getRecords = 0
+  reads.middlewareStack.add((next, context) => async args => {
+    if (context.commandName === 'GetRecordsCommand') getRecords++
+    return next(args)
+  }, { step: 'initialize', name: 'countReads' })
+  const seen: string[] = []
+  await put(table, 1) // the stream has a shard
+  poller = new StreamPoller({
+    client: reads, streamArn: arn, name: 'test', consumer: FUNCTIONS.processQuery.consumer,
+    idleMs: 10, maxIdleMs: 600_000, // without a wake, an idle shard would wait ten minutes
+    handler: async event => { seen.push(...event.Records.map(r => r.dynamodb!.Keys!.pk!.S!)) }
+  })
+  poller.start()
+  await waitFor(() => seen.length === 1 || undefined, 'the first record')
+  const before = getRecords
+  await new Promise(resolve => setTimeout(resolve, 1500))
+  // backing off from 10 ms, doubling: a handful of reads in 1.5 s, where a fixed 10 ms pace makes ~150
+  expect(getRecords - before).toBeLessThan(15)
+  await doc.send(new PutCommand({ TableName: table, Item: { pk: 'woken' } }))
+  poller.wake()
+  await waitFor(() => seen.includes('woken') || undefined, 'the record after the wake')
+  reads.destroy()
+})

@@ -32,7 +32,7 @@ export function compliesWith (pointer: string, value: unknown): boolean {
 export const correlator = () => randomUUID()
 
 /** the client secret operations hand an enterprise (dev master key) */
-export const secretOf = (enterpriseId: string) => clientSecret(masterKeysOf(DEV_SECRETS), enterpriseId)
+export const secretOf = (enterpriseId: string) => clientSecret(masterKeysOf(DEV_SECRETS), enterpriseId, Date.now())
 
 export async function tokenRequest (sys: TestSystem, form: Record<string, string>, headers: Record<string, string> = {}) {
   const res = await fetch(sys.url + OAUTH_PATHS.token, {

@@ -1,5 +1,6 @@
 import { catalogue } from '../../src/catalogue/index'
-import { askEnterprises } from '../../src/domain/fan-out'
+import { askEnterprises, PAUSED } from '../../src/domain/fan-out'
+import type { EnterpriseBreakers } from '../../src/domain/breaker'
 import type { EnterpriseGateway } from '../../src/ports'
 
 const countsFor = (enterpriseId: string) =>
@@ -74,4 +75,17 @@ test.each([
   const { results } = await askEnterprises(gw, catalogue, '13800005551')
   expect([results.xianyu, results.taobao, results.dingtalk]).toEqual(['unavailable', 'unavailable', 'unavailable'])
   expect(results.alipay).toBe(1)
+})
+
+test('a paused enterprise is not asked, its breaker untouched, its apps unavailable; the others as usual', async () => {
+  const { gw, attempts } = gateway(async id => countsFor(id))
+  const paused = { ...catalogue, paused: new Set(['baidu']) }
+  const admitted: string[] = []
+  const breakers = { admit: (id: string) => { admitted.push(id); return 'call' as const }, record: async () => {} } as unknown as EnterpriseBreakers
+  const { results, failures } = await askEnterprises(gw, paused, '13800005551', { breakers })
+  expect(attempts.baidu).toBeUndefined()
+  expect(admitted).not.toContain('baidu')
+  expect(results.baidu).toBe('unavailable')
+  expect(failures).toEqual([{ enterpriseId: 'baidu', reason: PAUSED }])
+  expect(Object.values(results).filter(n => n === 1)).toHaveLength(10)
 })

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { catalogue, parseCatalogue } from '../../src/catalogue/index'
-import { registrationTexts, segments } from '../../scripts/sms-templates'
+import { registrationList, registrationTexts, segments, withList } from '../../scripts/sms-templates'
 import { chinaMonthDay } from '../../src/domain/china-time'
-import { codeSms, renderSms, resultSms, signName, smsTemplates, type SmsContent } from '../../src/domain/sms-templates'
+import { chooseResultSms, codeSms, FULL_FORM_MAX_CHARS, olderAccounts, renderSms, resultSms, signName, smsTemplates, type SmsContent } from '../../src/domain/sms-templates'
+import { newResultCode } from '../../src/domain/result-code'
+import { RESULT_CODE_ALPHABET } from '../../src/contract/details'
+import { TICKET_ALPHABET } from '../../src/contract/cases'
+import { bigCatalogue } from '../support/big-catalogue'
 import type { Catalogue } from '../../src/catalogue/index'
 import enterprises from '../../src/catalogue/enterprises.json'
 
@@ -127,4 +131,82 @@ describe('what the operator registers (infra/README.md)', () => {
     expect(readme).toContain('is 128 characters:\n**two** segments')
     expect(readme).toContain('is 162 characters, three segments')
   })
+})
+
+describe('national scale: the summary form once the full text passes 3 segments', () => {
+  const big = bigCatalogue(200)
+  const bigTemplates = smsTemplates(big)
+  const at = Date.parse('2026-07-21T10:00:00+08:00')
+  const counts = (n: (i: number) => number | 'unavailable') => Object.fromEntries(big.apps.map((a, i) => [a.id, n(i)]))
+  const code = () => 'ABCD2345'
+
+  test('the seed catalogue keeps the full form, word for word', () => {
+    const { sms, resultCode } = chooseResultSms(TEMPLATES, { catalogue, phone: '13800005551', results: EXAMPLE_COUNTS, processedAt: at }, code)
+    expect(resultCode).toBeUndefined()
+    expect(renderSms(TEMPLATES, sms)).toBe(`【一证通查】${PRODUCT_EXAMPLE}`)
+  })
+
+  test('a 200-app query: the full form would be 24+ segments, the summary is PRODUCT.md\'s text in at most 3', () => {
+    const results = counts(i => i % 7 === 0 ? 1 : 0)
+    const full = renderSms(bigTemplates, resultSms({ catalogue: big, phone: '13800005551', results, processedAt: at }))
+    expect(full.length).toBeGreaterThan(FULL_FORM_MAX_CHARS)
+    expect(segments(full.length)).toBeGreaterThanOrEqual(24)
+    const { sms, resultCode } = chooseResultSms(bigTemplates, { catalogue: big, phone: '13800005551', results, processedAt: at }, code)
+    expect(resultCode).toBe('ABCD2345')
+    const text = renderSms(bigTemplates, sms)
+    expect(text).toBe('【一证通查】截至7月21日，您名下尾号为5551的电话卡在已接入的200个互联网应用中，29个应用注册了账号，共29个。明细请在“一证通查”小程序输入结果码ABCD2345查看，24小时内有效，请勿告诉他人。')
+    expect(segments(text.length)).toBeLessThanOrEqual(3)
+  })
+
+  test('with apps that could not be asked: the unavailable clause; missing apps count as unavailable', () => {
+    const results = counts(i => i < 11 ? 2 : 'unavailable')
+    delete results[big.apps[199]!.id]
+    const { sms } = chooseResultSms(bigTemplates, { catalogue: big, phone: '13800005551', results, processedAt: at }, code)
+    expect(renderSms(bigTemplates, sms)).toBe('【一证通查】截至7月21日，您名下尾号为5551的电话卡在已接入的200个互联网应用中，11个应用注册了账号，共22个；189个应用暂无法查询。明细请在“一证通查”小程序输入结果码ABCD2345查看，24小时内有效，请勿告诉他人。')
+  })
+
+  test('a re-issued number keeps its sentence in the summary form, before the result code', () => {
+    const results = counts(() => 1)
+    const older = olderAccounts(results, { [big.apps[0]!.id]: 0, [big.apps[1]!.id]: 0 })
+    expect(older).toBe(2)
+    const { sms } = chooseResultSms(bigTemplates, { catalogue: big, phone: '13800005551', results, processedAt: at, olderAccounts: older }, code)
+    expect(sms.template).toBe('resultSummaryReissued')
+    expect(renderSms(bigTemplates, sms)).toBe('【一证通查】截至7月21日，您名下尾号为5551的电话卡在已接入的200个互联网应用中，200个应用注册了账号，共200个。其中2个账号注册于您启用该号码之前，可能属于号码的前任使用者，可在小程序“异议账号处理”中申请解绑。明细请在“一证通查”小程序输入结果码ABCD2345查看，24小时内有效，请勿告诉他人。')
+  })
+
+  test('the switch is at 201 characters, signature included (a longer signature switches earlier)', () => {
+    // the seed catalogue with every app unavailable: 162 characters, full form
+    const none = Object.fromEntries(catalogue.apps.map(a => [a.id, 'unavailable' as const]))
+    expect(chooseResultSms(TEMPLATES, { catalogue, phone: '13800005551', results: none, processedAt: at }, code).resultCode).toBeUndefined()
+    expect(chooseResultSms(TEMPLATES, { catalogue, phone: '13800005551', results: none, processedAt: at }, code, `【${'长'.repeat(50)}】`).resultCode).toBe('ABCD2345')
+  })
+
+  test('result codes: 8 characters of the ticket alphabet, from a CSPRNG', () => {
+    expect(RESULT_CODE_ALPHABET).toBe(TICKET_ALPHABET)
+    const codes = new Set(Array.from({ length: 200 }, () => newResultCode()))
+    expect(codes.size).toBe(200)
+    for (const c of codes) expect(c).toMatch(/^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/)
+  })
+
+  test('every summary variable within the providers\' limits (Aliyun ≤ 35 characters, Tencent ≤ 12), at their longest', () => {
+    const longest: Record<string, string> = {
+      date: '12月31日', tail: '9999', total: '9999', withAccounts: '9999', accounts: '999999', unavailable: '9999', olderAccounts: '99999', resultCode: 'ABCD2345'
+    }
+    for (const id of ['resultSummary', 'resultSummaryUnavailable', 'resultSummaryReissued', 'resultSummaryReissuedUnavailable'] as const) {
+      const t = TEMPLATES[id]
+      for (const p of t.params) {
+        expect(longest[p]).toBeDefined()
+        expect(longest[p]!.length).toBeLessThanOrEqual(12)
+      }
+      // the whole SMS at its longest stays within 3 segments and a provider's 500-character template
+      const text = renderSms(TEMPLATES, { template: id, params: Object.fromEntries(t.params.map(p => [p, longest[p]!])) })
+      expect(segments(text.length)).toBeLessThanOrEqual(3)
+      expect(t.text.length).toBeLessThanOrEqual(500)
+    }
+  })
+})
+
+test('infra/README.md#sms holds exactly the generated list (npm run sms-templates -- --write)', () => {
+  const readme = readFileSync(join(__dirname, '../../../infra/README.md'), 'utf8')
+  expect(withList(readme, registrationList())).toBe(readme)
 })

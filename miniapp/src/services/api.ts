@@ -6,6 +6,7 @@ import {
   API_PATHS, DEV_SMS_PATH, DevSmsResponse, EnterprisesResponse, ErrorBody, IDEMPOTENCY_KEY_HEADER, LOGIN_HEADER, QueryView,
   SendCodeRequest, SendCodeResponse, SubmitQueryRequest, SubmitQueryResponse, type ClientErrorCode, type ErrorCode
 } from '@yzt/functions/contract'
+import { QUERY_DETAILS_PATH, QueryDetailsRequest, QueryDetailsResponse } from '@yzt/functions/contract/details'
 
 type Schema<T> = { safeParse: (input: unknown) => { success: true, data: T } | { success: false } }
 
@@ -115,6 +116,11 @@ export function submitQuery (input: QueryInput, idempotencyKey: string): Promise
 
 export function getQuery (queryId: string): Promise<QueryView> {
   return call('GET', API_PATHS.query(queryId), QueryView)
+}
+
+/** 查看明细: a read (nothing is started), so no idempotency key */
+export function queryDetails (phone: string, resultCode: string): Promise<QueryDetailsResponse> {
+  return call('POST', QUERY_DETAILS_PATH, QueryDetailsResponse, QueryDetailsRequest.parse({ phone, resultCode }))
 }
 
 export function listEnterprises (): Promise<EnterprisesResponse> {

@@ -1,7 +1,8 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import type { OutboxMessage, QueryRecord, QueryResults, QueryStore } from '#ports'
+import type { NewResultCode, OutboxMessage, QueryRecord, QueryResults, QueryStore } from '#ports'
 import { cancelledConditions, scanAll, seconds, updateIf, type Doc, type TableNames } from './client'
 import { outboxItem } from './outbox-store'
+import { resultCodeItem } from './result-code-store'
 
 export class DynamoQueryStore implements QueryStore {
   constructor (private readonly doc: Doc, private readonly tables: TableNames) {}
@@ -31,7 +32,7 @@ export class DynamoQueryStore implements QueryStore {
     return item?.recipient as string | undefined
   }
 
-  async complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number): Promise<boolean> {
+  async complete (queryId: string, results: QueryResults, sms: OutboxMessage, now: number, resultCode?: NewResultCode): Promise<boolean> {
     try {
       await this.doc.send(new TransactWriteCommand({
         TransactItems: [
@@ -45,7 +46,9 @@ export class DynamoQueryStore implements QueryStore {
               ExpressionAttributeValues: { ':r': results, ':now': now, ':processing': 'PROCESSING' }
             }
           },
-          { Put: { TableName: this.tables.outbox, Item: outboxItem(sms, now), ConditionExpression: 'attribute_not_exists(pk)' } }
+          { Put: { TableName: this.tables.outbox, Item: outboxItem(sms, now), ConditionExpression: 'attribute_not_exists(pk)' } },
+          // the summary form's code: one more item of this transaction, no request of its own
+          ...(resultCode ? [{ Put: { TableName: this.tables.codes, Item: resultCodeItem(resultCode, queryId, now) } }] : [])
         ]
       }))
       return true

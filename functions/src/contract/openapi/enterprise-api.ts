@@ -94,6 +94,11 @@ else makes your apps read 暂无法查询 in the user's SMS (never 0); we retry 
 
 **Transport.** https only; the number is personal data: do not log it, keep it no longer than the answer needs.
 
+**Binding alerts.** A holder who turns on 绑定提醒 is in your set of subscribed numbers: read it with the signed
+GET /v1/enterprise-sync/binding-subscriptions (pages, \`?cursor=\`) on our API; each entry is hex
+HMAC-SHA256(your key, "binding-subscription\\0" + number), so you can match only numbers you hold. When one of those is
+bound to one of your apps, POST /v1/enterprise-events/bindings (signed, at most 1,000 events a batch) within a minute.
+
 Check your connector with \`npm run conformance -- --url URL --enterprise ID --key-file F\` (URL: your account-counts endpoint):
 all three endpoints (account counts, release notices, disputes) and the dispute callback, which the kit receives itself
 (\`--callback-base URL\` where you can reach it).`.trim()

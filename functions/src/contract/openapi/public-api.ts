@@ -7,6 +7,8 @@ import {
 } from '../lifecycle'
 import { CaseView, CreateCaseRequest, CreateCaseResponse } from '../cases'
 import { DisputeCallback, DisputeCallbackResponse } from '../disputes'
+import { ALERTS_PER_DAY, BindingAlertsRequest, BindingAlertsResponse, BindingEventsRequest, BindingEventsResponse, MAX_BINDING_EVENTS, SubscriptionsPage } from '../alerts'
+import { QueryDetailsRequest, QueryDetailsResponse } from '../details'
 import { openApiDocument, schema, type HeaderSpec, type Operation, type ResponseSpec } from './document'
 
 
@@ -66,6 +68,19 @@ export const OPERATIONS: Operation[] = [
     method: 'get', path: '/v1/queries/{queryId}', operationId: 'getQuery',
     summary: 'The status of a query (never its counts)',
     responses: { 200: { description: 'the query', body: schema('QueryView', QueryView) }, 404: error('NOT_FOUND: no such query, or expired'), 503: UNAVAILABLE }
+  },
+  {
+    method: 'post', path: '/v1/query-details', operationId: 'queryDetails',
+    summary: '查看明细: the counts per app of a summary-form result SMS, opened with the number and its result code',
+    description: 'The result code (8 characters, valid 24 hours) reached only the phone, so it proves the holder. An unknown number, a wrong code and an expired one get the same 401. Wrong codes count per (number, requester) and per source, never per number alone.',
+    requestBody: schema('QueryDetailsRequest', QueryDetailsRequest),
+    responses: {
+      200: { description: 'each app of the query in SMS order; `count: null` is 暂无法查询', body: schema('QueryDetailsResponse', QueryDetailsResponse) },
+      ...BODY_ERRORS,
+      401: error('CODE_INVALID: no live result code of this number matches'),
+      429: RATE_LIMITED,
+      503: UNAVAILABLE
+    }
   },
   {
     method: 'get', path: '/v1/enterprises', operationId: 'listEnterprises',
@@ -148,6 +163,49 @@ export const OPERATIONS: Operation[] = [
       ...BODY_ERRORS,
       404: error('NOT_FOUND: no such item for this enterprise'),
       409: error('CONFLICT: the item cannot move there from where it is (answers only go forward)')
+    }
+  }),
+  {
+    method: 'post', path: '/v1/binding-alerts', operationId: 'setBindingAlerts',
+    summary: 'Binding alerts (绑定提醒) on or off, verified like a query',
+    description: [
+      'Number, ID suffix and a fresh SMS `code` (consumed by this request); `action` on needs the separate `consent`',
+      '(ALERT_CONSENT_TEXT). One confirmation SMS each way. Then each new binding reported by an enterprise is an SMS',
+      `within minutes, at most ${ALERTS_PER_DAY} a day, none from 22:00 to 08:00 China time (held, then folded into one SMS).`,
+      'Alerts end by themselves when the carrier reports the number cancelled or re-issued.'
+    ].join(' '),
+    requestBody: schema('BindingAlertsRequest', BindingAlertsRequest),
+    responses: {
+      200: { description: 'the state now', body: schema('BindingAlertsResponse', BindingAlertsResponse) },
+      ...BODY_ERRORS,
+      401: error('CODE_INVALID: the code is wrong, used or expired'),
+      403: error('VERIFICATION_FAILED: the number and ID suffix do not match an active subscriber'),
+      429: RATE_LIMITED,
+      503: UNAVAILABLE
+    }
+  },
+  signed({
+    method: 'get', path: '/v1/enterprise-sync/binding-subscriptions', operationId: 'bindingSubscriptions',
+    summary: 'An enterprise reads the subscribed numbers, each as an HMAC under its own key, page by page (`?cursor=`)',
+    description: [
+      'Each entry is hex HMAC-SHA256(your key, "binding-subscription\\0" + the 11-digit number): compute it for the numbers you hold',
+      'and report new bindings of those that match. Read every page (`cursor` = the previous page\'s `nextCursor`, absent on the',
+      'last) and replace your set: a number that is gone unsubscribed. The cursor reaches your own rows only.'
+    ].join(' '),
+    responses: { 200: { description: 'one page of your rows', body: schema('SubscriptionsPage', SubscriptionsPage) }, 400: error('INVALID_INPUT: a malformed cursor') }
+  }),
+  signed({
+    method: 'post', path: '/v1/enterprise-events/bindings', operationId: 'reportBindings',
+    summary: `An enterprise reports new bindings of subscribed numbers to its apps (≤ ${MAX_BINDING_EVENTS} a batch)`,
+    description: [
+      'Report only numbers whose HMAC is in your set; events of other numbers are dropped on arrival and never stored.',
+      'A batch naming an app that is not yours is refused whole (400, nothing written). Each eventId is taken once per number',
+      '(DUPLICATE after); a binding more than 24 hours old or in the future is REJECTED; one from before the number subscribed is dropped.'
+    ].join(' '),
+    requestBody: schema('BindingEventsRequest', BindingEventsRequest),
+    responses: {
+      200: { description: 'per event: ACCEPTED, DUPLICATE or REJECTED (with a reason)', body: schema('BindingEventsResponse', BindingEventsResponse) },
+      ...BODY_ERRORS
     }
   }),
   {

@@ -4,7 +4,8 @@
 // device keeps only the case's ticket and access token (utils/myCases.ts) once the API accepted it.
 import { useEffect, useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import { AppPicker } from '../../components/AppPicker'
+import Taro, { useRouter } from '@tarojs/taro'
 import { LIMIT_NOTES, maskPhone, noteHasLink, REFUSALS } from '@yzt/functions/contract'
 import { ALL_TOUCHED, FIELD_LABEL, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
 import { SubmitActions } from '../../components/SubmitActions'
@@ -18,6 +19,7 @@ import { saveCase } from '../../utils/myCases'
 import { forgetQuery, recentQuery } from '../../utils/recentQuery'
 import { useCountdown } from '../../utils/useCountdown'
 import { useEnterprises } from '../../utils/useEnterprises'
+import { param } from '../../utils/params'
 import { useIdempotentSubmit } from '../../utils/useIdempotentSubmit'
 import './index.scss'
 
@@ -37,6 +39,14 @@ export const RECENT_REFUSED = REFUSALS.recentProofGoneHere
 
 interface Choice { kind?: CaseKind, note: string }
 
+/** from a binding alert (绑定提醒): `?appId=…&kind=NOT_MINE` opens the form with that app and kind chosen */
+function prefilled (params: Record<string, string | undefined>): Record<string, Choice> {
+  const appId = param(params, 'appId')
+  const kind = param(params, 'kind')
+  if (!/^[a-z0-9-]{1,32}$/.test(appId) || !(CASE_KINDS as readonly string[]).includes(kind)) return {}
+  return { [appId]: { kind: kind as CaseKind, note: '' } }
+}
+
 /** "请1200分钟后再试" reads badly: the daily limit's waits are said in hours. */
 function waitSentence (e: ApiError, secondsLeft: number): string {
   if (e.code === 'RATE_LIMITED' && secondsLeft >= 3600) return REFUSALS.rateLimitedHours(secondsLeft)
@@ -45,7 +55,8 @@ function waitSentence (e: ApiError, secondsLeft: number): string {
 
 export default function NewCasePage () {
   const { enterprises, error: catalogueError, reload } = useEnterprises()
-  const [chosen, setChosen] = useState<Record<string, Choice>>({})
+  const { params } = useRouter()
+  const [chosen, setChosen] = useState<Record<string, Choice>>(() => prefilled(params))
   /** per app: what the API said about it (an open case elsewhere, a note it refused) */
   const [itemErrors, setItemErrors] = useState<Record<string, string>>({})
   /** the consent names the enterprises: it holds for exactly the list it was given for */
@@ -227,52 +238,46 @@ export default function NewCasePage () {
                   </View>)
                 : <Text className='section-title' role='status'>正在加载…</Text>
               : (
-                <View className='cells app-choices' id='apps' role='group' aria-labelledby='apps-title'>
-                  {apps.map(a => {
+                <AppPicker apps={apps} disabled={busy} onToggle={toggle} isChosen={id => Boolean(chosen[id])}
+                  hasError={id => Boolean(itemErrors[id] || (chosen[id] ? noteErrors[id] : ''))}>
+                  {a => {
                     const c = chosen[a.id]
                     const itemError = itemErrors[a.id] || (c ? noteErrors[a.id] : '')
                     return (
-                      <View key={a.id} className={`app-choice ${c ? 'is-chosen' : ''} ${itemError ? 'cell-warn' : ''}`} id={`app-${a.id}`}>
-                        <CheckboxGroup onChange={e => toggle(a.id, e.detail.value.includes(a.id))}>
-                          <Label className='choice-label' id={`app-${a.id}-label`}>
-                            <Checkbox className='consent-box' value={a.id} checked={Boolean(c)} disabled={busy} />
-                            <Text className='choice-name'>{a.label}</Text>
-                            <Text className='choice-enterprise'>{a.enterpriseName}</Text>
-                          </Label>
-                        </CheckboxGroup>
-                        {c
-                          ? (
-                            <View className='app-detail'>
-                              <Text className='detail-label' id={`kind-${a.id}-label`}>异议类型</Text>
-                              <View className='kinds' role='radiogroup' aria-labelledby={`kind-${a.id}-label`}>
-                                {CASE_KINDS.map(k => (
-                                  <View key={k} id={`kind-${a.id}-${k}`} className={`kind ${c.kind === k ? 'is-on' : ''}`} role='radio'
-                                    aria-checked={c.kind === k ? 'true' : 'false'} tabIndex={0} onClick={() => setChoice(a.id, { kind: k })}>
-                                    <View className='radio-dot' aria-hidden='true' />
-                                    <Text>{CASE_KIND_LABELS[k]}</Text>
-                                  </View>
-                                ))}
-                              </View>
-                              <Label className='detail-label' for={process.env.TARO_ENV === 'h5' ? `note-${a.id}-input` : `note-${a.id}`}>
-                                <Text>补充说明（选填）</Text>
-                              </Label>
-                              <Textarea id={`note-${a.id}`} className='note' maxlength={NOTE_MAX} value={c.note} disabled={busy}
-                                placeholder='如：从未注册过该账号' onInput={e => setChoice(a.id, { note: e.detail.value })}
-                                nativeProps={{
-                                  id: `note-${a.id}-input`,
-                                  'aria-invalid': itemError ? 'true' : 'false',
-                                  'aria-describedby': `note-${a.id}-help${itemError ? ` app-${a.id}-error` : ''}`
-                                }} />
-                              <Text className='note-help' id={`note-${a.id}-help`}>
-                                {c.note.length}/{NOTE_MAX}字，请勿填写链接；连续7位以上的数字会被隐去。
-                              </Text>
-                            </View>)
-                          : null}
-                        {itemError ? <Text className='field-error' id={`app-${a.id}-error`} role='alert'>{itemError}</Text> : null}
-                      </View>
+                      <>
+                          {c
+                            ? (
+                              <View className='app-detail'>
+                                <Text className='detail-label' id={`kind-${a.id}-label`}>异议类型</Text>
+                                <View className='kinds' role='radiogroup' aria-labelledby={`kind-${a.id}-label`}>
+                                  {CASE_KINDS.map(k => (
+                                    <View key={k} id={`kind-${a.id}-${k}`} className={`kind ${c.kind === k ? 'is-on' : ''}`} role='radio'
+                                      aria-checked={c.kind === k ? 'true' : 'false'} tabIndex={0} onClick={() => setChoice(a.id, { kind: k })}>
+                                      <View className='radio-dot' aria-hidden='true' />
+                                      <Text>{CASE_KIND_LABELS[k]}</Text>
+                                    </View>
+                                  ))}
+                                </View>
+                                <Label className='detail-label' for={process.env.TARO_ENV === 'h5' ? `note-${a.id}-input` : `note-${a.id}`}>
+                                  <Text>补充说明（选填）</Text>
+                                </Label>
+                                <Textarea id={`note-${a.id}`} className='note' maxlength={NOTE_MAX} value={c.note} disabled={busy}
+                                  placeholder='如：从未注册过该账号' onInput={e => setChoice(a.id, { note: e.detail.value })}
+                                  nativeProps={{
+                                    id: `note-${a.id}-input`,
+                                    'aria-invalid': itemError ? 'true' : 'false',
+                                    'aria-describedby': `note-${a.id}-help${itemError ? ` app-${a.id}-error` : ''}`
+                                  }} />
+                                <Text className='note-help' id={`note-${a.id}-help`}>
+                                  {c.note.length}/{NOTE_MAX}字，请勿填写链接；连续7位以上的数字会被隐去。
+                                </Text>
+                              </View>)
+                            : null}
+                          {itemError ? <Text className='field-error' id={`app-${a.id}-error`} role='alert'>{itemError}</Text> : null}
+                      </>
                     )
-                  })}
-                </View>)}
+                  }}
+                </AppPicker>)}
           </View>)
         : null}
 

@@ -1,14 +1,23 @@
+import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useCareMode } from '../../utils/care'
 import { call, MODE } from '../../utils/contact'
 import { useEnterprises } from '../../utils/useEnterprises'
+import { enterpriseMatches, groupByLetter } from '../../utils/catalogueSearch'
+import { SearchBox } from '../../components/SearchBox'
 import './index.scss'
 
-// A list of enterprises; each opens its own page with the steps, hotline and link.
+// The enterprises (fetched, never bundled: hundreds of apps stay out of the main package), searchable by
+// name or pinyin initials, grouped A–Z with an index; each opens its own page with the steps, hotline and link.
 export default function GuidePage () {
   const { enterprises, error, reload: load } = useEnterprises()
   const [care] = useCareMode()
+  const [search, setSearch] = useState('')
+  const found = enterprises?.filter(e => enterpriseMatches(e, search)) ?? []
+  const groups = groupByLetter(found)
+  const appCount = found.reduce((n, e) => n + e.apps.length, 0)
+  const jump = (letter: string) => { void Taro.pageScrollTo({ selector: `#group-${letter === '#' ? 'other' : letter}`, duration: 0 }) }
 
   return (
     <View className={`page guide ${care ? 'care' : ''}`}>
@@ -43,20 +52,43 @@ export default function GuidePage () {
 
       {enterprises
         ? (
-          <View className='links enterprise-list'>
-            {enterprises.map(e => (
-              <View className='link-row enterprise' key={e.id} id={`enterprise-${e.id}`} role='link' tabIndex={0}
-                onClick={() => Taro.navigateTo({ url: `/pages/enterprise/index?id=${encodeURIComponent(e.id)}` })}>
-                <View className='enterprise-main'>
-                  <View className='enterprise-head'>
-                    <Text className='enterprise-name'>{e.name}</Text>
-                    <Text className={`mode mode-${e.accountMode}`}>{MODE[e.accountMode].name}</Text>
-                  </View>
-                  <View className='apps'>{e.apps.map(a => <Text className='app-tag' key={a.id}>{a.label}</Text>)}</View>
+          <SearchBox id='guide-search' label='搜索' placeholder='企业或应用名称，或拼音首字母，如 tb' value={search} onInput={setSearch}
+            resultText={search ? `找到${found.length}家企业、${appCount}个应用` : `共${found.length}家企业、${appCount}个应用`} />)
+        : null}
+      {enterprises && !found.length ? <Text className='guide-empty' id='guide-empty'>没有找到“{search}”，请换个名称或拼音首字母试试。</Text> : null}
+
+      {enterprises && found.length
+        ? (
+          <View className='guide-body'>
+            <View className='links enterprise-list'>
+              {groups.map(g => (
+                <View key={g.letter} className='group' id={`group-${g.letter === '#' ? 'other' : g.letter}`}>
+                  <Text className='group-letter' role='heading' aria-level={2}>{g.letter}</Text>
+                  {g.enterprises.map(e => (
+                    <View className='link-row enterprise' key={e.id} id={`enterprise-${e.id}`} role='link' tabIndex={0}
+                      onClick={() => Taro.navigateTo({ url: `/pages/enterprise/index?id=${encodeURIComponent(e.id)}` })}>
+                      <View className='enterprise-main'>
+                        <View className='enterprise-head'>
+                          <Text className='enterprise-name'>{e.name}</Text>
+                          <Text className={`mode mode-${e.accountMode}`}>{MODE[e.accountMode].name}</Text>
+                        </View>
+                        <View className='apps'>{e.apps.map(a => <Text className='app-tag' key={a.id}>{a.label}</Text>)}</View>
+                      </View>
+                      <Text className='chevron' aria-hidden='true'>›</Text>
+                    </View>
+                  ))}
                 </View>
-                <Text className='chevron' aria-hidden='true'>›</Text>
-              </View>
-            ))}
+              ))}
+            </View>
+            {groups.length > 1
+              ? (
+                <View className='az-index' id='az-index' role='navigation' aria-label='按首字母跳转'>
+                  {groups.map(g => (
+                    <View className='az-letter' key={g.letter} id={`az-${g.letter === '#' ? 'other' : g.letter}`} role='link' tabIndex={0}
+                      aria-label={`跳到${g.letter === '#' ? '其他' : g.letter}`} onClick={() => jump(g.letter)}><Text>{g.letter}</Text></View>
+                  ))}
+                </View>)
+              : null}
           </View>)
         : null}
 

@@ -148,8 +148,14 @@ export default function QueryPage () {
         <View className='link-row' id='guide-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/guide/index' })}>
           <Text>解绑与明细查询</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
+        <View className='link-row' id='details-link' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/details/index' })}>
+          <Text>查看明细（输入短信中的结果码）</Text><Text className='chevron' aria-hidden='true'>›</Text>
+        </View>
         <View className='link-row' id='home-my-cases' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/case/list/index' })}>
           <Text>我的工单（异议账号处理）</Text><Text className='chevron' aria-hidden='true'>›</Text>
+        </View>
+        <View className='link-row' id='home-alerts' role='link' tabIndex={0} onClick={() => Taro.navigateTo({ url: '/pages/alerts/index' })}>
+          <Text>绑定提醒（新绑定短信告知）</Text><Text className='chevron' aria-hidden='true'>›</Text>
         </View>
         {DEV_SMS
           ? (

@@ -134,6 +134,11 @@ export default function SubmittedPage () {
             <Button id='to-case' className='btn-default' role='button' tabIndex={0} aria-describedby='to-case-hint'
               onClick={() => Taro.navigateTo({ url: `/case/new/index?queryId=${encodeURIComponent(queryId)}` })}>异议账号处理</Button>)}
         {retry ? null : <Text className='submit-hint' id='to-case-hint'>短信中有不是您注册或不再使用的账号？可申请转交企业处理。</Text>}
+        {retry
+          ? null
+          : <Button id='to-details' className='btn-default' role='button' tabIndex={0} aria-describedby='to-details-hint'
+            onClick={() => Taro.navigateTo({ url: '/pages/details/index' })}>查看明细</Button>}
+        {retry ? null : <Text className='submit-hint' id='to-details-hint'>短信里是结果码而不是每个应用的数量？输入号码和结果码查看明细。</Text>}
         {retry ? null : <Button id='back-home' className='btn-default' role='button' tabIndex={0} onClick={home}>返回首页</Button>}
       </View>
 
