@@ -4,6 +4,7 @@
 // derived from the same master key.
 import { timingSafeEqual } from 'node:crypto'
 import * as z from 'zod'
+import { ID_SUFFIX_PATTERN, PHONE_PATTERN } from '#contract/index'
 import type { CarrierAnswer, CarrierGateway, Clock, Hasher, Subscriber, SubscriberStore } from '#ports'
 import { carrierOf, type CarrierId } from '#domain/carriers'
 import { carrierKey, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '#lib/signing'
@@ -28,7 +29,7 @@ export function tableCarrierGateway (subscribers: SubscriberStore, hasher: Hashe
 
 export { CARRIERS, carrierOf, type CarrierId } from '#domain/carriers'
 
-export const CarrierRequest = z.object({ phone: z.string().regex(/^1[3-9]\d{9}$/), idSuffix: z.string().regex(/^\d{5}[\dX]$/).optional() }).strict()
+export const CarrierRequest = z.object({ phone: z.string().regex(PHONE_PATTERN), idSuffix: z.string().regex(ID_SUFFIX_PATTERN).optional() }).strict()
 export const CarrierReply = z.union([
   z.object({ subscriber: z.literal(false) }),
   z.object({ subscriber: z.literal(true), status: z.enum(['active', 'cancelled', 'suspended']), idSuffixMatches: z.boolean() })

@@ -130,29 +130,13 @@ export type Enterprise = z.infer<typeof Enterprise>
 export const EnterprisesResponse = z.object({ enterprises: z.array(Enterprise) })
 export type EnterprisesResponse = z.infer<typeof EnterprisesResponse>
 
-export const ERROR_CODES = [
-  'INVALID_INPUT', 'CODE_INVALID', 'VERIFICATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE', 'IDEMPOTENCY_KEY_REUSED', 'RATE_LIMITED', 'UNAVAILABLE', 'SIGNATURE_INVALID', 'CONFLICT'
-] as const
-export const ErrorCode = z.enum(ERROR_CODES)
-export type ErrorCode = z.infer<typeof ErrorCode>
-
-export const ErrorBody = z.object({
-  error: z.object({
-    code: ErrorCode,
-    message: z.string(),
-    fields: z.optional(z.record(z.string(), z.string())),
-    retryAfterSeconds: z.optional(z.number()),
-    /** verification failures: tries left before the number is paused */
-    triesLeft: z.optional(z.number())
-  })
-})
-export type ErrorBody = z.infer<typeof ErrorBody>
+export * from './errors'
 
 /** Header with the host's login code: `weapp:<code>` (Taro.login) or `alipay:<code>` (my.getAuthCode). */
 export const LOGIN_HEADER = 'X-Yzt-Login'
 
 export * from './messages'
+export * from './rules'
 
 /** Local runtime only: the SMS the simulated carrier delivered. */
 export const DevSmsResponse = z.object({

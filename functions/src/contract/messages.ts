@@ -1,6 +1,8 @@
 // The one source of user-facing wording for failures: the API takes its error messages from here and the
 // mini-program shows the same words, so a person never reads two different sentences for one failure.
-import type { ErrorCode } from './index'
+// Figures in a sentence come from the rules that enforce them (rules.ts), never typed again.
+import type { ErrorCode } from './errors'
+import { PUBLIC_LIMITS } from './rules'
 
 /** What went wrong before an API answer could be read: the mini-program's own codes. */
 export type ClientErrorCode = 'NETWORK' | 'OUTCOME_UNKNOWN' | 'BAD_RESPONSE'
@@ -30,6 +32,53 @@ export function formatWait (seconds: number): string {
   const rest = s % 60
   return rest === 0 ? `${m}分钟` : `${m}分${rest}秒`
 }
+
+/** rounded up to its unit: "45秒", "5分钟" (up to an hour), "24小时" — for waits said in passing */
+export function roughWait (seconds: number): string {
+  if (seconds < 60) return `${seconds}秒`
+  if (seconds < 3600) return `${Math.ceil(seconds / 60)}分钟`
+  return `${Math.ceil(seconds / 3600)}小时`
+}
+
+const hours = (spec: { windowSeconds: number }) => spec.windowSeconds / 3600
+const { queryDaily, caseDaily, recentVerificationMinutes } = PUBLIC_LIMITS
+
+/** The refusals whose words say more than the code's sentence: the API's messages, the mini-program's notes. */
+export const REFUSALS = {
+  codeNumberCeiling: '该号码获取验证码次数已达上限，最近一条短信中的验证码仍然有效',
+  codeCooldown: (seconds: number) => `验证码已发送，请${seconds}秒后再试`,
+  codeTooMany: (seconds: number) => `获取验证码次数过多，请${roughWait(seconds)}后再试`,
+  verifyTooMany: (seconds: number) => `核验未通过次数过多，请${roughWait(seconds)}后再试`,
+  queriesPerDay: `每个号码${hours(queryDaily)}小时内最多查询${queryDaily.ceiling}次，请稍后再试`,
+  /** the API: a recent query no longer proves the holder */
+  recentProofGone: `刚才的验证已超过${recentVerificationMinutes}分钟或已使用，请重新获取短信验证码。`,
+  /** the mini-program, beside the same refusal: the way on is a fresh code */
+  recentProofGoneHere: `刚才的验证已超过${recentVerificationMinutes}分钟或已用于其他申请，请获取短信验证码后重新提交。`,
+  noteLink: '备注不能包含链接',
+  noteTooLong: (max: number) => `备注不超过${max}字`,
+  /** "请1200分钟后再试" reads badly: a wait of an hour or more is said in hours */
+  rateLimitedHours: (seconds: number) => `操作过于频繁，请约${roughWait(seconds)}后再试。`
+} as const
+
+const casesPerDay = `每个号码${hours(caseDaily)}小时内最多提交${caseDaily.ceiling}次异议申请`
+
+/** The limits said beside a refusal and in the pages' notes. */
+export const LIMIT_NOTES = {
+  queriesPerDay: `每个号码${hours(queryDaily)}小时内最多查询${queryDaily.ceiling}次。`,
+  casesPerDay: `${casesPerDay}。`,
+  /** the case form's tip: the daily limit and the one-open-case-per-app rule */
+  casesRules: `${casesPerDay}；同一应用已有处理中的申请时不能重复提交。`
+} as const
+
+/** Why a number may not be re-issued yet (GET …/reissue-readiness `reasons`), for the carrier's staff. */
+export const READINESS_REASONS = {
+  unknown: '无该号码的记录',
+  notCancelled: '号码未销号',
+  /** `from`: the China date from which it may be re-issued */
+  quiet: (days: number, from: string) => `销号未满${days}天（${from}起可重新放号）`,
+  /** `by`: the China date of the enterprise's deadline */
+  unconfirmed: (enterpriseName: string, by: string) => `${enterpriseName}尚未确认清理绑定（期限${by}）`
+} as const
 
 /**
  * The sentence for a failure, with what the answer says about waiting or tries left.

@@ -2,6 +2,7 @@
 // enterprise answer may move an item where, and the SMS each change sends.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import { appName, TICKET_ALPHABET, type ItemStatus, type ResolveAction } from '#contract/cases'
+import { noteHasLink, REFUSALS } from '#contract/index'
 import { type DisputeCallback } from '#contract/disputes'
 import type { CaseItemState, CaseState, PendingCaseSms } from '#ports'
 import { chinaDate } from './china-time'
@@ -31,8 +32,6 @@ export function tokenMatches (token: string, storedHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-// a scheme, www., or a name (any script: 淘宝.com is a link too) under a common top-level domain
-const LINK = /(https?:|www\.|:\/\/|[\p{L}\p{N}-]+\.(com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)(?![\p{L}\p{N}]))/iu
 
 export type NoteCheck = { ok: true, note?: string } | { ok: false, reason: string }
 
@@ -42,8 +41,8 @@ export function checkNote (input: string | undefined): NoteCheck {
   // and direction-changing characters go (they could hide a number from the masking or reorder text)
   const note = input?.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ').replace(/\p{Cf}/gu, '').trim()
   if (!note) return { ok: true }
-  // judged on the folded form, so full-width letters do not smuggle a link past the check; the note keeps the person's own characters
-  if (LINK.test(note.normalize('NFKC'))) return { ok: false, reason: '备注不能包含链接' }
+  // the contract's link rule, the mini-program's too; the note keeps the person's own characters
+  if (noteHasLink(note)) return { ok: false, reason: REFUSALS.noteLink }
   // full-width digits are digits too, and a number typed in groups (139-1234-5678) is still a number
   return { ok: true, note: note.replace(DIGIT_RUN, run => run.replace(/\p{Nd}/gu, '*')) }
 }

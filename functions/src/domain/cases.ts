@@ -10,7 +10,7 @@ import type { CaseEffects, CaseItemState, CaseState, CaseStore, Clock, DisputeGa
 import {
   ANSWER_FROM, applyAnswer, awaitsDelivery, caseUpdateSms, checkNote, deadlinesFrom, dueAt, hashToken, keepsNumber, makeAccessToken, makeTicket, markOverdue, tokenMatches
 } from './case-rules'
-import { AppError, rateLimited } from './errors'
+import { AppError, contended, rateLimited } from './errors'
 import { LIMITS, retryAfterSeconds } from './limits'
 import { mapLimited, withTries, type Sleep } from './pacing'
 import { POLICY } from './policy'
@@ -405,7 +405,7 @@ async function step<R> (
     next.version = prev.version + 1
     if (await deps.cases.save(next, prev.version, effects, now) === 'ok') return { result, sms: effects.sms !== undefined }
   }
-  throw new AppError('UNAVAILABLE')
+  throw contended()
 }
 
 function withoutUndefined<T extends object> (o: T): T {

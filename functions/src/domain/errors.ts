@@ -15,3 +15,11 @@ export class AppError extends Error {
 export function rateLimited (retryAfterSeconds: number, message?: string): AppError {
   return new AppError('RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)), message })
 }
+
+/** the wait a lost race asks for: the racers are done within a second */
+export const CONTENDED_RETRY_AFTER_SECONDS = 1
+
+/** every round of an optimistic write lost its race (pacing.ts retryOnConflict): a 429 with a short wait, never a 5xx */
+export function contended (): AppError {
+  return rateLimited(CONTENDED_RETRY_AFTER_SECONDS)
+}

@@ -4,6 +4,7 @@
 //
 // Sliding logs instead of fixed windows: a limit counts the events of the last `windowSeconds`,
 // whatever the clock reads, so no window edge ever doubles an allowance.
+import { PUBLIC_LIMITS } from '#contract/rules'
 
 export type LimitName =
   | 'CODE_COOLDOWN' | 'CODE_NUMBER_HOURLY' | 'CODE_NUMBER_DAILY' | 'CODE_SOURCE_HOURLY'
@@ -38,9 +39,9 @@ export const LIMITS = {
   /** per source network, across numbers: SMS pumping from one place */
   codeSourceHourly: { name: 'CODE_SOURCE_HOURLY', counter: 'code-s1h', windowSeconds: HOUR, ceiling: 30 },
   /** per number: accepted queries */
-  queryDaily: { name: 'QUERY_DAILY', counter: 'query-n24h', windowSeconds: DAY, ceiling: 3 },
+  queryDaily: { name: 'QUERY_DAILY', counter: 'query-n24h', ...PUBLIC_LIMITS.queryDaily },
   /** per number: resolution cases opened */
-  caseDaily: { name: 'CASE_DAILY', counter: 'case-n24h', windowSeconds: DAY, ceiling: 3 },
+  caseDaily: { name: 'CASE_DAILY', counter: 'case-n24h', ...PUBLIC_LIMITS.caseDaily },
   /**
    * per number: ID-suffix verdicts since the last success. Only a holder of the right code reaches a
    * verdict, so strangers cannot start this backoff. 2 free, then waits of 1 min, 5 min, 30 min:

@@ -1,6 +1,7 @@
 // The life of one number as the carriers report it, reduced to what the platform check needs:
 // when records begin, its status, and the moments it changed hands. Pure rules, no I/O.
 import type { NumberEventType } from '#contract/lifecycle'
+import { READINESS_REASONS } from '#contract/messages'
 import { chinaDate, chinaMidnight, DAY_MS } from './china-time'
 
 
@@ -111,12 +112,12 @@ export interface NoticeState { enterpriseName: string, status: 'PENDING' | 'DELI
  * confirmed its clean-up or let its deadline pass (each one still open is named).
  */
 export function readiness (history: NumberHistory | undefined, now: number, notices: readonly NoticeState[] = []): Readiness {
-  if (!history) return { ready: false, reasons: ['无该号码的记录'] }
-  if (history.status !== 'cancelled' || history.releasedAt === undefined) return { ready: false, reasons: ['号码未销号'] }
+  if (!history) return { ready: false, reasons: [READINESS_REASONS.unknown] }
+  if (history.status !== 'cancelled' || history.releasedAt === undefined) return { ready: false, reasons: [READINESS_REASONS.notCancelled] }
   const quietUntil = history.releasedAt + LIFECYCLE_POLICY.quietDays * DAY_MS
-  const reasons = now < quietUntil ? [`销号未满${LIFECYCLE_POLICY.quietDays}天（${chinaDate(quietUntil)}起可重新放号）`] : []
+  const reasons = now < quietUntil ? [READINESS_REASONS.quiet(LIFECYCLE_POLICY.quietDays, chinaDate(quietUntil))] : []
   for (const n of notices) {
-    if (n.status !== 'CONFIRMED' && now < n.deadline) reasons.push(`${n.enterpriseName}尚未确认清理绑定（期限${chinaDate(n.deadline - 1)}）`)
+    if (n.status !== 'CONFIRMED' && now < n.deadline) reasons.push(READINESS_REASONS.unconfirmed(n.enterpriseName, chinaDate(n.deadline - 1)))
   }
   return { ready: reasons.length === 0, reasons, quietUntil }
 }

@@ -1,4 +1,7 @@
 // The numbers behind every rule, in one place. Rate limits are named specs in ./limits.
+// The figures a person is told about come from the contract's rules (#contract/rules).
+import { PUBLIC_LIMITS } from '../contract/rules'
+
 export const POLICY = {
   code: {
     ttlSeconds: 300,
@@ -29,7 +32,7 @@ export const POLICY = {
     /** the carriers' 二次号码焕新 standard */
     resolveWorkingDays: 5,
     /** a query accepted this recently proves the holder without a fresh code */
-    recentVerificationMinutes: 10,
+    recentVerificationMinutes: PUBLIC_LIMITS.recentVerificationMinutes,
     /** one SMS per case per hour at most; updates in between are joined */
     smsIntervalMs: 3600_000,
     /** after the last change (SECURITY.md says why) */

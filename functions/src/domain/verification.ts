@@ -2,7 +2,7 @@
 // counted per number, per requester and per source network (./limits), so that a stranger, even
 // from many addresses, cannot stop the holder of the phone (SECURITY.md §2–3).
 import { timingSafeEqual } from 'node:crypto'
-import { maskPhone, type SendCodeResponse, type SubmitQueryResponse } from '#contract/index'
+import { maskPhone, REFUSALS, roughWait, type SendCodeResponse, type SubmitQueryResponse } from '#contract/index'
 import type { CarrierAnswer, CarrierGateway, Clock, Hasher, IdempotencyRecord, Random, Snapshot, VerificationStore } from '#ports'
 import { AppError, rateLimited } from './errors'
 import { LIMITS, allowedAt, refusalsOf, retryAfterSeconds, type LimitCheck, type LimitName, type Refusal } from './limits'
@@ -118,10 +118,10 @@ function codeRefused (refusals: Refusal[], now: number): AppError {
   const wait = retryAfterSeconds(refusals, now)
   const names = new Set(refusals.map(r => r.name))
   if (names.has('CODE_NUMBER_HOURLY') || names.has('CODE_NUMBER_DAILY')) {
-    return rateLimited(wait, '该号码获取验证码次数已达上限，最近一条短信中的验证码仍然有效')
+    return rateLimited(wait, REFUSALS.codeNumberCeiling)
   }
-  if (names.size === 1 && names.has('CODE_COOLDOWN')) return rateLimited(wait, `验证码已发送，请${wait}秒后再试`)
-  return rateLimited(wait, `获取验证码次数过多，请${waitText(wait)}后再试`)
+  if (names.size === 1 && names.has('CODE_COOLDOWN')) return rateLimited(wait, REFUSALS.codeCooldown(wait))
+  return rateLimited(wait, REFUSALS.codeTooMany(wait))
 }
 
 export interface Verified {
@@ -187,7 +187,7 @@ async function judgeHolder (
   } else if (!isRecent(input.proof.recentQuery, phoneHash, now)) {
     // a stranger's guess at a query id counts like a wrong code
     await deps.verification.record(source, now, snapshot.logs)
-    throw new AppError('CODE_INVALID', { message: '刚才的验证已超过10分钟或已使用，请重新获取短信验证码。' })
+    throw new AppError('CODE_INVALID', { message: REFUSALS.recentProofGone })
   }
 
   // Unknown, cancelled, suspended and wrong suffix look exactly alike from outside.
@@ -219,7 +219,7 @@ function isRecent (query: { phoneHash: string, acceptedAt: number, caseId?: stri
 function verificationRefused (refusals: Refusal[], now: number): AppError {
   const wait = retryAfterSeconds(refusals, now)
   if (refusals.every(r => r.name === 'CONTENDED')) return rateLimited(wait)
-  return rateLimited(wait, `核验未通过次数过多，请${waitText(wait)}后再试`)
+  return rateLimited(wait, REFUSALS.verifyTooMany(wait))
 }
 
 /**
@@ -273,7 +273,7 @@ export async function submitQuery (
       throw rateLimited(1) // a twin under the same key won: idempotent() answers with its record
     }
     if (accepted.refusals.some(r => r.name === 'QUERY_DAILY')) {
-      throw rateLimited(retryAfterSeconds(accepted.refusals, now), `每个号码24小时内最多查询${LIMITS.queryDaily.ceiling}次，请稍后再试`)
+      throw rateLimited(retryAfterSeconds(accepted.refusals, now), REFUSALS.queriesPerDay)
     }
     throw rateLimited(retryAfterSeconds(accepted.refusals, now))
   }, { readsRecord: true })
@@ -325,12 +325,8 @@ export function replayed<T> (remember: Remember | undefined, read: Pick<Snapshot
   return kept.answer as T
 }
 
-/** "45秒", "5分钟", "24小时" */
-export function waitText (seconds: number): string {
-  if (seconds < 60) return `${seconds}秒`
-  if (seconds < 3600) return `${Math.ceil(seconds / 60)}分钟`
-  return `${Math.ceil(seconds / 3600)}小时`
-}
+/** "45秒", "5分钟", "24小时": the contract's rough wait, under the name the case rules use */
+export const waitText = roughWait
 
 function sameHash (a: string, b: string): boolean {
   const x = Buffer.from(a)

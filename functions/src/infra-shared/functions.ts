@@ -316,6 +316,16 @@ export const FUNCTIONS = {
 
 export type FunctionName = keyof typeof FUNCTIONS
 
+type Where<Shape> = { [K in FunctionName]: (typeof FUNCTIONS)[K] extends Shape ? K : never }[FunctionName]
+/** invoked by a table's stream (`streamFrom`) */
+export type StreamFunctionName = Where<{ readonly streamFrom: TableKey }>
+/** invoked on a timer (`schedule`) */
+export type ScheduledFunctionName = Where<{ readonly schedule: { readonly everyMinutes: number } }>
+/** deployed with the mocked enterprises only, behind their own routes */
+export type MockFunctionName = Where<{ readonly mockOnly: true }>
+/** every other function answers the API's routes (ROUTES): the kind follows from the declaration alone */
+export type HttpFunctionName = Exclude<FunctionName, StreamFunctionName | ScheduledFunctionName | MockFunctionName>
+
 /** deployed names, shared by the stack and the operations scripts (`npm run redrive`) */
 export const deployedName = (stage: string, fn: FunctionName) => `yzt-${stage}-${fn}`
 export const dlqName = (stage: string, fn: FunctionName) => `yzt-${stage}-${fn}-dlq`

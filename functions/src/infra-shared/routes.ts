@@ -1,11 +1,12 @@
 // The HTTP API route table, declared once for the local server and API Gateway.
-import type { FunctionName } from './functions'
+import type { HttpFunctionName } from './functions'
 
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST'
   /** API Gateway syntax: {name} is a path parameter */
   readonly path: string
-  readonly fn: FunctionName
+  /** an HTTP function: a route naming a stream, scheduled or mock function does not compile */
+  readonly fn: HttpFunctionName
 }
 
 export const ROUTES: readonly RouteDefinition[] = [

@@ -1,7 +1,7 @@
 // The Lambda handler modules, bound to the local runtime instead of the environment.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda'
 import type { Runtime } from '#adapters/runtime'
-import type { FunctionName } from '#infra-shared/functions'
+import type { FunctionName, HttpFunctionName, ScheduledFunctionName, StreamFunctionName } from '#infra-shared/functions'
 import type { HttpResult } from '#lib/http'
 import type { StreamHandler } from './stream-poller'
 import { makeHandler as sendCode } from '#handlers/send-code'
@@ -34,9 +34,20 @@ import { makeHandler as sweepBindingAlerts } from '#handlers/sweep-binding-alert
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>
 
-export function bindHandlers (rt: Runtime) {
+export type ScheduledHandler = () => Promise<unknown>
+
+/**
+ * Every function FUNCTIONS declares, bound by its kind: the `satisfies` clauses fail to compile when a
+ * declared HTTP, stream or scheduled function has no handler here (or one is bound under the wrong kind).
+ * The callers look handlers up by any FunctionName, hence the wider type they get.
+ */
+export function bindHandlers (rt: Runtime): {
+  http: Partial<Record<FunctionName, HttpHandler>>
+  stream: Partial<Record<FunctionName, StreamHandler>>
+  scheduled: Partial<Record<FunctionName, ScheduledHandler>>
+} {
   const get = () => Promise.resolve(rt)
-  const http: Partial<Record<FunctionName, HttpHandler>> = {
+  const http = {
     sendCode: sendCode(get),
     submitQuery: submitQuery(get),
     getQuery: getQuery(get),
@@ -55,19 +66,19 @@ export function bindHandlers (rt: Runtime) {
     setBindingAlerts: setBindingAlerts(get),
     bindingEvents: bindingEvents(get),
     bindingSubscriptions: bindingSubscriptions(get)
-  }
-  const stream: Partial<Record<FunctionName, StreamHandler>> = {
+  } satisfies Record<HttpFunctionName, HttpHandler>
+  const stream = {
     processQuery: processQuery(get),
     dispatchSms: dispatchSms(get),
     notifyEnterprises: notifyEnterprises(get),
     forwardDispute: forwardDispute(get),
     sendBindingAlerts: sendBindingAlerts(get)
-  }
-  const scheduled: Partial<Record<FunctionName, () => Promise<unknown>>> = {
+  } satisfies Record<StreamFunctionName, StreamHandler>
+  const scheduled = {
     sweepStuck: sweepStuck(get),
     lifecycleSweep: lifecycleSweep(get),
     sweepCases: sweepCases(get),
     sweepBindingAlerts: sweepBindingAlerts(get)
-  }
+  } satisfies Record<ScheduledFunctionName, ScheduledHandler>
   return { http, stream, scheduled }
 }

@@ -1,5 +1,6 @@
 // The seed format of `npm start --seed FILE`, the demo data and the tests.
 import * as z from 'zod'
+import { ID_SUFFIX_PATTERN, PHONE_PATTERN } from '#contract/index'
 import { EnterpriseDocument } from '#infra-shared/enterprise-document'
 import { Faults } from './service'
 
@@ -7,8 +8,8 @@ export const SeedFile = z.object({
   /** the enterprise configuration to run with (scripts/generate-catalogue.ts --seed); default the demo catalogue */
   enterprises: EnterpriseDocument.optional(),
   subscribers: z.array(z.object({
-    phone: z.string().regex(/^1[3-9]\d{9}$/),
-    idSuffix: z.string().regex(/^\d{5}[\dX]$/),
+    phone: z.string().regex(PHONE_PATTERN),
+    idSuffix: z.string().regex(ID_SUFFIX_PATTERN),
     status: z.enum(['active', 'cancelled', 'suspended'])
   })).default([]),
   bindings: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).default({}),
@@ -17,11 +18,11 @@ export const SeedFile = z.object({
   faults: z.record(z.string(), Faults).default({}),
   /** number histories, as the carriers would have reported them (applied through the carrier use case) */
   events: z.array(z.object({
-    phone: z.string().regex(/^1[3-9]\d{9}$/),
+    phone: z.string().regex(PHONE_PATTERN),
     type: z.enum(['CANCELLED', 'REISSUED', 'SUSPENDED', 'ACTIVE']),
     effectiveAt: z.string(),
     /** REISSUED: the new holder's ID suffix, hashed at once */
-    idSuffix: z.string().regex(/^\d{5}[\dX]$/).optional()
+    idSuffix: z.string().regex(ID_SUFFIX_PATTERN).optional()
   })).default([])
 })
 export type SeedFile = z.infer<typeof SeedFile>

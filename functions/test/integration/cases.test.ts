@@ -1,5 +1,5 @@
 // Resolution cases end to end on DynamoDB Local over real HTTP: the mocked enterprises receive the
-// disputes and call back; every rule and transition of issue 11, and the refusals.
+// disputes and call back; every rule and transition of resolution cases (SECURITY.md §11, README's POST /v1/cases), and the refusals.
 import type { DynamoDBStreamEvent } from 'aws-lambda'
 import { CASE_PATHS, TICKET_PATTERN } from '../../src/contract/cases'
 import { makeHandler as forwardHandler } from '../../src/handlers/forward-dispute'

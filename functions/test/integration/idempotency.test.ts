@@ -1,4 +1,4 @@
-// Idempotency-Key on POST /v1/verification-codes and POST /v1/queries (issue 10 item 1, server side):
+// Idempotency-Key on POST /v1/verification-codes and POST /v1/queries (SECURITY.md §3a, the server side; the mini-program's retries: miniapp/src/services/idempotent.ts):
 // a client that lost the answer on a slow network repeats the request and gets the first answer.
 import { call, requestCodeAndRead, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 

@@ -1,6 +1,6 @@
 // Denial of service against one number, over real HTTP from many source addresses (loopback /24s):
 // a stranger who does not hold the phone must not stop its owner from getting a code and completing
-// a query, nor make the owner's correct code fail (issue 8 §1).
+// a query, nor make the owner's correct code fail (SECURITY.md §2: limits per number, requester and source).
 import { closeRawAgent, raw } from '../support/raw-http'
 import { lastCode, startTestSystem, waitFor, type TestSystem } from '../support/harness'
 

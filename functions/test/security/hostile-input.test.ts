@@ -7,7 +7,7 @@ import { MAX_BODY_BYTES } from '../../src/lib/http'
 import { closeRawAgent, raw, type RawReply, type RawRequest } from '../support/raw-http'
 import { startTestSystem, type TestSystem } from '../support/harness'
 
-// the status of each stable code, as the contract (issue 2) fixes it
+// the HTTP status of each stable error code, as the contract fixes it (docs/openapi: every error answer names its code)
 const STATUS_OF: Record<ErrorCode, number> = {
   INVALID_INPUT: 400, CODE_INVALID: 401, VERIFICATION_FAILED: 403, NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, IDEMPOTENCY_KEY_REUSED: 422, RATE_LIMITED: 429, UNAVAILABLE: 503,

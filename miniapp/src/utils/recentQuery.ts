@@ -2,12 +2,13 @@
 // form then offers "use the verification you just completed" (POST /v1/cases with its queryId) instead of
 // a new SMS code. Kept: the query id, the masked number and when (this device's clock) — nothing typed.
 import Taro from '@tarojs/taro'
+import { PUBLIC_LIMITS } from '@yzt/functions/contract'
 import { RECENT_QUERY_STORAGE as STORAGE, type RecentQuery, remembered } from './rememberQuery'
 
 export type { RecentQuery } from './rememberQuery'
 
-/** the API accepts a query submitted within the last 10 minutes */
-export const RECENT_QUERY_MS = 10 * 60_000
+/** the API accepts a query submitted within the last 10 minutes (the contract's figure) */
+export const RECENT_QUERY_MS = PUBLIC_LIMITS.recentVerificationMinutes * 60_000
 /** offered a little less long, so a submit on a slow network still arrives inside the window */
 export const RECENT_QUERY_MARGIN_MS = 30_000
 

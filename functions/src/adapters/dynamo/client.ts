@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { BatchGetCommand, DynamoDBDocumentClient, paginateScan, UpdateCommand, type NativeAttributeValue, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
-import { rateLimited } from '#domain/errors'
+import { contended } from '#domain/errors'
+import { AGAIN, ON_CONFLICT, retryOnConflict } from '#domain/pacing'
 import { TABLES, tableName, type TableKey } from '#infra-shared/tables'
 
 export type Doc = DynamoDBDocumentClient
@@ -36,15 +37,16 @@ export async function batchRead (doc: Doc, request: BatchReadRequest): Promise<R
     const unique = [...new Set(keys)]
     if (unique.length) pending[table] = { Keys: unique.map(pk => ({ pk })), ...(consistent && { ConsistentRead: true }) }
   }
-  for (let attempt = 0; Object.keys(pending).length; attempt++) {
-    if (attempt > 0) await new Promise(resolve => setTimeout(resolve, Math.random() * 20 * attempt))
-    if (attempt >= 6) throw rateLimited(1)
+  if (!Object.keys(pending).length) return found
+  const done = await retryOnConflict(ON_CONFLICT.batchRead, async () => {
     const { Responses, UnprocessedKeys } = await doc.send(new BatchGetCommand({ RequestItems: pending }))
     for (const [table, items] of Object.entries(Responses ?? {})) {
       for (const item of items) found[table]!.set(item.pk as string, item)
     }
     pending = Object.fromEntries(Object.entries(UnprocessedKeys ?? {}).filter(([, r]) => r.Keys?.length)) as typeof pending
-  }
+    return Object.keys(pending).length ? AGAIN : found
+  })
+  if (done === AGAIN) throw contended()
   return found
 }
 
@@ -68,17 +70,18 @@ export function isConditionFailure (err: unknown): boolean {
  * is a retry, and after a few a 429, never an error.
  */
 export async function updateIf (doc: Doc, input: UpdateCommandInput): Promise<Record<string, NativeAttributeValue> | undefined> {
-  for (let attempt = 0; ; attempt++) {
+  const written = await retryOnConflict(ON_CONFLICT.conditionalUpdate, async () => {
     try {
       const { Attributes } = await doc.send(new UpdateCommand({ ReturnValues: 'ALL_NEW', ...input }))
-      return Attributes ?? {}
+      return { item: Attributes ?? {} }
     } catch (err) {
-      if (isConditionFailure(err)) return undefined
-      if (!(err instanceof Error && err.name === 'TransactionConflictException')) throw err
-      if (attempt >= 4) throw rateLimited(1)
-      await new Promise(resolve => setTimeout(resolve, Math.random() * 20 * (attempt + 1)))
+      if (isConditionFailure(err)) return { item: undefined }
+      if (err instanceof Error && err.name === 'TransactionConflictException') return AGAIN
+      throw err
     }
-  }
+  })
+  if (written === AGAIN) throw contended()
+  return written.item
 }
 
 /** Every item a filtered scan finds, page by page (the sweep's search; projection keeps it small). */

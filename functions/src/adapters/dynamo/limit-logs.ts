@@ -6,6 +6,8 @@
 // The logs a step needs come in one BatchGetItem, with whatever else the step reads (batchRead).
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import { logLength, refusalsOf, withEvent, type LimitCheck, type LimitName, type Refusal } from '#domain/limits'
+import { CONTENDED_RETRY_AFTER_SECONDS } from '#domain/errors'
+import { AGAIN, ON_CONFLICT, retryOnConflict } from '#domain/pacing'
 import type { LimitLog } from '#ports'
 import { batchRead, seconds, type Doc } from './client'
 
@@ -103,9 +105,6 @@ export async function transact (doc: Doc, items: readonly NamedItem[]): Promise<
   }
 }
 
-const ATTEMPTS = 8
-const pause = (attempt: number) => new Promise(resolve => setTimeout(resolve, Math.random() * 15 * (attempt + 1)))
-
 export interface CountOptions {
   /** the logs as the step's batched read found them: the first round judges these instead of reading */
   judged?: Logs
@@ -133,29 +132,26 @@ export async function countAndWrite<T> (
 ): Promise<{ ok: true } | { ok: false, refusals: Refusal[] } | T> {
   const clears = options.clears ?? []
   const judged = [...checks, ...clears]
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const logs = attempt === 0 && options.judged ? options.judged : await readLogs(doc, table, judged)
+  const answer = await retryOnConflict(ON_CONFLICT.countedWrite, async round => {
+    const logs = round === 0 && options.judged ? options.judged : await readLogs(doc, table, judged)
     const refusals = refusalsOf(judged, logs, now)
-    if (refusals.length) return { ok: false, refusals }
+    if (refusals.length) return { ok: false as const, refusals }
     const outcome = await transact(doc, [
       ...countItems(table, checks, logs, now), ...clearItems(table, clears, logs), ...extra(logsAfter(checks, logs, now))
     ])
     if (outcome.ok) return outcome
-    const decided = decide(new Set([...outcome.failed].filter(n => !judged.some(c => c.spec.name === n))))
-    if (decided !== undefined) return decided
-    await pause(attempt)
-  }
-  return { ok: false, refusals: [{ name: 'CONTENDED', retryAt: now + 1000 }] }
+    return decide(new Set([...outcome.failed].filter(n => !judged.some(c => c.spec.name === n)))) ?? AGAIN
+  })
+  return answer !== AGAIN ? answer : { ok: false, refusals: [{ name: 'CONTENDED', retryAt: now + CONTENDED_RETRY_AFTER_SECONDS * 1000 }] }
 }
 
 /** count an event that already happened; under heavy contention append without judging, bounded */
 export async function recordEvent (doc: Doc, table: string, check: LimitCheck, now: number, judged?: Logs): Promise<void> {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const logs = attempt === 0 && judged?.has(check.spec.name) ? judged : await readLogs(doc, table, [check])
-    const outcome = await transact(doc, countItems(table, [check], logs, now))
-    if (outcome.ok) return
-    await pause(attempt)
-  }
+  const counted = await retryOnConflict(ON_CONFLICT.recordedEvent, async round => {
+    const logs = round === 0 && judged?.has(check.spec.name) ? judged : await readLogs(doc, table, [check])
+    return (await transact(doc, countItems(table, [check], logs, now))).ok || AGAIN
+  })
+  if (counted !== AGAIN) return
   await transact(doc, [{
     name: check.spec.name,
     item: {

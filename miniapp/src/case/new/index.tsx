@@ -6,13 +6,13 @@ import { useEffect, useState } from 'react'
 import { Button, Checkbox, CheckboxGroup, Label, Text, Textarea, View } from '@tarojs/components'
 import { AppPicker } from '../../components/AppPicker'
 import Taro, { useRouter } from '@tarojs/taro'
-import { maskPhone } from '@yzt/functions/contract'
+import { LIMIT_NOTES, maskPhone, noteHasLink, REFUSALS } from '@yzt/functions/contract'
 import { ALL_TOUCHED, FIELD_LABEL, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
 import { SubmitActions } from '../../components/SubmitActions'
-import { ApiError, asApiError } from '../../services/api'
+import { OutcomeNotice } from '../../components/OutcomeNotice'
+import { type ApiError } from '../../services/api'
 import { createCase, type CaseInput } from '../../services/cases'
 import { appName, CASE_KIND_LABELS, CASE_KINDS, caseConsentText, NOTE_MAX, type CaseKind } from '../../services/cases-contract'
-import { CHECK_AGAIN_MS, submitIdempotently } from '../../services/idempotent'
 import { useCareMode } from '../../utils/care'
 import { describeError } from '../../utils/messages'
 import { saveCase } from '../../utils/myCases'
@@ -20,22 +20,22 @@ import { param } from '../../utils/params'
 import { forgetQuery, recentQuery } from '../../utils/recentQuery'
 import { useCountdown } from '../../utils/useCountdown'
 import { useEnterprises } from '../../utils/useEnterprises'
+import { useIdempotentSubmit } from '../../utils/useIdempotentSubmit'
 import './index.scss'
 
 /** 关怀模式: one thing per step; the last holds the verification, the consent and the submit */
 type Step = 'apps' | 'phone' | 'idSuffix' | 'verify'
 const STEPS: Step[] = ['apps', 'phone', 'idSuffix', 'verify']
 /** the API's daily limit, said beside its wait */
-export const CASES_PER_DAY_NOTE = '每个号码24小时内最多提交3次异议申请。'
+export const CASES_PER_DAY_NOTE = LIMIT_NOTES.casesPerDay
 
-/** Notes go to the enterprise as plain text: links are refused, judged as the API judges them (domain/case-rules.ts) */
-const LINK = /(https?:|www\.|:\/\/|[\p{L}\p{N}-]+\.(com|cn|net|org|top|xyz|io|cc|me|info|vip|shop|site)(?![\p{L}\p{N}]))/iu
+/** Notes go to the enterprise as plain text: links are refused, by the contract's rule the API applies too */
 export function noteError (note: string): string {
-  if (note.length > NOTE_MAX) return `备注不超过${NOTE_MAX}字`
-  return LINK.test(note.normalize('NFKC')) ? '备注不能包含链接' : ''
+  if (note.length > NOTE_MAX) return REFUSALS.noteTooLong(NOTE_MAX)
+  return noteHasLink(note) ? REFUSALS.noteLink : ''
 }
-/** the API refused the query as proof: older than 10 minutes, or it already opened a case */
-export const RECENT_REFUSED = '刚才的验证已超过10分钟或已用于其他申请，请获取短信验证码后重新提交。'
+/** the API refused the query as proof: too old, or it already opened a case */
+export const RECENT_REFUSED = REFUSALS.recentProofGoneHere
 
 interface Choice { kind?: CaseKind, note: string }
 
@@ -49,7 +49,7 @@ function prefilled (params: Record<string, string | undefined>): Record<string, 
 
 /** "请1200分钟后再试" reads badly: the daily limit's waits are said in hours. */
 function waitSentence (e: ApiError, secondsLeft: number): string {
-  if (e.code === 'RATE_LIMITED' && secondsLeft >= 3600) return `操作过于频繁，请约${Math.ceil(secondsLeft / 3600)}小时后再试。`
+  if (e.code === 'RATE_LIMITED' && secondsLeft >= 3600) return REFUSALS.rateLimitedHours(secondsLeft)
   return describeError(e, secondsLeft > 0 ? secondsLeft : undefined)
 }
 
@@ -63,8 +63,9 @@ export default function NewCasePage () {
   const [consentedTo, setConsentedTo] = useState<string | null>(null)
   const [recent, setRecent] = useState(() => recentQuery())
   const [method, setMethod] = useState<'recent' | 'code'>('recent')
-  const [submitting, setSubmitting] = useState(false)
-  const [unknown, setUnknown] = useState<'checking' | 'gave-up' | ''>('')
+  /** the submit under one idempotency key; `unknown`: its answer was lost and is asked for again */
+  const sending = useIdempotentSubmit()
+  const { submitting, busy, outcome: unknown } = sending
   const [formError, setFormError] = useState<ApiError | null>(null)
   const [recentRefused, setRecentRefused] = useState(false)
   const [submitWait, startSubmitWait] = useCountdown()
@@ -97,7 +98,6 @@ export default function NewCasePage () {
   const clearErrors = () => { setFormError(null) }
   const fields = useVerificationFields(clearErrors)
   const { checked } = fields
-  const busy = submitting || unknown !== ''
   const code = useCodeRequest(fields, busy)
   const recentMatches = recent !== null && !checked.phone.error && maskPhone(checked.phone.value) === recent.maskedPhone
   const useRecent = recentMatches && method === 'recent'
@@ -159,15 +159,9 @@ export default function NewCasePage () {
       consent: true,
       items
     }
-    setSubmitting(true)
     setFormError(null)
     setRecentRefused(false)
-    try {
-      const res = await submitIdempotently('cases', body, key => createCase(body, key), {
-        delaysMs: CHECK_AGAIN_MS,
-        onUnknown: () => setUnknown('checking')
-      })
-      setUnknown('')
+    await sending.submit('cases', body, key => createCase(body, key), { accepted: async res => {
       // a query proves the holder for one case only
       if (body.queryId) { forgetQuery(); setRecent(null) }
       // kept with its token; when the device refuses, 已提交 says so (it finds no case to show)
@@ -186,10 +180,7 @@ export default function NewCasePage () {
       await Taro.redirectTo({
         url: `/case/submitted/index?${[q('caseId', res.caseId), q('ticket', res.ticket), q('maskedPhone', res.maskedPhone)].join('&')}`
       })
-    } catch (err) {
-      const e = asApiError(err)
-      if (e.code === 'OUTCOME_UNKNOWN') { setUnknown('gave-up'); return }
-      setUnknown('')
+    }, refused: e => {
       const fieldErrors: Partial<Record<VerifyField, string>> = {}
       for (const f of ['phone', 'idSuffix', 'code'] as VerifyField[]) if (e.fields[f]) fieldErrors[f] = e.fields[f]
       // what the API says about an item: by position (`items.0.note`) or, for CONFLICT, by app id
@@ -212,9 +203,7 @@ export default function NewCasePage () {
       fields.setServerErrors(fieldErrors)
       if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startSubmitWait(e.retryAfterSeconds)
       setFormError(e)
-    } finally {
-      setSubmitting(false)
-    }
+    } })
   }
 
   const onSubmit = () => {
@@ -378,17 +367,7 @@ export default function NewCasePage () {
           </View>)
         : null}
 
-      {unknown
-        ? (
-          <View className='notice notice-info' id='case-outcome-unknown' role='status' aria-live='polite'>
-            <Text>{unknown === 'checking'
-              ? describeError(new ApiError('OUTCOME_UNKNOWN', ''))
-              : '仍未能确认是否已提交。您填写的内容仍在，点“重新确认”再试；不会重复提交。'}</Text>
-            {unknown === 'gave-up'
-              ? <Button id='case-check-again' className='btn-default' role='button' tabIndex={0} onClick={() => { void submit() }}>重新确认</Button>
-              : null}
-          </View>)
-        : null}
+      <OutcomeNotice outcome={unknown} idPrefix='case-' notRepeated='提交' onCheckAgain={() => { void submit() }} />
       {formMessage
         ? (
           <View className='notice notice-warn' id='case-form-error' role='alert'>
@@ -416,7 +395,7 @@ export default function NewCasePage () {
         <Text className='tips-title'>说明</Text>
         <Text className='tip'>· “不是本人注册”：该号码下有您不认识的账号；“不再使用”：申请企业解绑该号码或注销账号。</Text>
         <Text className='tip'>· 企业在24小时内受理，5个工作日内处理；是否解绑或注销由企业核验后决定，可能要求您在其App内核验身份。</Text>
-        <Text className='tip'>· 每个号码24小时内最多提交3次异议申请；同一应用已有处理中的申请时不能重复提交。</Text>
+        <Text className='tip'>{`· ${LIMIT_NOTES.casesRules}`}</Text>
       </View>
     </View>
   )

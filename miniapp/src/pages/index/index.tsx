@@ -3,11 +3,12 @@ import { Button, Checkbox, CheckboxGroup, Label, Text, View } from '@tarojs/comp
 import Taro from '@tarojs/taro'
 import { ALL_TOUCHED, FIELD_LABEL, UNTOUCHED, useCodeRequest, useVerificationFields, VerificationField, type VerifyField } from '../../components/Verification'
 import { SubmitActions } from '../../components/SubmitActions'
-import { ApiError, asApiError, submitQuery } from '../../services/api'
-import { submitIdempotently } from '../../services/idempotent'
+import { OutcomeNotice } from '../../components/OutcomeNotice'
+import { type ApiError, submitQuery } from '../../services/api'
 import { useCareMode } from '../../utils/care'
 import { rememberQuery } from '../../utils/rememberQuery'
 import { describeError } from '../../utils/messages'
+import { useIdempotentSubmit } from '../../utils/useIdempotentSubmit'
 import './index.scss'
 
 /** 关怀模式 shows one field per step, in this order (the last step also holds consent and submit). */
@@ -17,15 +18,14 @@ const STEPS: VerifyField[] = ['phone', 'idSuffix', 'code']
 // submit whose outcome is not yet known, and the 关怀模式 preference.
 export default function QueryPage () {
   const [consent, setConsent] = useState(false)
-  const [submitting, setSubmitting] = useState(false)
-  /** the answer to the submit was lost: we are asking again with the same key */
-  const [unknown, setUnknown] = useState<'checking' | 'gave-up' | ''>('')
+  /** the submit under one idempotency key; `unknown`: its answer was lost and is asked for again */
+  const sending = useIdempotentSubmit()
+  const { submitting, busy, outcome: unknown } = sending
   const [formError, setFormError] = useState<ApiError | null>(null)
   const [care, setCare] = useCareMode()
   const [step, setStep] = useState(0)
   const fields = useVerificationFields(() => setFormError(null))
   const { checked } = fields
-  const busy = submitting || unknown !== ''
   // the code button's countdown; a rate-limited submit waits on it too
   const code = useCodeRequest(fields, busy)
   const { wait, startWait } = code
@@ -46,14 +46,8 @@ export default function QueryPage () {
 
   const submit = async () => {
     const body = { phone: checked.phone.value, idSuffix: checked.idSuffix.value, code: checked.code.value, consent: true }
-    setSubmitting(true)
     setFormError(null)
-    try {
-      const res = await submitIdempotently('queries', body, key => submitQuery(body, key), {
-        delaysMs: [1000, 2000, 4000, 8000, 15000],
-        onUnknown: () => setUnknown('checking')
-      })
-      setUnknown('')
+    await sending.submit('queries', body, key => submitQuery(body, key), { accepted: async res => {
       // for 10 minutes this query also verifies a resolution case (异议账号处理) for the same number
       rememberQuery({ queryId: res.queryId, maskedPhone: res.maskedPhone })
       fields.setValues(prev => ({ ...prev, idSuffix: '', code: '' }))
@@ -64,19 +58,14 @@ export default function QueryPage () {
       await Taro.navigateTo({
         url: `/pages/submitted/index?queryId=${encodeURIComponent(res.queryId)}&maskedPhone=${encodeURIComponent(res.maskedPhone)}`
       })
-    } catch (err) {
-      const e = asApiError(err)
-      if (e.code === 'OUTCOME_UNKNOWN') { setUnknown('gave-up'); return }
-      setUnknown('')
+    }, refused: e => {
       const fieldErrors: Partial<Record<VerifyField, string>> = {}
       for (const f of STEPS) if (e.fields[f]) fieldErrors[f] = e.fields[f]
       if (e.code === 'CODE_INVALID') fieldErrors.code = '验证码不正确或已过期'
       fields.setServerErrors(fieldErrors)
       if (e.code === 'RATE_LIMITED' && e.retryAfterSeconds !== undefined) startWait(e.retryAfterSeconds)
       setFormError(e)
-    } finally {
-      setSubmitting(false)
-    }
+    } })
   }
 
   const onSubmit = () => {
@@ -144,17 +133,7 @@ export default function QueryPage () {
           </View>)
         : null}
 
-      {unknown
-        ? (
-          <View className='notice notice-info' id='outcome-unknown' role='status' aria-live='polite'>
-            <Text>{unknown === 'checking'
-              ? describeError(new ApiError('OUTCOME_UNKNOWN', ''))
-              : '仍未能确认是否已提交。您填写的内容仍在，点“重新确认”再试；不会重复查询。'}</Text>
-            {unknown === 'gave-up'
-              ? <Button id='check-again' className='btn-default' role='button' tabIndex={0} onClick={() => { void submit() }}>重新确认</Button>
-              : null}
-          </View>)
-        : null}
+      <OutcomeNotice outcome={unknown} idPrefix='' notRepeated='查询' onCheckAgain={() => { void submit() }} />
       {formError && liveError(formError)
         ? <View className='notice notice-warn' id='form-error' role='alert'><Text>{liveError(formError)}</Text></View>
         : null}

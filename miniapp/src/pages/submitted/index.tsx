@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro'
-import { FINAL_QUERY_STATUSES, type QueryStatus } from '@yzt/functions/contract'
+import { FINAL_QUERY_STATUSES, LIMIT_NOTES, type QueryStatus } from '@yzt/functions/contract'
 import { StatusIcon, type StatusKind } from '../../components/StatusIcon'
 import { asApiError, getQuery } from '../../services/api'
 import { useCareMode } from '../../utils/care'
@@ -21,8 +21,8 @@ export const RECEIPT_POLL_MS = 5000
 export const RECEIPT_POLL_SLOW_MS = 10_000
 export const RECEIPT_SLOW_AFTER_MS = 30_000
 export const RECEIPT_LIMIT_MS = 2 * 60 * 1000
-/** the API's limit per number (functions/src/domain/limits.ts, queryDaily), said where a new query is the way on */
-const QUERIES_PER_DAY_NOTE = '每个号码24小时内最多查询3次。'
+/** the API's limit per number (the contract's PUBLIC_LIMITS.queryDaily), said where a new query is the way on */
+const QUERIES_PER_DAY_NOTE = LIMIT_NOTES.queriesPerDay
 
 /** What the page knows: a status from the API, or that the query does not exist (never both). */
 type Shown = QueryStatus | 'NOT_FOUND'
