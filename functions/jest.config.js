@@ -11,7 +11,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
-    '^#ports$': '<rootDir>/src/ports.ts',
+    '^#ports$': '<rootDir>/src/domain/ports/index.ts',
     '^#(contract|domain|adapters|catalogue|infra-shared|handlers|lib|mock-enterprises|mock-carriers|local)/(.*)$': '<rootDir>/src/$1/$2'
   },
   // one DynamoDB Local JVM per jest run; every data test talks to it. log-capture: every line any

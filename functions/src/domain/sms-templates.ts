@@ -4,7 +4,8 @@
 // truth for the providers, the local runtime and the tests. The texts are PRODUCT.md's, word for word.
 // Adding a message is one entry in smsTemplates(); the operator registers its text (infra/README.md).
 import type { Catalogue } from '#catalogue/index'
-import type { QueryResults } from '#ports'
+// from the leaf port file, not `#ports`: the SMS ports name SmsContent (below), and the index would close a cycle
+import type { QueryResults } from './ports/result-codes'
 import { chinaMonthDay } from './china-time'
 
 /** the signature as it appears before the text; providers take the name inside the brackets */

@@ -2,7 +2,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { cryptoRandom } from '../../src/adapters/crypto'
 import { startSystem, type System, type SystemOptions } from '../../src/local/system'
-import type { Clock, Random } from '../../src/ports'
+import type { Clock, Random } from '#ports'
 import { TABLES } from '../../src/infra-shared/tables'
 import demo from '../../fixtures/demo.json'
 

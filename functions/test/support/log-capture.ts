@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { format } from 'node:util'
 import * as crypto from '../../src/adapters/crypto'
-import type { Hasher } from '../../src/ports'
+import type { Hasher } from '#ports'
 
 const dir = process.env.YZT_LOG_CAPTURE_DIR
 if (dir) {

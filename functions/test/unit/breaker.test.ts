@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { catalogue } from '../../src/catalogue/index'
 import { adopt, CLOSED, decide, EnterpriseBreakers, settle, type BreakerRules, type BreakerState } from '../../src/domain/breaker'
 import { askEnterprises, CIRCUIT_OPEN } from '../../src/domain/fan-out'
-import type { BreakerStore, EnterpriseGateway } from '../../src/ports'
+import type { BreakerStore, EnterpriseGateway } from '#ports'
 
 const RULES: BreakerRules = { failuresToOpen: 3, openMs: 10_000, probeTimeoutMs: 5000, refreshMs: 1000 }
 const clock = { t: 1_000_000, now () { return this.t } }

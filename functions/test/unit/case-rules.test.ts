@@ -5,7 +5,7 @@ import {
   ANSWER_FROM, applyAnswer, caseUpdateSms, checkNote, deadlinesFrom, dueAt, hashToken, keepsNumber, makeTicket, markOverdue, smsReason, tokenMatches
 } from '../../src/domain/case-rules'
 import { DisputeCallback } from '../../src/contract/disputes'
-import type { CaseItemState } from '../../src/ports'
+import type { CaseItemState } from '#ports'
 
 const T0 = Date.parse('2026-07-21T02:00:00Z') // a Tuesday, 10:00 in China
 const item = (over: Partial<CaseItemState> = {}): CaseItemState => ({

@@ -5,7 +5,7 @@ import { tencentError } from '../../src/adapters/sms-tencent'
 import { catalogue } from '../../src/catalogue/index'
 import { dispatchSms, SmsRefused, SmsThrottled, type DispatchDeps } from '../../src/domain/dispatch'
 import { codeSms, smsTemplates } from '../../src/domain/sms-templates'
-import type { OutboxMessage, OutboxStore, SmsSender } from '../../src/ports'
+import type { OutboxMessage, OutboxStore, SmsSender } from '#ports'
 
 function deps (send: SmsSender['send'], message: OutboxMessage = { id: 'm1', to: '13800005551', ...codeSms('042817') }) {
   const calls: string[] = []

@@ -1,7 +1,7 @@
 import { catalogue } from '../../src/catalogue/index'
 import { askEnterprises, PAUSED } from '../../src/domain/fan-out'
 import type { EnterpriseBreakers } from '../../src/domain/breaker'
-import type { EnterpriseGateway } from '../../src/ports'
+import type { EnterpriseGateway } from '#ports'
 
 const countsFor = (enterpriseId: string) =>
   Object.fromEntries(catalogue.enterprises.find(e => e.id === enterpriseId)!.apps.map(a => [a.id, 1]))

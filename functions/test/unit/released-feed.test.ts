@@ -2,7 +2,7 @@
 // entries of one seq never skips the second; the dated list reads every page of its day.
 import { hmacHasher } from '../../src/adapters/crypto'
 import { FEED_SETTLE_MS, releasedNumbers, releasedSince, type LifecycleDeps } from '../../src/domain/lifecycle'
-import type { LifecycleStore, ReleasedEntry } from '../../src/ports'
+import type { LifecycleStore, ReleasedEntry } from '#ports'
 
 const NOW = Date.parse('2027-03-10T04:00:00Z') // China noon
 const at = (ms: number, n: number, phone: string): ReleasedEntry => ({ seq: ms * 1000 + n, phone, effectiveAt: ms })
