@@ -72,11 +72,13 @@ export class EnterpriseConfiguration extends Construct {
     })
   }
 
-  /** the function learns where the document is (ENTERPRISES_APPCONFIG_*) and may read that one profile */
+  /** where the document is: the functions that read it learn these ids (ENTERPRISES_APPCONFIG_*, declared in infra-shared/environment) */
+  get location (): { application: string, environment: string, profile: string } {
+    return { application: this.application.applicationId, environment: this.environment.environmentId, profile: this.configuration.configurationProfileId }
+  }
+
+  /** the function may read that one profile */
   grantTo (fn: lambda.Function): void {
-    fn.addEnvironment('ENTERPRISES_APPCONFIG_APPLICATION', this.application.applicationId)
-    fn.addEnvironment('ENTERPRISES_APPCONFIG_ENVIRONMENT', this.environment.environmentId)
-    fn.addEnvironment('ENTERPRISES_APPCONFIG_PROFILE', this.configuration.configurationProfileId)
     fn.addToRolePolicy(new iam.PolicyStatement({
       actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
       resources: [`${this.environment.environmentArn}/configuration/${this.configuration.configurationProfileId}`]

@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { TABLES, type TableKey } from '@yzt/functions/infra-shared/tables'
+import { environmentFor, type StageSettings } from '@yzt/functions/infra-shared/environment'
 import { FUNCTIONS, deployedName, dlqName, type DynamoAction, type FunctionName } from '@yzt/functions/infra-shared/functions'
 import type { Alarming } from './alarming'
 import type { StageConfig } from './config'
@@ -41,34 +42,25 @@ export class Lambdas extends StackPart {
   constructor (scope: Construct, id: string, { config, bundlesDir, prefix, removalPolicy, logRetention, tables, enterprises, alarms }: LambdasProps) {
     super(scope, id)
     const secretsArn = cdk.Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: config.secretsParameter.replace(/^\//, '') })
+    const stageSettings: StageSettings = {
+      metricsNamespace: prefix,
+      logLevel: config.logLevel,
+      secretsParameter: config.secretsParameter,
+      smsProvider: config.smsProvider,
+      smsSignature: config.smsSignature,
+      carrierGateway: config.carrierGateway,
+      ...(config.carrierEndpoints && { carrierEndpoints: config.carrierEndpoints }),
+      holidays: config.holidays,
+      ...(config.callbackBaseUrl && { callbackBaseUrl: config.callbackBaseUrl }),
+      enterprisesDocument: enterprises.location,
+      tableNames: Object.fromEntries((Object.keys(TABLES) as TableKey[]).map(k => [k, tables.byKey[k].tableName])) as Record<TableKey, string>
+    }
 
     for (const [name, def] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
       if ('mockOnly' in def && def.mockOnly && !config.mockEnterprises) continue
-      const environment: Record<string, string> = {
-        YZT_STAGE: config.stage,
-        POWERTOOLS_SERVICE_NAME: 'yzt',
-        POWERTOOLS_METRICS_NAMESPACE: prefix,
-        POWERTOOLS_LOG_LEVEL: config.logLevel,
-        NODE_OPTIONS: '--enable-source-maps'
-      }
+      // exactly the variables the definition's flags declare (infra-shared/environment): the code reads no other
+      const environment = environmentFor(def, stageSettings)
       const readsSecrets = 'readsSecrets' in def && def.readsSecrets
-      // the name only: functions fetch and decrypt the value at run time, with caching
-      if (readsSecrets) environment.SECRETS_PARAMETER = config.secretsParameter
-      // declared without secrets: the function builds the store runtime only, and may start without the parameter
-      else environment.YZT_SECRETS = 'none'
-      for (const key of Object.keys(def.tables) as TableKey[]) environment[TABLES[key].envVar] = tables.byKey[key].tableName
-      if ('checksCarrier' in def && def.checksCarrier) {
-        environment.CARRIER_GATEWAY = config.carrierGateway
-        if (config.carrierEndpoints) environment.CARRIER_ENDPOINTS = JSON.stringify(config.carrierEndpoints)
-      }
-      if ('sendsSms' in def && def.sendsSms) {
-        environment.SMS_PROVIDER = config.smsProvider
-        environment.SMS_SIGNATURE = config.smsSignature
-      }
-      // unset when the stage names none: no holidays, and the callback URL from the request's own domain
-      if ('countsWorkingDays' in def && def.countsWorkingDays && config.holidays.length) environment.HOLIDAYS = config.holidays.join(',')
-      // a plain string, never a reference to the API: the function sits behind that API (circular dependency)
-      if ('givesCallbackUrl' in def && def.givesCallbackUrl && config.callbackBaseUrl) environment.CALLBACK_BASE_URL = config.callbackBaseUrl
 
       const fn = new lambda.Function(this, `${name}Fn`, {
         functionName: deployedName(config.stage, name),

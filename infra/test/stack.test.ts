@@ -152,7 +152,6 @@ describe('functions', () => {
     })
     const env = p.Environment.Variables
     expect(env).toMatchObject({
-      YZT_STAGE: s.stack.stackName.replace('yzt-', ''),
       POWERTOOLS_SERVICE_NAME: 'yzt',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps'
@@ -521,7 +520,7 @@ describe('secrets', () => {
     s.template.resourceCountIs('AWS::SecretsManager::Secret', 0)
     // the stack writes no parameter: the enterprise configuration (plain text, public in nature) is AppConfig's
     expect(resourcesOfType(s, 'AWS::SSM::Parameter')).toEqual([])
-    const allowed = new Set(['YZT_STAGE', 'YZT_SECRETS', 'YZT_API_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
+    const allowed = new Set(['YZT_API_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'SECRETS_PARAMETER',
       'SMS_PROVIDER', 'SMS_SIGNATURE', 'ENTERPRISES_APPCONFIG_APPLICATION', 'ENTERPRISES_APPCONFIG_ENVIRONMENT', 'ENTERPRISES_APPCONFIG_PROFILE', 'CARRIER_GATEWAY', 'CARRIER_ENDPOINTS', 'HOLIDAYS', 'CALLBACK_BASE_URL', ...Object.values(TABLES).map(t => t.envVar)])
     for (const [, fn] of resourcesOfType(s, 'AWS::Lambda::Function')) {
       for (const key of Object.keys(fn.Properties.Environment.Variables)) expect(allowed).toContain(key)

@@ -1,4 +1,6 @@
-// The composition root: builds every adapter from the environment, once per Lambda container.
+// The composition root: builds every adapter from the environment, once per Lambda container. The
+// deployed settings come through one typed accessor (infra-shared/environment, where each function's
+// variables are declared by its flags); nothing runs at import.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { AlertStore, CallerStore, CarrierGateway, CaseStore, Clock, DisputeGateway, EnterpriseGateway, Hasher, LifecycleStore, NoticeGateway, OutboxStore, QueryStore, Random, ResultCodeStore, Sealer, SmsSender, SubscriberStore, VerificationStore } from '#ports'
 import { DEFAULT_SIGNATURE, smsTemplates, type SmsTemplates } from '#domain/sms-templates'
@@ -8,6 +10,7 @@ import { isPaused } from '#catalogue/index'
 import { CARRIER_IDS } from '#domain/carriers'
 import { holderSince } from '#domain/number-history'
 import { callerKeys, enterpriseKey, type CallerKind } from '#lib/signing'
+import { deployedSettings, type DeployedSettings } from '#infra-shared/environment'
 import type { SignedRouteDeps } from '#lib/signed-route'
 import { httpCarrierGateway, tableCarrierGateway } from './carrier'
 import { clockFromEnv } from './clock'
@@ -97,6 +100,7 @@ export interface RuntimeOptions {
 /** The stores, the clock and the SMS sender: no secret is read (and none is granted) for these. */
 export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
   const env = options.env ?? process.env
+  const settings = deployedSettings(env)
   const doc = makeDocClient(options.dynamo)
   const tables = tableNames(env)
   return {
@@ -109,12 +113,15 @@ export function buildStoreRuntime (options: RuntimeOptions = {}): StoreRuntime {
     cases: new DynamoCaseStore(doc, tables),
     alerts: new DynamoAlertStore(doc, tables),
     resultCodes: new DynamoResultCodeStore(doc, tables),
-    smsSignature: env.SMS_SIGNATURE ?? DEFAULT_SIGNATURE
+    smsSignature: settings.smsSignature ?? DEFAULT_SIGNATURE
   }
 }
 
 export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env
+  // a function that reads secrets refuses, before anything else, to run on Lambda with the public dev ones
+  refuseDevSecretsOnLambda(env)
+  const settings = deployedSettings(env)
   const stores = buildStoreRuntime(options)
   const clock = stores.clock
   const secrets = options.secrets ?? cachedSecrets(() => loadSecrets(env), clock)
@@ -125,7 +132,7 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   const hasher = hmacHasher(pepper)
   const lifecycle = new DynamoLifecycleStore(stores.doc, tableNames(env))
   const callerLedger = new DynamoCallerStore(stores.doc, tableNames(env))
-  const deployed = env.AWS_LAMBDA_FUNCTION_NAME !== undefined
+  const { deployed } = settings
   const masterKeys = async () => masterKeysOf(await secrets.get())
   // an enterprise's connector takes release notices and disputes beside its account counts
   const besideCounts = (path: string): SignedPostConfig => ({
@@ -146,12 +153,12 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
   })
   return {
     ...stores,
-    sms: options.sms ?? smsSenderFor(env.SMS_PROVIDER, { secrets, templates, signature: stores.smsSignature }),
+    sms: options.sms ?? smsSenderFor(settings.smsProvider, { secrets, templates, signature: stores.smsSignature }),
     templates,
     random: options.random ?? cryptoRandom,
     hasher,
     enterprises,
-    carrier: carrierGatewayFor(env, { subscribers: stores.subscribers, hasher, masterKey: (await secrets.get()).enterpriseKey, clock }),
+    carrier: carrierGatewayFor(settings, { subscribers: stores.subscribers, hasher, masterKey: (await secrets.get()).enterpriseKey, clock }),
     secrets,
     gateway: options.gateway ?? timedGateway(httpEnterpriseGateway({
       endpoint: async id => (await enterprises()).endpoints[id],
@@ -166,9 +173,9 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
     notices: httpNoticeGateway(besideCounts('number-events')),
     disputes: httpDisputeGateway(besideCounts('disputes')),
     sealer: aesSealer(pepper),
-    ...(env.CALLBACK_BASE_URL && { publicUrl: env.CALLBACK_BASE_URL.replace(/\/$/, '') }),
+    ...(settings.callbackBaseUrl && { publicUrl: settings.callbackBaseUrl }),
     subscriptionKey: async id => enterpriseKey((await masterKeys()).current, id),
-    holidays: new Set((env.HOLIDAYS ?? '').split(',').map(d => d.trim()).filter(Boolean)),
+    holidays: settings.holidays,
     callers: {
       carrier: callerAuth('carrier', async id => CARRIER_IDS.includes(id)),
       enterprise: callerAuth('enterprise', async id => (await enterprises()).catalogue.enterprises.some(e => e.id === id))
@@ -178,13 +185,13 @@ export async function buildRuntime (options: RuntimeOptions = {}): Promise<Runti
 
 /** CARRIER_GATEWAY: `table` (default; the subscriber table) or `http` (CARRIER_ENDPOINTS: {"cmcc": URL, …}) */
 export function carrierGatewayFor (
-  env: Record<string, string | undefined>,
+  settings: Pick<DeployedSettings, 'carrierGateway' | 'carrierEndpoints'>,
   deps: { subscribers: SubscriberStore, hasher: Hasher, masterKey: string, clock: Clock }
 ): CarrierGateway {
-  switch (env.CARRIER_GATEWAY ?? 'table') {
+  switch (settings.carrierGateway) {
     case 'table': return tableCarrierGateway(deps.subscribers, deps.hasher)
-    case 'http': return httpCarrierGateway({ endpoints: JSON.parse(env.CARRIER_ENDPOINTS ?? '{}'), masterKey: deps.masterKey, clock: deps.clock })
-    default: throw new Error(`unknown CARRIER_GATEWAY ${env.CARRIER_GATEWAY}`)
+    case 'http': return httpCarrierGateway({ endpoints: settings.carrierEndpoints, masterKey: deps.masterKey, clock: deps.clock })
+    default: throw new Error(`unknown CARRIER_GATEWAY ${settings.carrierGateway}`)
   }
 }
 
@@ -222,10 +229,6 @@ function lazySender (load: () => Promise<SmsSender>): SmsSender {
     }
   }
 }
-
-// a Lambda function that reads secrets fails its init without its parameter, before any request;
-// the functions deployed without secrets say so (YZT_SECRETS=none) and only ever build the store runtime
-if (process.env.YZT_SECRETS !== 'none') refuseDevSecretsOnLambda()
 
 let shared: Promise<Runtime> | undefined
 /** one runtime per container; a failed build (e.g. SSM unreachable) is retried on the next call */

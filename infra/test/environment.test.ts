@@ -1,0 +1,70 @@
+// Each function's environment is its declaration (functions/src/infra-shared/environment.ts): the stack
+// sets exactly the variables its flags and tables bring, and the functions' code reads no variable that
+// no declaration names (or that only the local runtime, the tests and Lambda itself set).
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functions'
+import { allDeclaredVars, declaredVars, LAMBDA_PROVIDED, LOCAL_ONLY } from '@yzt/functions/infra-shared/environment'
+import { functionId, synth } from './support/synth'
+
+const entries = <T extends object>(o: T) => Object.entries(o) as [keyof T & string, T[keyof T]][]
+
+// a stage that sets every optional value (holidays, a callback URL, the carriers' HTTP endpoints), with the mocked enterprises
+const full = synth({
+  stage: 'dev',
+  holidays: '2027-10-01',
+  callbackBaseUrl: 'https://api.yzt.example',
+  carrierGateway: 'http',
+  carrierEndpoints: JSON.stringify({ cmcc: 'https://rn.cmcc.example', cucc: 'https://rn.cucc.example', ctcc: 'https://rn.ctcc.example' })
+})
+
+test.each(entries(FUNCTIONS))('%s is deployed with exactly the variables its definition declares', (name, def) => {
+  const env = full.json.Resources[functionId(full, name as FunctionName)]!.Properties.Environment.Variables as Record<string, unknown>
+  expect(Object.keys(env).sort()).toEqual(declaredVars(def))
+})
+
+test('a function declared without secrets gets neither the parameter nor a marker: nothing reads one', () => {
+  const env = full.json.Resources[functionId(full, 'getQuery')]!.Properties.Environment.Variables as Record<string, unknown>
+  expect(env.SECRETS_PARAMETER).toBeUndefined()
+  expect(env.YZT_SECRETS).toBeUndefined()
+  expect(env.YZT_STAGE).toBeUndefined()
+})
+
+/** every `env.NAME`, `env['NAME']`, `process.env.NAME` and `const { NAME… } = env` in the deployed code */
+function envReads (): Map<string, string[]> {
+  const root = path.join(__dirname, '../../functions/src')
+  const found = new Map<string, string[]>()
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name)
+      // the local runtime and the mock carriers never run on Lambda
+      if (entry.isDirectory()) { if (!['local', 'mock-carriers'].includes(entry.name)) walk(file); continue }
+      if (!file.endsWith('.ts')) continue
+      const text = fs.readFileSync(file, 'utf8')
+      const names = [
+        ...[...text.matchAll(/\benv(?:\.|\[['"])([A-Z][A-Z0-9_]*)/g)].map(m => m[1]!),
+        ...[...text.matchAll(/const \{([^}]*)\} = (?:process\.)?env\b/g)].flatMap(m => [...m[1]!.matchAll(/\b([A-Z][A-Z0-9_]*)\b/g)].map(n => n[1]!))
+      ]
+      for (const n of names) found.set(n, [...(found.get(n) ?? []), path.relative(root, file)])
+    }
+  }
+  walk(root)
+  return found
+}
+
+test('the code reads no environment variable that no declaration names', () => {
+  const reads = envReads()
+  // the scan sees the reads it must: a regex that found nothing would pass anything
+  expect([...reads.keys()]).toEqual(expect.arrayContaining(['SECRETS_PARAMETER', 'ENTERPRISES_APPCONFIG_PROFILE', 'YZT_NOW', 'AWS_LAMBDA_FUNCTION_NAME']))
+  const known = new Set<string>([...allDeclaredVars(), ...LOCAL_ONLY, ...LAMBDA_PROVIDED])
+  const unknown = [...reads].filter(([name]) => !known.has(name)).map(([name, files]) => `${name} (${[...new Set(files)].join(', ')})`)
+  expect(unknown).toEqual([])
+})
+
+test('every local-only variable is one the code reads, and none is declared for deployment', () => {
+  const reads = envReads()
+  for (const name of LOCAL_ONLY) {
+    expect(reads.has(name)).toBe(true)
+    expect(allDeclaredVars()).not.toContain(name)
+  }
+})
