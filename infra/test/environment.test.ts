@@ -4,7 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functions'
-import { allDeclaredVars, declaredVars, LAMBDA_PROVIDED, LOCAL_ONLY } from '@yzt/functions/infra-shared/environment'
+import { allDeclaredVars, declaredVars, LAMBDA_PROVIDED, LOCAL_ONLY, type FunctionEnv } from '@yzt/functions/infra-shared/environment'
 import { functionId, synth } from './support/synth'
 
 const entries = <T extends object>(o: T) => Object.entries(o) as [keyof T & string, T[keyof T]][]
@@ -28,6 +28,19 @@ test('a function declared without secrets gets neither the parameter nor a marke
   expect(env.SECRETS_PARAMETER).toBeUndefined()
   expect(env.YZT_SECRETS).toBeUndefined()
   expect(env.YZT_STAGE).toBeUndefined()
+})
+
+test('a function\'s environment type names its declared variables and no others (checked by the compiler)', () => {
+  const getQuery: FunctionEnv<'getQuery'> = { QUERIES_TABLE: 'Queries', POWERTOOLS_LOG_LEVEL: 'INFO' }
+  // @ts-expect-error getQuery sends no SMS: SMS_PROVIDER is not part of its environment
+  const sms: FunctionEnv<'getQuery'> = { SMS_PROVIDER: 'sns' }
+  const dispatch: FunctionEnv<'dispatchSms'> = { SMS_PROVIDER: 'sns', OUTBOX_TABLE: 'Outbox', SECRETS_PARAMETER: '/p' }
+  // @ts-expect-error dispatchSms asks no carrier
+  const carrier: FunctionEnv<'dispatchSms'> = { CARRIER_GATEWAY: 'table' }
+  expect(Object.keys(getQuery).every(k => declaredVars(FUNCTIONS.getQuery).includes(k))).toBe(true)
+  expect(Object.keys(dispatch).every(k => declaredVars(FUNCTIONS.dispatchSms).includes(k))).toBe(true)
+  expect(declaredVars(FUNCTIONS.getQuery)).not.toContain(Object.keys(sms)[0])
+  expect(declaredVars(FUNCTIONS.dispatchSms)).not.toContain(Object.keys(carrier)[0])
 })
 
 /** every `env.NAME`, `env['NAME']`, `process.env.NAME` and `const { NAME… } = env` in the deployed code */

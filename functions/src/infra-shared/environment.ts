@@ -77,7 +77,8 @@ export const LOCAL_ONLY = [
 type FlagsOf<D> = { [F in Flag]: D extends { readonly [K in F]: true } ? F : never }[Flag]
 type TableVars<D> = D extends { readonly tables: infer T } ? { [K in keyof T & TableKey]: (typeof TABLES)[K]['envVar'] }[keyof T & TableKey] : never
 /** the variable names a function of this definition is given: its table names, and those of its flags */
-export type EnvVarOf<D> = keyof ReturnType<(typeof BY_FLAG)['always' | FlagsOf<D>]> | TableVars<D>
+type VarsOfFlag = { [F in keyof typeof BY_FLAG]: keyof ReturnType<(typeof BY_FLAG)[F]> }
+export type EnvVarOf<D> = VarsOfFlag['always' | FlagsOf<D>] | TableVars<D>
 /** the environment of one named function, typed from its declaration */
 export type FunctionEnv<N extends FunctionName> = Partial<Record<EnvVarOf<(typeof FUNCTIONS)[N]>, string>>
 
