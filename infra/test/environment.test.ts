@@ -4,7 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { FUNCTIONS, type FunctionName } from '@yzt/functions/infra-shared/functions'
-import { allDeclaredVars, declaredVars, LAMBDA_PROVIDED, LOCAL_ONLY, type FunctionEnv } from '@yzt/functions/infra-shared/environment'
+import { allDeclaredVars, declaredVars, LAMBDA_PROVIDED, LOCAL_ONLY, SET_BY_CODE, type FunctionEnv } from '@yzt/functions/infra-shared/environment'
 import { functionId, synth } from './support/synth'
 
 const entries = <T extends object>(o: T) => Object.entries(o) as [keyof T & string, T[keyof T]][]
@@ -69,14 +69,14 @@ test('the code reads no environment variable that no declaration names', () => {
   const reads = envReads()
   // the scan sees the reads it must: a regex that found nothing would pass anything
   expect([...reads.keys()]).toEqual(expect.arrayContaining(['SECRETS_PARAMETER', 'ENTERPRISES_APPCONFIG_PROFILE', 'YZT_NOW', 'AWS_LAMBDA_FUNCTION_NAME']))
-  const known = new Set<string>([...allDeclaredVars(), ...LOCAL_ONLY, ...LAMBDA_PROVIDED])
+  const known = new Set<string>([...allDeclaredVars(), ...LOCAL_ONLY, ...LAMBDA_PROVIDED, ...SET_BY_CODE])
   const unknown = [...reads].filter(([name]) => !known.has(name)).map(([name, files]) => `${name} (${[...new Set(files)].join(', ')})`)
   expect(unknown).toEqual([])
 })
 
-test('every local-only variable is one the code reads, and none is declared for deployment', () => {
+test('every variable listed apart (local-only, set by Lambda, set by the code) is one the code reads, and none is declared for deployment', () => {
   const reads = envReads()
-  for (const name of LOCAL_ONLY) {
+  for (const name of [...LOCAL_ONLY, ...LAMBDA_PROVIDED, ...SET_BY_CODE]) {
     expect(reads.has(name)).toBe(true)
     expect(allDeclaredVars()).not.toContain(name)
   }

@@ -59,7 +59,10 @@ const BY_FLAG = {
 } satisfies Record<Flag | 'always', (s: StageSettings) => Record<string, string | undefined>>
 
 /** Set by Lambda itself, read by the code: never declared by a flag. */
-export const LAMBDA_PROVIDED = ['AWS_LAMBDA_FUNCTION_NAME', 'AWS_REGION'] as const
+export const LAMBDA_PROVIDED = ['AWS_LAMBDA_FUNCTION_NAME'] as const
+
+/** Written by the code itself before a library reads it (lib/metrics: metrics off unless on Lambda). */
+export const SET_BY_CODE = ['POWERTOOLS_METRICS_DISABLED'] as const
 
 /**
  * Read by the code only where the stack never runs it: the local runtime, tests and scripts set them
@@ -69,7 +72,6 @@ export const LAMBDA_PROVIDED = ['AWS_LAMBDA_FUNCTION_NAME', 'AWS_REGION'] as con
 export const LOCAL_ONLY = [
   'YZT_NOW', 'YZT_SECRETS_FILE', 'YZT_PEPPER', 'YZT_ENTERPRISE_KEY', 'YZT_OAUTH_SIGNING_KEYS',
   'ENTERPRISES_FILE', 'ENTERPRISES_MAX_AGE_SECONDS', 'ENTERPRISE_ENDPOINT_TEMPLATE', 'ENTERPRISE_ENDPOINTS',
-  'POWERTOOLS_METRICS_DISABLED',
   // the mocked enterprise's faults: set by hand on a dev stage's mock, never by the stack
   'MOCK_FAULTS'
 ] as const
