@@ -100,8 +100,10 @@ async function main (): Promise<void> {
   // a loaded machine starts the JVM slowly
   const dynamo = await startDynamoLocal({ dataDir, timeoutMs: 180_000 })
   progress(`DynamoDB Local ${dataDir ? `on ${dataDir}` : 'in memory'}`)
-  // two table sets in one DynamoDB Local: one keeps only what each round opens, the other also the history
-  const start = (prefix: string) => startSystem({ dynamoEndpoint: dynamo.endpoint, tablePrefix: prefix, streams: false, clock, scheduleEveryMs: 24 * 3600_000 })
+  // two table sets in one DynamoDB Local: one keeps only what each round opens, the other also the history.
+  // Without streams (YZT_SWEEP_STREAMS=1 keeps them): DynamoDB Local would make every write of a round
+  // walk the stream records the history left (local/tables.ts), a cost of the emulator, not of the sweep
+  const start = (prefix: string) => startSystem({ dynamoEndpoint: dynamo.endpoint, tablePrefix: prefix, streams: false, tableStreams: process.env.YZT_SWEEP_STREAMS !== undefined, clock, scheduleEveryMs: 24 * 3600_000 })
   const systems: System[] = []
   try {
     const sets = ['e_', 'f_'].map(prefix => ({ prefix, tables: Object.fromEntries((['Queries', 'SmsOutbox', 'NumberNotices', 'Cases'] as FinishedTable[]).map(t => [t, `${prefix}${t}`])) as Record<FinishedTable, string> }))

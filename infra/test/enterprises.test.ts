@@ -72,9 +72,9 @@ describe('a ninth enterprise at its own host', () => {
   test('the readers get where it is and read access to that one profile alone', () => {
     const readers = Object.entries(FUNCTIONS).filter(([, def]) => 'readsEnterprises' in def).map(([name]) => name)
     expect(readers.sort()).toEqual([
-      'bindingEvents', 'bindingSubscriptions', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute', 'lifecycleSweep',
-      'listEnterprises', 'noticeCallback', 'notifyEnterprises', 'platformChecks', 'processQuery', 'queryDetails', 'sendBindingAlerts', 'setBindingAlerts',
-      'sweepBindingAlerts', 'sweepCases'
+      'bindingEvents', 'bindingSubscriptions', 'camaraNumberRecycling', 'carrierEvents', 'createCase', 'dispatchSms', 'disputeCallback', 'forwardDispute',
+      'lifecycleSweep', 'listEnterprises', 'noticeCallback', 'notifyEnterprises', 'oauthServer', 'platformChecks', 'processQuery', 'queryDetails',
+      'sendBindingAlerts', 'setBindingAlerts', 'sweepBindingAlerts', 'sweepCases'
     ])
     const [profileId] = only(eight, 'AWS::AppConfig::ConfigurationProfile')
     const grants = resourcesOfType(eight, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement)

@@ -123,7 +123,7 @@ export const Enterprise = z.object({
   apps: z.array(App),
   guide: Guide,
   /** numbers it may check per China day on the platform API (sized from its user base); a default otherwise */
-  platformDailyNumbers: z.optional(z.number().check(z.int(), z.positive(), z.maximum(100_000_000)))
+  platformDailyNumbers: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000_000)))
 })
 export type Enterprise = z.infer<typeof Enterprise>
 

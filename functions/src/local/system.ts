@@ -46,6 +46,8 @@ export interface SystemOptions {
   pollIdleMs?: number
   /** false: no stream pollers (tests of what happens when a consumer never runs) */
   streams?: boolean
+  /** false: the tables are created without streams at all (benches of a table's own history: local/tables.ts) */
+  tableStreams?: boolean
   /** how often the scheduled functions run (default: their declared schedule) */
   scheduleEveryMs?: number
 }
@@ -91,7 +93,7 @@ export async function startSystem (options: SystemOptions = {}): Promise<System>
     const clientConfig = { endpoint: dynamoEndpoint, region: 'local', credentials: LOCAL_CREDENTIALS }
     const admin = new DynamoDBClient(clientConfig)
     stops.push(async () => admin.destroy())
-    const tableEnv = await createTables(admin, options.tablePrefix)
+    const tableEnv = await createTables(admin, options.tablePrefix, { streams: options.tableStreams !== false })
 
     const sms = new LocalSmsProvider()
     sms.onDeliver = m => print(`📩 SMS → ${m.to.slice(0, 3)}****${m.to.slice(7)}: ${m.text}`)

@@ -10,10 +10,13 @@ export function tableEnv (prefix = ''): Record<string, string> {
 }
 
 /**
+ * `streams: false` creates the tables without their streams, for benches that measure what a table's
+ * own history costs: DynamoDB Local keeps every stream record of every table in one SQLite table and
+ * walks it on each write to a stream-enabled table, a cost real DynamoDB does not have.
  * TTL stays off locally: this DynamoDB Local does delete expired items, and the local clock may be
  * moved (YZT_NOW, tests), so it would delete live items. Expiry is checked in code in any case.
  */
-export async function createTables (client: DynamoDBClient, prefix = '', { ttl = false } = {}): Promise<Record<string, string>> {
+export async function createTables (client: DynamoDBClient, prefix = '', { ttl = false, streams = true } = {}): Promise<Record<string, string>> {
   const env = tableEnv(prefix)
   await Promise.all(Object.values(TABLES).map(async table => {
     const TableName = env[table.envVar]!
@@ -35,7 +38,7 @@ export async function createTables (client: DynamoDBClient, prefix = '', { ttl =
             Projection: { ProjectionType: 'KEYS_ONLY' }
           }))
         }),
-        ...('stream' in table && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } })
+        ...(streams && 'stream' in table && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } })
       }))
       if (ttl && 'ttlAttribute' in table) {
         await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute } }))

@@ -23,7 +23,7 @@ const ASP_CONTRACT = '2023-12-22'
 
 let sys: TestSystem
 let seq = 0
-async function carrierEvents (events: { phone: string, type: string, effectiveAt: string, idSuffixHash?: string }[]) {
+async function carrierEvents (events: { phone: string, type: string, effectiveAt: string, idSuffix?: string }[]) {
   const body = JSON.stringify({ events: events.map(e => ({ eventId: `camara${++seq}`, ...e })) })
   sys.clock.advance(1)
   const headers = signedRequestHeaders('cmcc', carrierKey(DEV_SECRETS.enterpriseKey, 'cmcc'), 'POST', LIFECYCLE_PATHS.numberEvents, body, sys.clock.now())
@@ -37,7 +37,7 @@ beforeAll(async () => {
   await carrierEvents([
     { phone: RECYCLED, type: 'ACTIVE', effectiveAt: '2023-10-09' },
     { phone: RECYCLED, type: 'CANCELLED', effectiveAt: '2024-02-25' },
-    { phone: RECYCLED, type: 'REISSUED', effectiveAt: '2024-09-21', idSuffixHash: 'camara-test-holder-b-suffix-hash' }
+    { phone: RECYCLED, type: 'REISSUED', effectiveAt: '2024-09-21', idSuffix: '54321X' }
   ])
 })
 afterAll(async () => { await sys?.stop() })

@@ -29,7 +29,7 @@ beforeAll(async () => {
   let n = 0
   const events = [
     [LINKED, 'ACTIVE', '2023-10-09'], [RECYCLED, 'ACTIVE', '2023-10-09'], [RECYCLED, 'CANCELLED', '2024-02-25'], [RECYCLED, 'REISSUED', '2024-09-21']
-  ].map(([phone, type, effectiveAt]) => ({ eventId: `cr${++n}`, phone, type, effectiveAt, ...(type === 'REISSUED' && { idSuffixHash: 'camara-test-holder-b-suffix-hash' }) }))
+  ].map(([phone, type, effectiveAt]) => ({ eventId: `cr${++n}`, phone, type, effectiveAt, ...(type === 'REISSUED' && { idSuffix: '54321X' }) }))
   expect((await signed('carrier', 'cmcc', 'POST', LIFECYCLE_PATHS.numberEvents, { events })).status).toBe(200)
 })
 afterAll(async () => { await sys?.stop() })
