@@ -81,3 +81,15 @@ test('every variable listed apart (local-only, set by Lambda, set by the code) i
     expect(allDeclaredVars()).not.toContain(name)
   }
 })
+
+// The runtime a handler builds follows from its declaration: the full runtime (which reads the secrets
+// parameter and refuses on Lambda without it) only where readsSecrets grants it; the store runtime (no
+// secret, no enterprise, no carrier, no SMS) where it does not. listEnterprises and getOpenApi build less still.
+test.each(entries(FUNCTIONS))('%s builds the runtime its declaration grants', (name, def) => {
+  const source = fs.readFileSync(path.join(__dirname, '../../functions', def.entry), 'utf8')
+  const binding = /export const handler = makeHandler\((\w+)/.exec(source)?.[1]
+  const readsSecrets = 'readsSecrets' in def && def.readsSecrets
+  if (binding === 'runtime') expect({ name, readsSecrets }).toEqual({ name, readsSecrets: true })
+  if (binding === 'storeRuntime') expect({ name, readsSecrets }).toEqual({ name, readsSecrets: false })
+  if (!readsSecrets) expect(source).not.toMatch(/import \{[^}]*\b(runtime|buildRuntime)\b[^}]*\} from '#adapters\/runtime'/)
+})
