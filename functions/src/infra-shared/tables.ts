@@ -41,9 +41,6 @@ export const AUDIT_DAY_INDEX = 'byAuditDay'
 /** binding alerts: one enterprise's HMAC rows, oldest subscription first (its paged sync) */
 export const SUBSCRIPTIONS_BY_ENTERPRISE_INDEX = 'byEnterprise'
 
-/** binding alerts held (quiet hours, the daily cap): one partition, ordered by when they fall due */
-export const ALERTS_DUE_INDEX = 'byDueAt'
-
 /** the released-numbers feed: China day recorded → entries in the order recorded (sparse: feed items only) */
 export const RELEASED_FEED_INDEX = 'byRecorded'
 
@@ -105,11 +102,11 @@ export const TABLES = {
   },
   /**
    * reported bindings of subscribed numbers (the number sealed until its alert is sent); an INSERT
-   * starts the alert, a held one is in the sparse due index (dueShard = "due", dueAt = epoch ms)
+   * starts the alert, a held one is in the sparse due index (dueShard = "due#0".."due#15", dueAt = epoch ms)
    */
   bindingEvents: {
     name: 'BindingEvents', envVar: 'BINDING_EVENTS_TABLE', partitionKey: 'pk', ttlAttribute: 'expiresAt', stream: 'KEYS_ONLY',
-    indexes: [{ name: ALERTS_DUE_INDEX, partitionKey: 'dueShard', sortKey: 'dueAt' }]
+    indexes: [dueIndex]
   }
 } as const satisfies Record<string, TableDefinition>
 

@@ -4,20 +4,20 @@
 // (`state#{phoneHash}`: SMS sent on a China day, events held, a version). BindingEvents holds the
 // reported bindings of subscribed numbers: an INSERT starts the alert (the record is the message).
 import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { ALERTS_DUE_INDEX, SUBSCRIPTIONS_BY_ENTERPRISE_INDEX } from '#infra-shared/tables'
+import { SUBSCRIPTIONS_BY_ENTERPRISE_INDEX } from '#infra-shared/tables'
 import type {
   AlertState, AlertStore, AlertToggle, AlertWrite, OutboxMessage, StoredBindingEvent, SubscriptionCursor, SubscriptionRow
 } from '#ports'
 import { isConditionFailure, seconds, type Doc, type TableNames } from './client'
 import { limitPk, transact, type NamedItem } from './limit-logs'
 import { outboxItem } from './outbox-store'
+import { dueKeys, dueShard, REMOVE_DUE } from './due-index'
 
 const DAY_S = 24 * 3600
 /** an event id is remembered (hashes and app only, once sent) for 30 days: a repeat within them is a duplicate */
 const EVENT_RETENTION_DAYS = 30
 /** a day's alert state outlives its day by one (the cap is per China day) */
 const STATE_RETENTION_DAYS = 2
-const DUE_SHARD = 'due'
 /** a transaction holds 100 items: the rest of a long row list goes in batches after it */
 const ROWS_IN_TRANSACTION = 90
 
@@ -200,7 +200,7 @@ export class DynamoAlertStore implements AlertStore {
           Update: {
             TableName: this.tables.bindingEvents,
             Key: { pk: e.key },
-            UpdateExpression: 'SET #s = :sent, sentAt = :now REMOVE phoneSealed, dueShard, dueAt',
+            UpdateExpression: `SET #s = :sent, sentAt = :now REMOVE phoneSealed, ${REMOVE_DUE}`,
             ConditionExpression: '#s = :was',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: { ':sent': 'SENT', ':now': input.now, ':was': e.status }
@@ -221,7 +221,7 @@ export class DynamoAlertStore implements AlertStore {
           UpdateExpression: 'SET #s = :held, dueShard = :shard, dueAt = :until',
           ConditionExpression: '#s = :was',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':held': 'HELD', ':shard': DUE_SHARD, ':until': input.until, ':was': e.status }
+          ExpressionAttributeValues: { ':held': 'HELD', ':shard': dueShard(e.key), ':until': input.until, ':was': e.status }
         }
       }
     })))
@@ -260,7 +260,7 @@ export class DynamoAlertStore implements AlertStore {
         await this.doc.send(new UpdateCommand({
           TableName: this.tables.bindingEvents,
           Key: { pk: e.key },
-          UpdateExpression: 'SET #s = :dropped REMOVE phoneSealed, dueShard, dueAt',
+          UpdateExpression: `SET #s = :dropped REMOVE phoneSealed, ${REMOVE_DUE}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':dropped': 'DROPPED' }
@@ -272,13 +272,12 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async dueEvents (now: number, limit: number): Promise<StoredBindingEvent[]> {
-    const { Items = [] } = await this.doc.send(new QueryCommand({
-      TableName: this.tables.bindingEvents,
-      IndexName: ALERTS_DUE_INDEX,
-      KeyConditionExpression: 'dueShard = :d AND dueAt <= :now',
-      ExpressionAttributeValues: { ':d': DUE_SHARD, ':now': now },
-      Limit: limit
-    }))
+    // the same sharded due index as every sweep (due-index.ts): held alerts are spread like the rest
+    const Items: { pk: string }[] = []
+    for await (const due of dueKeys(this.doc, { table: this.tables.bindingEvents, before: now + 1 })) {
+      Items.push(due)
+      if (Items.length >= limit) break
+    }
     // the index is keys only: the events themselves, read in batches
     const full = await this.batchGet(this.tables.bindingEvents, Items.map(i => i.pk as string))
     return full.map(fromEventItem).filter(e => e.status === 'HELD').sort((a, b) => a.boundAt - b.boundAt)
